@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { limits } from './limits.js';
+import { propertiesSchema } from './properties.js';
+
+export const eventNameSchema = z.string().regex(limits.eventNamePattern, 'must match ^[a-z][a-z0-9_]{0,63}$');
+
+/** ISO-8601 date-time or epoch milliseconds. */
+export const timestampSchema = z.union([
+  z.number().int().min(0).max(8.64e15),
+  z.iso.datetime({ offset: true }),
+  z.iso.date(),
+]);
+
+const text = (max: number) => z.string().max(max);
+const utmFields = {
+  utm_source: text(512).optional(),
+  utm_medium: text(512).optional(),
+  utm_term: text(512).optional(),
+  utm_content: text(512).optional(),
+  utm_campaign: text(512).optional(),
+};
+export const utmKeys = ['utm_source', 'utm_medium', 'utm_term', 'utm_content', 'utm_campaign'] as const;
+export type UtmKey = (typeof utmKeys)[number];
+
+/** Ad click ids (gclid, fbclid, …) from the landing URL: an extension to the contract, see README. */
+export const clickIdsSchema = z.record(z.string().regex(/^[a-z_]{2,32}$/), text(512)).refine(
+  (ids) => Object.keys(ids).length <= 20, 'at most 20 click ids');
+
+/** Where a visitor came from: the contact's first and last touch. */
+export const touchSchema = z.object({
+  ...utmFields,
+  referrer: text(2048).nullish(),
+  url: text(2048).nullish(),
+  click_ids: clickIdsSchema.nullish(),
+  at: z.union([z.iso.datetime({ offset: true }), z.number().int().min(0)]).optional(),
+});
+export type TouchInput = z.infer<typeof touchSchema>;
+
+/** Fields shared by a server-API event and a beacon event. */
+export const eventFields = {
+  event: eventNameSchema,
+  contact_id: z.number().int().positive().optional(),
+  contact_email: z.string().trim().max(320).pipe(z.email()).optional(),
+  contact_phone: text(64).min(1).optional(),
+  external_id: text(256).min(1).optional(),
+  anonymous_id: text(128).min(1).optional(),
+  session_id: text(128).min(1).optional(),
+  contact: propertiesSchema.optional(),
+  idempotency_key: text(limits.maxIdempotencyKeyLength).min(1).optional(),
+  timestamp: timestampSchema.optional(),
+  amount: z.number().finite().optional(),
+  resource_uid: text(256).optional(),
+  resource_name: text(512).optional(),
+  resource_url: z.url().max(2048).optional(),
+  url: text(2048).optional(),
+  title: text(1024).optional(),
+  referrer: text(2048).optional(),
+  test: z.boolean().optional(),
+  data: propertiesSchema.optional(),
+  ...utmFields,
+  click_ids: clickIdsSchema.optional(),
+  /** Server-side forwarding (Segment's context.ip / context.userAgent): used only by the server API. */
+  ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+  user_agent: text(1024).optional(),
+};
+
+/** `POST /v1/events` body, and each item of a batch. */
+export const eventInputSchema = z.strictObject(eventFields);
+export type EventInput = z.infer<typeof eventInputSchema>;
+
+export const batchInputSchema = z.strictObject({
+  events: z.array(z.unknown()).min(1).max(limits.maxBatchEvents),
+});
+export type BatchInput = z.infer<typeof batchInputSchema>;
+
+/** What every read returns. */
+export const storedEventSchema = z.object({
+  id: z.number().int(),
+  account_id: z.number().int(),
+  contact_id: z.number().int(),
+  user_id: z.number().int().nullable(),
+  anonymous_id: z.string().nullable(),
+  session_id: z.string().nullable(),
+  event: z.string(),
+  amount: z.number().nullable(),
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  idempotency_key: z.string().nullable(),
+  resource_uid: z.string().nullable(),
+  resource_name: z.string().nullable(),
+  resource_url: z.string().nullable(),
+  url: z.string().nullable(),
+  title: z.string().nullable(),
+  test: z.boolean(),
+  generated: z.boolean(),
+  chain_depth: z.number().int(),
+  ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  browser: z.string().nullable(),
+  os: z.string().nullable(),
+  device_type: z.string().nullable(),
+  referrer: z.string().nullable(),
+  utm_source: z.string().nullable(),
+  utm_medium: z.string().nullable(),
+  utm_term: z.string().nullable(),
+  utm_content: z.string().nullable(),
+  utm_campaign: z.string().nullable(),
+  click_ids: z.record(z.string(), z.string()).nullable(),
+  occurred_at: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type StoredEvent = z.infer<typeof storedEventSchema>;

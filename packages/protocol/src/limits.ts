@@ -1,0 +1,18 @@
+/** Every numeric limit of the wire contract (../shared/API.md), in one place. */
+export const limits = {
+  eventNamePattern: /^[a-z][a-z0-9_]{0,63}$/,
+  propertyKeyPattern: /^[A-Za-z0-9_]{1,128}$/,
+  maxProperties: 100,
+  maxDataBytes: 32 * 1024,
+  maxStringLength: 2048,
+  floatDecimals: 6,
+  maxIdempotencyKeyLength: 128,
+  maxBatchEvents: 500,
+  maxBatchBytes: 1024 * 1024,
+  maxBeaconBytes: 64 * 1024,
+  maxEventBytes: 128 * 1024,
+  maxBeaconEvents: 500,
+  defaultPageSize: 50,
+  maxPageSize: 100,
+  emailOpenWindowMs: 20 * 60 * 1000,
+} as const;

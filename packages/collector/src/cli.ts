@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { createAccountSchema, createKeySchema, updateAccountSchema } from '@tracklet/protocol';
+import { loadConfig, openStore } from './config.js';
+import { TrackletError } from './errors.js';
+import { createAccountWithKeys, issueKey, revokeKey, updateAccount } from './services/accounts.js';
+import type { Store } from './store/store.js';
+import { parseOrThrow } from './validate.js';
+
+const usage = `usage (the store is TRACKLET_DB, as for the server):
+  tracklet accounts create --name NAME [--origins https://a.example,https://b.example] [--events a,b]
+  tracklet accounts update ID [--name NAME] [--origins LIST|none] [--events LIST|none]
+  tracklet keys create --account ID --type publishable|live|test [--scopes events.write,events.read,...]
+  tracklet keys revoke ID`;
+
+const list = (value: string | undefined) => (value === undefined ? undefined : value === 'none' ? null : value.split(',').filter(Boolean));
+
+async function run(store: Store, argv: string[]): Promise<unknown> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: {
+    name: { type: 'string' }, origins: { type: 'string' }, events: { type: 'string' }, account: { type: 'string' },
+    type: { type: 'string' }, scopes: { type: 'string' } } });
+  const [noun, verb, id] = positionals;
+  const command = `${noun} ${verb}`;
+  if (command === 'accounts create') {
+    return createAccountWithKeys(store, parseOrThrow(createAccountSchema,
+      { name: values.name, allowed_origins: list(values.origins), allowed_events: list(values.events) }));
+  }
+  if (command === 'accounts update' && id) {
+    return updateAccount(store, Number(id), parseOrThrow(updateAccountSchema,
+      { name: values.name, allowed_origins: list(values.origins), allowed_events: list(values.events) }));
+  }
+  if (command === 'keys create' && values.account) {
+    return issueKey(store, Number(values.account), parseOrThrow(createKeySchema, { type: values.type, scopes: list(values.scopes) ?? undefined }));
+  }
+  if (command === 'keys revoke' && id) {
+    await revokeKey(store, Number(id));
+    return { id: Number(id), revoked: true };
+  }
+  throw new Error(usage);
+}
+
+const store = openStore(loadConfig());
+run(store, process.argv.slice(2))
+  .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
+  .catch((error: unknown) => {
+    const text = error instanceof TrackletError ? JSON.stringify({ errors: error.toApiErrors() }, null, 2) : (error as Error).message;
+    process.stderr.write(`${text}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => store.close());

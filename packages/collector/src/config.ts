@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { maxInstanceId } from './ids.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export interface CollectorConfig {
+  port: number;
+  host: string;
+  /** A file path (embedded SQLite) or a postgres:// URL. */
+  db: string;
+  adminToken: string;
+  /** True when no TRACKLET_ADMIN_TOKEN was set and one was made up (main prints it). */
+  adminTokenGenerated: boolean;
+  jwtSecret: string | null;
+  trustProxy: boolean;
+  /** 0–31, part of every event id so several collectors never make the same id. */
+  instanceId: number;
+  logLevel: string;
+  /** The built script-tag tracker served at /t.js (null: not served). */
+  trackerScript: string | null;
+  /** The built demo served at /demo/ (null: not served). */
+  demoDir: string | null;
+  writer: { maxBatch: number; maxQueue: number };
+}
+
+const repoFile = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? 'false').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(raw)) throw new Error(`${name} must be true or false, got "${raw}"`);
+  return ['true', '1', 'yes'].includes(raw);
+}
+
+/** The collector's configuration from environment variables (README "Configuration"); throws a clear message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfig {
+  const tracker = env.TRACKLET_TRACKER_SCRIPT ?? repoFile('packages/tracker/dist/t.js');
+  const demo = env.TRACKLET_DEMO_DIR ?? repoFile('demo/dist');
+  return {
+    port: integer(env, 'PORT', 8787, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    db: env.TRACKLET_DB || './data/tracklet.db',
+    adminToken: env.TRACKLET_ADMIN_TOKEN || `tk_admin_${randomBytes(24).toString('base64url')}`,
+    adminTokenGenerated: !env.TRACKLET_ADMIN_TOKEN,
+    jwtSecret: env.TRACKLET_JWT_SECRET || null,
+    trustProxy: flag(env, 'TRACKLET_TRUST_PROXY'),
+    instanceId: integer(env, 'TRACKLET_INSTANCE_ID', 0, 0, maxInstanceId),
+    logLevel: env.TRACKLET_LOG_LEVEL || 'info',
+    trackerScript: existsSync(tracker) ? tracker : null,
+    demoDir: existsSync(demo) ? demo : null,
+    writer: {
+      maxBatch: integer(env, 'TRACKLET_WRITER_MAX_BATCH', 2000, 1, 100_000),
+      maxQueue: integer(env, 'TRACKLET_WRITER_MAX_QUEUE', 20_000, 1, 10_000_000),
+    },
+  };
+}
+
+/** The composition root's one choice of store adapter, from TRACKLET_DB. */
+export function openStore(config: CollectorConfig, onCommit?: (seconds: number, size: number) => void): Store {
+  if (/^postgres(ql)?:\/\//.test(config.db)) {
+    throw new Error('TRACKLET_DB is a postgres:// URL, but this build has only the embedded SQLite store');
+  }
+  return openSqliteStore(config.db, { ...config.writer, ...(onCommit ? { onCommit } : {}) });
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { buildApp } from './app.js';
+import { loadConfig, openStore } from './config.js';
+import { ensureDemoAccount } from './services/demo-account.js';
+
+/** `npm start`: one collector process serving the API, /t.js and the demo. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const store = openStore(config);
+  const app = await buildApp(config, { store });
+  const demo = await ensureDemoAccount(store, process.env.TRACKLET_DEMO_KEYS || './data/demo-keys.json');
+  const address = await app.listen({ port: config.port, host: config.host });
+  const lines = [
+    '',
+    `Tracklet collector listening on ${address} (store: ${config.db})`,
+    `  tracker script  ${address}/t.js${config.trackerScript ? '' : '  (not built: run npm run build)'}`,
+    `  demo shop       ${address}/demo/${config.demoDir ? '' : '  (not built)'}`,
+    `  API reference   ${address}/openapi.json`,
+    config.adminTokenGenerated ? `  admin token     ${config.adminToken}  (generated; set TRACKLET_ADMIN_TOKEN to keep one)` : '  admin token     from TRACKLET_ADMIN_TOKEN',
+  ];
+  if (demo) {
+    lines.push(`  demo account    id ${demo.account.id}${demo.created ? ' (created now)' : ''}`,
+      `    publishable   ${demo.account.keys.publishable}`, `    live          ${demo.account.keys.live}`,
+      `    test          ${demo.account.keys.test}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests and storing what was acknowledged');
+    app.close().then(() => process.exit(0), (error) => {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`tracklet: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

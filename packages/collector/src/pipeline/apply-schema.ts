@@ -1,0 +1,32 @@
+import type { ApiError, PropertyType } from '@tracklet/protocol';
+import { apiError, errorList } from '../errors.js';
+import type { StoreTx } from '../store/store.js';
+import type { PendingEvent } from './context.js';
+import { acceptsType, inferPropertyType } from './infer-property-type.js';
+
+/** last_seen is refreshed at most this often, so steady traffic does not rewrite the schema row every event. */
+const LAST_SEEN_GRANULARITY_MS = 60_000;
+
+/**
+ * Per-account, per-event property schemas: the first time a property is seen its type is inferred and kept
+ * forever; a value of another type is a 400 property_type_mismatch naming property, stored type and given type.
+ */
+export async function applySchema(tx: StoreTx, e: PendingEvent): Promise<void> {
+  const schema = (await tx.getEventSchema(e.accountId, e.event)) ??
+    { account_id: e.accountId, event: e.event, properties: {}, first_seen: e.receivedAt, last_seen: 0 };
+  const problems: ApiError[] = [];
+  const added: Record<string, PropertyType> = {};
+  for (const [name, value] of Object.entries(e.data)) {
+    const given = inferPropertyType(value);
+    if (given === null) continue;
+    const stored = schema.properties[name];
+    if (stored === undefined) added[name] = given;
+    else if (!acceptsType(stored, given)) {
+      problems.push(apiError('property_type_mismatch', `data.${name} was ${stored}, got ${given}`, `data.${name}`));
+    }
+  }
+  if (problems.length > 0) throw errorList(problems);
+  if (Object.keys(added).length > 0 || e.receivedAt - schema.last_seen >= LAST_SEEN_GRANULARITY_MS) {
+    await tx.putEventSchema({ ...schema, properties: { ...schema.properties, ...added }, last_seen: e.receivedAt });
+  }
+}

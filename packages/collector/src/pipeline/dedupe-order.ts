@@ -1,0 +1,10 @@
+import type { StoreTx } from '../store/store.js';
+import { orderIdOf } from './check-event-rules.js';
+import { Discarded, type PendingEvent } from './context.js';
+
+/** A second `confirmation` with an order id already seen in the account is discarded; the first stays. */
+export async function dedupeOrder(tx: StoreTx, event: PendingEvent): Promise<void> {
+  if (event.event !== 'confirmation') return;
+  const orderId = orderIdOf(event);
+  if ((await tx.findOrder(event.accountId, orderId)) !== null) throw new Discarded('duplicate_order', orderId);
+}

@@ -1,0 +1,36 @@
+import { beaconEventSchema, beaconSchema, type ItemResult } from '@tracklet/protocol';
+import { TrackletError } from '../errors.js';
+import { parseOrThrow } from '../validate.js';
+import { authenticatePublishable } from './authenticate-key.js';
+import { checkEventRules } from './check-event-rules.js';
+import type { PipelineDeps, RequestMeta } from './context.js';
+import { dropBots } from './drop-bots.js';
+import type { BatchItem } from './index.js';
+import { normalizeEvent } from './normalize-event.js';
+import { requestHash } from './request-hash.js';
+
+export type ParsedBeacon = { items: BatchItem[] } | { dropped: ItemResult[] };
+
+/**
+ * `POST /v1/collect`: the envelope must be valid and its publishable key allowed from this origin (else the whole
+ * beacon is refused); then each event is validated on its own, so one bad event never rejects the others.
+ */
+export async function parseBeacon(deps: PipelineDeps, meta: RequestMeta, body: unknown): Promise<ParsedBeacon> {
+  const beacon = parseOrThrow(beaconSchema, body);
+  const auth = await authenticatePublishable(deps.store, beacon.key, meta.origin);
+  const userAgent = deps.userAgents(meta.userAgent);
+  const dropped = dropBots(deps, userAgent, beacon.events.length);
+  if (dropped) return { dropped };
+  const items = beacon.events.map((raw): BatchItem => {
+    try {
+      const input = parseOrThrow(beaconEventSchema, raw);
+      const pending = normalizeEvent(input, { auth, meta, source: 'beacon', idempotencyKey: input.id, requestHash: requestHash(input), userAgent });
+      checkEventRules(auth, pending);
+      return pending;
+    } catch (error) {
+      if (error instanceof TrackletError) return { errors: error.toApiErrors() };
+      throw error;
+    }
+  });
+  return { items };
+}

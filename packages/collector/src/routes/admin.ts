@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createAccountSchema, createKeySchema, updateAccountSchema } from '@tracklet/protocol';
+import { TrackletError } from '../errors.js';
+import { safeEqual } from '../keys.js';
+import { createAccountWithKeys, issueKey, revokeKey, updateAccount } from '../services/accounts.js';
+import { parseOrThrow } from '../validate.js';
+import { type AppDeps, header, pathId } from './http.js';
+
+export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const admin = (request: FastifyRequest) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
+    if (!token || !safeEqual(token, deps.config.adminToken)) throw new TrackletError('unauthorized', 'the admin API needs the admin token');
+  };
+
+  app.post('/v1/admin/accounts', async (request, reply) => {
+    admin(request);
+    return reply.code(201).send(await createAccountWithKeys(deps.store, parseOrThrow(createAccountSchema, request.body)));
+  });
+
+  app.patch<{ Params: { id: string } }>('/v1/admin/accounts/:id', async (request) => {
+    admin(request);
+    const id = pathId(request.params.id, 'account_not_found');
+    return updateAccount(deps.store, id, parseOrThrow(updateAccountSchema, request.body));
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/admin/accounts/:id/keys', async (request, reply) => {
+    admin(request);
+    const id = pathId(request.params.id, 'account_not_found');
+    return reply.code(201).send(await issueKey(deps.store, id, parseOrThrow(createKeySchema, request.body)));
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/admin/keys/:id', async (request) => {
+    admin(request);
+    const id = pathId(request.params.id, 'key_not_found');
+    await revokeKey(deps.store, id);
+    return { id, revoked: true };
+  });
+}

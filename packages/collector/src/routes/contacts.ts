@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { contactUpsertSchema, limits, listContactsQuerySchema } from '@tracklet/protocol';
+import { TrackletError } from '../errors.js';
+import { upsertContact } from '../pipeline/upsert-contact.js';
+import { parseOrThrow } from '../validate.js';
+import { type AppDeps, bearer, listEvents, parseQuery, pathId, sendPage } from './http.js';
+
+export function contactRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const profileOr404 = async (accountId: number, id: number) => {
+    const profile = await deps.store.getContactProfile(accountId, id);
+    if (!profile) throw new TrackletError('contact_not_found', `no contact ${id}`);
+    return profile;
+  };
+
+  app.post('/v1/contacts', async (request, reply) => {
+    const auth = await bearer(deps, request, 'contacts.write');
+    const input = parseOrThrow(contactUpsertSchema, request.body);
+    const { id, created } = await deps.store.write((tx) => upsertContact(tx, auth.account.id, input, Date.now()));
+    return reply.code(created ? 201 : 200).send(await profileOr404(auth.account.id, id));
+  });
+
+  /** With email, phone or external_id: that one profile (404 when none); without: every contact, paged. */
+  app.get('/v1/contacts', async (request, reply) => {
+    const auth = await bearer(deps, request, 'contacts.read');
+    const { page = 1, limit = limits.defaultPageSize, ...filter } = parseQuery(listContactsQuerySchema, request.query);
+    const { contacts, total } = await deps.store.listContacts(auth.account.id, filter, { limit, offset: (page - 1) * limit });
+    if (Object.keys(filter).length === 0) return sendPage(request, reply, contacts, total, page, limit);
+    const live = contacts.find((c) => c.merged_into === null);
+    if (!live) throw new TrackletError('contact_not_found', 'no contact matches');
+    return live;
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/contacts/:id', async (request) => {
+    const auth = await bearer(deps, request, 'contacts.read');
+    return profileOr404(auth.account.id, pathId(request.params.id, 'contact_not_found'));
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/contacts/:id/events', async (request, reply) => {
+    const auth = await bearer(deps, request, 'contacts.read');
+    const id = pathId(request.params.id, 'contact_not_found');
+    await profileOr404(auth.account.id, id);
+    return listEvents(deps, auth, request, reply, { contact_id: id });
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/contacts/:id', async (request) => {
+    const auth = await bearer(deps, request, 'contacts.write');
+    const id = pathId(request.params.id, 'contact_not_found');
+    const deleted = await deps.store.write((tx) => tx.deleteContact(auth.account.id, id));
+    if (!deleted) throw new TrackletError('contact_not_found', `no contact ${id}`);
+    return { id, deleted: true };
+  });
+}

@@ -1,0 +1,80 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { limits, listEventsQuerySchema, type Scope, type StoredEvent } from '@tracklet/protocol';
+import type { z } from 'zod';
+import type { CollectorConfig } from '../config.js';
+import { errorList, TrackletError } from '../errors.js';
+import { authenticateBearer } from '../pipeline/authenticate-key.js';
+import { authorizeScope } from '../pipeline/authorize-scope.js';
+import type { Auth, PipelineDeps, RequestMeta } from '../pipeline/context.js';
+import type { EventFilter } from '../store/records.js';
+import { issuesToErrors } from '../validate.js';
+
+export interface AppDeps extends PipelineDeps {
+  config: CollectorConfig;
+}
+
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  return {
+    ip: request.ip || null,
+    userAgent: header(request, 'user-agent') ?? null,
+    origin: header(request, 'origin') ?? null,
+    receivedAt: Date.now(),
+  };
+}
+
+/** A header's value; a header sent twice is ambiguous and refused. */
+export function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  if (Array.isArray(value)) throw new TrackletError('invalid_parameter', `the ${name} header was sent more than once`);
+  return value;
+}
+
+/** Authenticates the bearer credential and checks it carries the scope. */
+export async function bearer(deps: AppDeps, request: FastifyRequest, scope: Scope): Promise<Auth> {
+  const auth = await authenticateBearer(deps.store, deps.jwtSecret, header(request, 'authorization'));
+  authorizeScope(auth, scope);
+  return auth;
+}
+
+/** Query strings: every problem is a 400 invalid_parameter naming the parameter. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const result = schema.safeParse(query ?? {});
+  if (result.success) return result.data;
+  throw errorList(issuesToErrors(result.error.issues).map((e) => ({ ...e, code: 'invalid_parameter', message: 'Invalid parameter' })));
+}
+
+/** A positive integer path id, or the resource's 404 (ids are never other shapes). */
+export function pathId(raw: string, notFound: 'event_not_found' | 'contact_not_found' | 'account_not_found' | 'key_not_found'): number {
+  const id = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw new TrackletError(notFound, `no such id: ${raw.slice(0, 64)}`);
+  return id;
+}
+
+function pageLink(request: FastifyRequest, page: number, rel: string): string {
+  const url = new URL(request.url, 'http://collector.invalid');
+  url.searchParams.set('page', String(page));
+  return `<${url.pathname}${url.search}>; rel="${rel}"`;
+}
+
+/** Paging headers of every list: X-Total-Count, X-Page, X-Per-Page and a Link header (first/prev/next/last). */
+export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, items: T[], total: number, page: number, limit: number) {
+  const last = Math.max(1, Math.ceil(total / limit));
+  const links = [pageLink(request, 1, 'first'), pageLink(request, last, 'last')];
+  if (page > 1) links.push(pageLink(request, Math.min(page - 1, last), 'prev'));
+  if (page < last) links.push(pageLink(request, page + 1, 'next'));
+  reply.header('X-Total-Count', String(total)).header('X-Page', String(page)).header('X-Per-Page', String(limit))
+    .header('Link', links.join(', '));
+  return items;
+}
+
+/** `GET /v1/events` and a contact's events: filters, paging, and test keys that see only test events. */
+export async function listEvents(deps: AppDeps, auth: Auth, request: FastifyRequest, reply: FastifyReply, fixed: EventFilter = {}) {
+  const query = parseQuery(listEventsQuerySchema, request.query);
+  const page = query.page ?? 1;
+  const limit = query.limit ?? limits.defaultPageSize;
+  const { page: _p, limit: _l, ...filter } = query;
+  if (auth.test && filter.test === false) return sendPage(request, reply, [] as StoredEvent[], 0, page, limit);
+  const { events, total } = await deps.store.listEvents(auth.account.id,
+    { ...filter, ...fixed, ...(auth.test ? { test: true } : {}) }, { limit, offset: (page - 1) * limit });
+  return sendPage(request, reply, events, total, page, limit);
+}

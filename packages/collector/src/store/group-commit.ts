@@ -1,0 +1,108 @@
+import { TrackletError } from '../errors.js';
+
+/** The transaction primitives a backend gives the group committer. */
+export interface TxRunner<Tx> {
+  begin(): Promise<Tx>;
+  savepoint(tx: Tx): Promise<void>;
+  release(tx: Tx): Promise<void>;
+  rollbackToSavepoint(tx: Tx): Promise<void>;
+  commit(tx: Tx): Promise<void>;
+  rollback(tx: Tx): Promise<void>;
+  /** Maps a backend error to the contract's 503 when the store itself failed; returns other errors unchanged. */
+  classify(error: unknown): unknown;
+}
+
+export interface GroupCommitOptions {
+  /** Most units of work in one transaction. */
+  maxBatch: number;
+  /** Most units waiting; beyond it `submit` answers 503 with Retry-After instead of growing without limit. */
+  maxQueue: number;
+  onCommit?: (seconds: number, size: number) => void;
+}
+
+interface Job<Tx> {
+  work: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
+}
+
+/**
+ * One writer for the whole process: units of work submitted while a transaction runs wait and then share the next
+ * one. Each unit runs in its own savepoint, so a failing unit is rolled back alone; every unit's promise settles
+ * only after the shared transaction has committed (or failed as a whole).
+ */
+export class GroupCommitter<Tx> {
+  private queue: Job<Tx>[] = [];
+  private running = false;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => {};
+
+  constructor(private readonly runner: TxRunner<Tx>, private readonly options: GroupCommitOptions) {}
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  submit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.queue.length >= this.options.maxQueue) {
+      return Promise.reject(new TrackletError('store_overloaded', 'the writer queue is full; retry shortly', { retryAfter: 1 }));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) this.start();
+    });
+  }
+
+  /** Resolves once every submitted unit has settled. */
+  drained(): Promise<void> {
+    return this.running ? this.idle : Promise.resolve();
+  }
+
+  private start(): void {
+    this.running = true;
+    this.idle = new Promise((resolve) => { this.markIdle = resolve; });
+    // Let the requests already read off the sockets join the first transaction.
+    setImmediate(() => void this.loop());
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      await this.runBatch(batch);
+    }
+    this.running = false;
+    this.markIdle();
+  }
+
+  private async runBatch(batch: Job<Tx>[]): Promise<void> {
+    const started = performance.now();
+    let tx: Tx | undefined;
+    try {
+      tx = await this.runner.begin();
+      for (const job of batch) await this.runJob(tx, job);
+      await this.runner.commit(tx);
+    } catch (error) {
+      if (tx !== undefined) await this.runner.rollback(tx).catch(() => {});
+      const failure = this.runner.classify(error);
+      for (const job of batch) job.reject(failure);
+      return;
+    }
+    this.options.onCommit?.((performance.now() - started) / 1000, batch.length);
+    for (const job of batch) {
+      if (job.outcome?.ok) job.resolve(job.outcome.value);
+      else job.reject(job.outcome?.error);
+    }
+  }
+
+  private async runJob(tx: Tx, job: Job<Tx>): Promise<void> {
+    await this.runner.savepoint(tx);
+    try {
+      job.outcome = { ok: true, value: await job.work(tx) };
+      await this.runner.release(tx);
+    } catch (error) {
+      job.outcome = { ok: false, error: this.runner.classify(error) };
+      await this.runner.rollbackToSavepoint(tx);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import type { KeyType, PropertyType, PropertyValue, Scope } from '@tracklet/protocol';
+
+/** Where a visitor came from, as stored on a contact (times in epoch ms). */
+export interface TouchRecord {
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+  utm_campaign: string | null;
+  referrer: string | null;
+  url: string | null;
+  click_ids: Record<string, string> | null;
+  at: number;
+}
+
+export interface ContactRecord {
+  id: number;
+  account_id: number;
+  email: string | null;
+  phone: string | null;
+  external_id: string | null;
+  attributes: Record<string, PropertyValue>;
+  first_touch: TouchRecord | null;
+  last_touch: TouchRecord | null;
+  merged_into: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type NewContact = Pick<ContactRecord, 'account_id' | 'email' | 'phone' | 'external_id' | 'attributes'
+  | 'first_touch' | 'last_touch'>;
+
+/** An event ready to insert: every stored field, times in epoch ms. */
+export interface EventRecord {
+  id: number;
+  account_id: number;
+  contact_id: number;
+  user_id: number | null;
+  anonymous_id: string | null;
+  session_id: string | null;
+  event: string;
+  amount: number | null;
+  data: Record<string, PropertyValue>;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  resource_uid: string | null;
+  resource_name: string | null;
+  resource_url: string | null;
+  url: string | null;
+  title: string | null;
+  test: boolean;
+  generated: boolean;
+  chain_depth: number;
+  ip: string | null;
+  user_agent: string | null;
+  browser: string | null;
+  os: string | null;
+  device_type: string | null;
+  referrer: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+  utm_campaign: string | null;
+  click_ids: Record<string, string> | null;
+  occurred_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventSchemaRecord {
+  account_id: number;
+  event: string;
+  properties: Record<string, PropertyType>;
+  first_seen: number;
+  last_seen: number;
+}
+
+export interface AccountRecord {
+  id: number;
+  name: string;
+  /** Empty = any origin. */
+  allowed_origins: string[];
+  /** null = no restriction. */
+  allowed_events: string[] | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface KeyRecord {
+  id: number;
+  account_id: number;
+  type: KeyType;
+  prefix: string;
+  hash: string;
+  scopes: Scope[];
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** Filters of an event listing; every one is optional and they combine with AND. */
+export interface EventFilter {
+  event?: string;
+  contact_id?: number;
+  anonymous_id?: string;
+  created_after?: number;
+  created_before?: number;
+  resource_uid?: string;
+  resource_name?: string;
+  test?: boolean;
+  /** Cursor: only ids below this one. */
+  after_id?: number;
+}
+
+export interface ContactFilter {
+  email?: string;
+  phone?: string;
+  external_id?: string;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+/** A contact with nothing known yet. */
+export const blankContact = (accountId: number): NewContact => ({ account_id: accountId, email: null, phone: null,
+  external_id: null, attributes: {}, first_touch: null, last_touch: null });

@@ -1,0 +1,137 @@
+import type Database from 'better-sqlite3';
+import type { StoredEvent } from '@tracklet/protocol';
+import { normalizeEmail, toStoredEvent } from '../output.js';
+import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
+import type { IdentityField, StoreTx } from '../store.js';
+import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
+
+type Row = Record<string, unknown>;
+const identityColumn: Record<IdentityField, string> = { email: 'email_norm', phone: 'phone', external_id: 'external_id' };
+
+/** StoreTx on the writer connection; better-sqlite3 is synchronous, the promises only keep the interface async. */
+export class SqliteTx implements StoreTx {
+  private readonly cache = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  private sql(text: string): Database.Statement {
+    let statement = this.cache.get(text);
+    if (!statement) this.cache.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
+  async findEventByIdempotencyKey(accountId: number, key: string) {
+    const row = this.sql('SELECT * FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as Row | undefined;
+    if (!row) return null;
+    return { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null };
+  }
+
+  async findOrder(accountId: number, orderId: string) {
+    const row = this.sql('SELECT event_id FROM orders WHERE account_id = ? AND order_id = ?').get(accountId, orderId) as Row | undefined;
+    return row ? (row.event_id as number) : null;
+  }
+
+  async recordOrder(accountId: number, orderId: string, eventId: number) {
+    this.sql('INSERT INTO orders (account_id, order_id, event_id) VALUES (?, ?, ?)').run(accountId, orderId, eventId);
+  }
+
+  async lastEventReceivedAt(accountId: number, contactId: number, event: string) {
+    const row = this.sql('SELECT max(created_at) AS at FROM events WHERE account_id = ? AND contact_id = ? AND event = ?')
+      .get(accountId, contactId, event) as Row;
+    return (row.at as number | null) ?? null;
+  }
+
+  async getEventSchema(accountId: number, event: string) {
+    const row = this.sql('SELECT * FROM event_schemas WHERE account_id = ? AND event = ?').get(accountId, event) as Row | undefined;
+    return row ? { ...(row as unknown as EventSchemaRecord), properties: JSON.parse(row.properties as string) } : null;
+  }
+
+  async putEventSchema(s: EventSchemaRecord) {
+    this.sql(`INSERT INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (account_id, event) DO UPDATE SET properties = excluded.properties, last_seen = excluded.last_seen`)
+      .run(s.account_id, s.event, JSON.stringify(s.properties), s.first_seen, s.last_seen);
+  }
+
+  async getContact(accountId: number, id: number) {
+    const row = this.sql('SELECT * FROM contacts WHERE account_id = ? AND id = ?').get(accountId, id) as Row | undefined;
+    return row ? contactFromRow(row) : null;
+  }
+
+  async findContactBy(accountId: number, field: IdentityField, value: string) {
+    const wanted = field === 'email' ? normalizeEmail(value) : value;
+    const row = this.sql(`SELECT * FROM contacts WHERE account_id = ? AND ${identityColumn[field]} = ? AND merged_into IS NULL
+      ORDER BY id LIMIT 1`).get(accountId, wanted) as Row | undefined;
+    return row ? contactFromRow(row) : null;
+  }
+
+  async contactIdForAnonymousId(accountId: number, anonymousId: string) {
+    const row = this.sql('SELECT contact_id FROM anonymous_ids WHERE account_id = ? AND anonymous_id = ?')
+      .get(accountId, anonymousId) as Row | undefined;
+    return row ? (row.contact_id as number) : null;
+  }
+
+  async createContact(c: NewContact, now: number) {
+    const row = this.sql(`INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes, first_touch,
+      last_touch, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(c.account_id, c.email,
+      c.email && normalizeEmail(c.email), c.phone, c.external_id, JSON.stringify(c.attributes),
+      c.first_touch && JSON.stringify(c.first_touch), c.last_touch && JSON.stringify(c.last_touch), now, now) as Row;
+    return contactFromRow(row);
+  }
+
+  async saveContact(c: ContactRecord, now: number) {
+    this.sql(`UPDATE contacts SET email = ?, email_norm = ?, phone = ?, external_id = ?, attributes = ?, first_touch = ?,
+      last_touch = ?, merged_into = ?, updated_at = ? WHERE account_id = ? AND id = ?`).run(c.email,
+      c.email && normalizeEmail(c.email), c.phone, c.external_id, JSON.stringify(c.attributes),
+      c.first_touch && JSON.stringify(c.first_touch), c.last_touch && JSON.stringify(c.last_touch), c.merged_into, now,
+      c.account_id, c.id);
+    c.updated_at = now;
+  }
+
+  async linkAnonymousId(accountId: number, anonymousId: string, contactId: number, now: number) {
+    this.sql(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`).run(accountId, anonymousId, contactId, now);
+  }
+
+  async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {
+    this.sql('UPDATE anonymous_ids SET contact_id = ? WHERE account_id = ? AND contact_id = ?').run(intoId, accountId, fromId);
+    this.sql('UPDATE events SET contact_id = ?, updated_at = ? WHERE account_id = ? AND contact_id = ?').run(intoId, now, accountId, fromId);
+  }
+
+  async insertEvent(e: EventRecord): Promise<StoredEvent> {
+    this.sql(`INSERT INTO events (${eventColumns.join(', ')}) VALUES (${eventColumns.map((c) => `@${c}`).join(', ')})`)
+      .run(eventParams(e));
+    return toStoredEvent(e);
+  }
+
+  async deleteContact(accountId: number, id: number) {
+    this.sql('DELETE FROM orders WHERE account_id = ? AND event_id IN (SELECT id FROM events WHERE account_id = ? AND contact_id = ?)')
+      .run(accountId, accountId, id);
+    this.sql('DELETE FROM events WHERE account_id = ? AND contact_id = ?').run(accountId, id);
+    this.sql('DELETE FROM anonymous_ids WHERE account_id = ? AND contact_id = ?').run(accountId, id);
+    this.sql('DELETE FROM contacts WHERE account_id = ? AND merged_into = ?').run(accountId, id);
+    return this.sql('DELETE FROM contacts WHERE account_id = ? AND id = ?').run(accountId, id).changes > 0;
+  }
+
+  async createAccount(a: Omit<AccountRecord, 'id'>) {
+    const row = this.sql(`INSERT INTO accounts (name, allowed_origins, allowed_events, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?) RETURNING *`).get(a.name, JSON.stringify(a.allowed_origins),
+      a.allowed_events && JSON.stringify(a.allowed_events), a.created_at, a.updated_at) as Row;
+    return accountFromRow(row);
+  }
+
+  async saveAccount(a: AccountRecord) {
+    this.sql('UPDATE accounts SET name = ?, allowed_origins = ?, allowed_events = ?, updated_at = ? WHERE id = ?').run(a.name,
+      JSON.stringify(a.allowed_origins), a.allowed_events && JSON.stringify(a.allowed_events), a.updated_at, a.id);
+  }
+
+  async createKey(k: Omit<KeyRecord, 'id'>) {
+    const row = this.sql(`INSERT INTO api_keys (account_id, type, prefix, hash, scopes, created_at, revoked_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(k.account_id, k.type, k.prefix, k.hash, JSON.stringify(k.scopes),
+      k.created_at, k.revoked_at) as Row;
+    return keyFromRow(row);
+  }
+
+  async revokeKey(id: number, now: number) {
+    return this.sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
+  }
+}

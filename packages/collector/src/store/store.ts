@@ -1,0 +1,62 @@
+import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
+import type { AccountRecord, ContactFilter, ContactRecord, EventFilter, EventRecord, EventSchemaRecord, KeyRecord,
+  NewContact, Page } from './records.js';
+
+export type IdentityField = 'email' | 'phone' | 'external_id';
+
+/**
+ * Reads and writes inside the writer's transaction. Every method sees the writes made before it in the same
+ * transaction. A unit of work that throws is rolled back alone (savepoint); the others commit.
+ */
+export interface StoreTx {
+  findEventByIdempotencyKey(accountId: number, key: string): Promise<{ event: StoredEvent; requestHash: string | null } | null>;
+  findOrder(accountId: number, orderId: string): Promise<number | null>;
+  recordOrder(accountId: number, orderId: string, eventId: number): Promise<void>;
+  /** Receive time (created_at, ms) of the contact's latest event with this name, or null. */
+  lastEventReceivedAt(accountId: number, contactId: number, event: string): Promise<number | null>;
+  getEventSchema(accountId: number, event: string): Promise<EventSchemaRecord | null>;
+  putEventSchema(schema: EventSchemaRecord): Promise<void>;
+  getContact(accountId: number, id: number): Promise<ContactRecord | null>;
+  /** The live (not merged) contact with this identity; emails are compared case-insensitively. */
+  findContactBy(accountId: number, field: IdentityField, value: string): Promise<ContactRecord | null>;
+  contactIdForAnonymousId(accountId: number, anonymousId: string): Promise<number | null>;
+  createContact(contact: NewContact, now: number): Promise<ContactRecord>;
+  /** Writes back identity, attributes, touches and merged_into of a contact read in this transaction. */
+  saveContact(contact: ContactRecord, now: number): Promise<void>;
+  /** Points an anonymous id at a contact (inserting or re-pointing the identity map entry). */
+  linkAnonymousId(accountId: number, anonymousId: string, contactId: number, now: number): Promise<void>;
+  /** Moves every anonymous id and event of `fromId` to `intoId` (the login merge). */
+  moveContactData(accountId: number, fromId: number, intoId: number, now: number): Promise<void>;
+  insertEvent(event: EventRecord): Promise<StoredEvent>;
+  /** Erases a contact, its identities, its events and their order records. */
+  deleteContact(accountId: number, id: number): Promise<boolean>;
+  createAccount(account: Omit<AccountRecord, 'id'>): Promise<AccountRecord>;
+  saveAccount(account: AccountRecord): Promise<void>;
+  createKey(key: Omit<KeyRecord, 'id'>): Promise<KeyRecord>;
+  revokeKey(id: number, now: number): Promise<boolean>;
+}
+
+/**
+ * The store behind the collector. Writes go through `write`, which coalesces concurrent units of work into one
+ * durable transaction (group commit) and resolves each only after that transaction committed. Reads see only
+ * committed data.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  write<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  getEvent(accountId: number, id: number): Promise<StoredEvent | null>;
+  listEvents(accountId: number, filter: EventFilter, page: Page): Promise<{ events: StoredEvent[]; total: number }>;
+  findEventIdByIdempotencyKey(accountId: number, key: string): Promise<number | null>;
+  getContactProfile(accountId: number, id: number): Promise<ContactProfile | null>;
+  listContacts(accountId: number, filter: ContactFilter, page: Page): Promise<{ contacts: ContactProfile[]; total: number }>;
+  listEventSchemas(accountId: number): Promise<EventSchemaSummary[]>;
+  getAccount(id: number): Promise<AccountRecord | null>;
+  countAccounts(): Promise<number>;
+  findKeysByPrefix(prefix: string): Promise<KeyRecord[]>;
+  /** The highest event id stored, so a restarted id generator never goes backwards. */
+  maxEventId(): Promise<number>;
+  /** Throws when the store cannot serve (readiness). */
+  ping(): Promise<void>;
+  /** Finishes queued writes, then closes. */
+  close(): Promise<void>;
+}

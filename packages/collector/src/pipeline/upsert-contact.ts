@@ -1,10 +1,13 @@
 import type { ContactUpsert } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
+import { normalizeEmail } from '../store/output.js';
 import { blankContact, type ContactRecord } from '../store/records.js';
 import type { IdentityField, StoreTx } from '../store/store.js';
 import { applyAttributes } from './update-contact.js';
 
 const identityFields: IdentityField[] = ['external_id', 'email', 'phone'];
+const sameIdentity = (field: IdentityField, a: string | null, b: string | null) =>
+  a === b || (field === 'email' && a !== null && b !== null && normalizeEmail(a) === normalizeEmail(b));
 
 async function findTarget(tx: StoreTx, accountId: number, input: ContactUpsert): Promise<ContactRecord | null> {
   if (input.id !== undefined) {
@@ -29,7 +32,7 @@ export async function upsertContact(tx: StoreTx, accountId: number, input: Conta
   const contact = found ?? (await tx.createContact(blankContact(accountId), now));
   for (const field of identityFields) {
     const value = input[field];
-    if (value === undefined || value === contact[field]) continue;
+    if (value === undefined || sameIdentity(field, value, contact[field])) continue;
     const holder = value === null ? null : await tx.findContactBy(accountId, field, value);
     if (holder && holder.id !== contact.id) {
       throw new TrackletError('contact_conflict', `contact ${holder.id} already has this ${field}`, { path: field });

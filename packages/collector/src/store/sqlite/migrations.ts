@@ -3,14 +3,14 @@ import type Database from 'better-sqlite3';
 /** Versioned schema; `PRAGMA user_version` records how many have run. Append only. */
 const migrations: string[] = [
   `CREATE TABLE accounts (
-     id INTEGER PRIMARY KEY, name TEXT NOT NULL, allowed_origins TEXT NOT NULL DEFAULT '[]', allowed_events TEXT,
+     id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, allowed_origins TEXT NOT NULL DEFAULT '[]', allowed_events TEXT,
      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
    CREATE TABLE api_keys (
-     id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id), type TEXT NOT NULL,
+     id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL REFERENCES accounts(id), type TEXT NOT NULL,
      prefix TEXT NOT NULL, hash TEXT NOT NULL, scopes TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
    CREATE INDEX api_keys_prefix ON api_keys(prefix);
    CREATE TABLE contacts (
-     id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, email TEXT, email_norm TEXT, phone TEXT, external_id TEXT,
+     id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL, email TEXT, email_norm TEXT, phone TEXT, external_id TEXT,
      attributes TEXT NOT NULL DEFAULT '{}', first_touch TEXT, last_touch TEXT, merged_into INTEGER,
      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
    CREATE UNIQUE INDEX contacts_email ON contacts(account_id, email_norm) WHERE email_norm IS NOT NULL AND merged_into IS NULL;

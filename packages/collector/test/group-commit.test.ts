@@ -1,0 +1,56 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { TrackletError } from '../src/errors.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { tempDir } from './support/collector.js';
+
+describe('the SQLite writer (group commit)', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+  const account = (name: string) => ({ name, allowed_origins: [], allowed_events: null, created_at: 1, updated_at: 1 });
+
+  it('rolls back a failing unit alone while the others in the same transaction commit', async () => {
+    const store = openSqliteStore(`${dir.path}/units.db`);
+    const results = await Promise.allSettled([
+      store.write((tx) => tx.createAccount(account('kept-1'))),
+      store.write(async (tx) => { await tx.createAccount(account('rolled-back')); throw new Error('boom'); }),
+      store.write((tx) => tx.createAccount(account('kept-2'))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.countAccounts()).toBe(2);
+    await store.close();
+  });
+
+  it('commits units submitted together in one transaction, and resolves none before that commit', async () => {
+    const commits: number[] = [];
+    const store = openSqliteStore(`${dir.path}/group.db`, { onCommit: (_seconds, size) => commits.push(size) });
+    const settled: number[] = [];
+    const writes = Array.from({ length: 100 }, (_, i) => store.write((tx) => tx.createAccount(account(`g${i}`)))
+      .then(() => settled.push(commits.length)));
+    await Promise.all(writes);
+    expect(commits).toEqual([100]);
+    expect(settled.every((n) => n === 1)).toBe(true);
+    await store.close();
+  });
+
+  it('answers 503 store_overloaded with Retry-After when the queue is full, and loses nothing it took', async () => {
+    const store = openSqliteStore(`${dir.path}/full.db`, { maxQueue: 5 });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.write((tx) => tx.createAccount(account(`a${i}`)))));
+    const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    expect(refused).toHaveLength(3);
+    expect(refused[0]?.reason).toBeInstanceOf(TrackletError);
+    expect(refused[0]?.reason).toMatchObject({ code: 'store_overloaded', status: 503, retryAfter: 1 });
+    expect(await store.countAccounts()).toBe(5);
+    await store.close();
+  });
+
+  it('finishes queued writes before closing', async () => {
+    const path = `${dir.path}/close.db`;
+    const store = openSqliteStore(path);
+    const pending = Array.from({ length: 50 }, (_, i) => store.write((tx) => tx.createAccount(account(`c${i}`))));
+    await store.close();
+    await Promise.all(pending);
+    const reopened = openSqliteStore(path);
+    expect(await reopened.countAccounts()).toBe(50);
+    await reopened.close();
+  });
+});

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { AccountWithKeys } from '@tracklet/protocol';
+import { buildApp } from '../../src/app.js';
+import { type CollectorConfig, loadConfig } from '../../src/config.js';
+
+export interface TestCollector {
+  url: string;
+  config: CollectorConfig;
+  app: FastifyInstance;
+  /** Stops listening and closes the store (files stay for a restart). */
+  stop(): Promise<void>;
+  /** A new collector process-equivalent on the same database file. */
+  restart(): Promise<TestCollector>;
+}
+
+/** A temp directory removed when the test file ends (call from afterAll). */
+export function tempDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'tracklet-test-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A real collector on a free loopback port, on a real SQLite file. */
+export async function startCollector(dbPath: string, env: Record<string, string> = {}): Promise<TestCollector> {
+  const config = loadConfig({ TRACKLET_DB: dbPath, TRACKLET_ADMIN_TOKEN: 'test-admin-token', PORT: '0',
+    TRACKLET_LOG_LEVEL: 'warn', TRACKLET_TRACKER_SCRIPT: join(dbPath, '..', 'no-tracker.js'), ...env });
+  const app = await buildApp(config, { logger: false });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url, config, app,
+    stop: () => app.close(),
+    restart: async () => {
+      await app.close();
+      return startCollector(dbPath, env);
+    },
+  };
+}
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** One HTTP call; the body is parsed as JSON when it is JSON. */
+export async function call<T = any>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<Answer<T>> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  const response = await fetch(url, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+  const text = await response.text();
+  let body: unknown = text;
+  if ((response.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body: body as T };
+}
+
+/** A client bound to one bearer credential. */
+export function client(c: { url: string }, token: string) {
+  const auth = { authorization: `Bearer ${token}` };
+  return {
+    get: <T = any>(path: string) => call<T>(c.url + path, { headers: auth }),
+    post: <T = any>(path: string, json: unknown, headers: Record<string, string> = {}) =>
+      call<T>(c.url + path, { method: 'POST', json, headers: { ...auth, ...headers } }),
+    patch: <T = any>(path: string, json: unknown) => call<T>(c.url + path, { method: 'PATCH', json, headers: auth }),
+    delete: <T = any>(path: string) => call<T>(c.url + path, { method: 'DELETE', headers: auth }),
+  };
+}
+
+export const admin = (c: TestCollector) => client(c, c.config.adminToken);
+
+/** A new account through the admin API, with its three full keys. */
+export async function createAccount(c: TestCollector, body: Record<string, unknown> = {}): Promise<AccountWithKeys> {
+  const answer = await admin(c).post('/v1/admin/accounts', { name: 'test', ...body });
+  if (answer.status !== 201) throw new Error(`account not created: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body as AccountWithKeys;
+}
+
+export const humanUserAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+
+/** POST /v1/collect as a browser would (text/plain, a desktop Chrome user agent unless told otherwise). */
+export function beacon(c: { url: string }, body: unknown, headers: Record<string, string> = {}) {
+  return call(c.url + '/v1/collect', {
+    method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': humanUserAgent, ...headers },
+  });
+}

@@ -1,0 +1,89 @@
+import type { BeaconEvent, ResultsBody } from '@tracklet/protocol';
+import { cfg } from './config.js';
+import { level } from './consent.js';
+import { ack, hold, lease } from './queue.js';
+import { log } from './util.js';
+
+/** How long a flush holds its events against other tabs (a request that outlives it may be repeated: the
+ * collector de-duplicates by event id). */
+const LEASE_MS = 2e4;
+/** The collector's beacon limit is 64 KiB; 64,000 bytes leaves room to spare. */
+export const MAX_BYTES = 64e3;
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+let due = 1 / 0;
+let tries = 0;
+
+const bytes = (s: string): number => new Blob([s]).size;
+
+/** Flushes in `ms` unless a flush is already due sooner. */
+export const schedule = (ms: number): void => {
+  if (Date.now() + ms < due) {
+    clearTimeout(timer);
+    due = Date.now() + ms;
+    timer = setTimeout(() => {
+      due = 1 / 0;
+      void flush();
+    }, ms);
+  }
+};
+
+/** Splits events into beacon bodies of at most MAX_BYTES each (a single larger event goes alone and is refused). */
+export const split = (events: BeaconEvent[]): [string, BeaconEvent[]][] => {
+  const head = { key: cfg.key, sent_at: new Date().toISOString() };
+  const out: BeaconEvent[][] = [];
+  let size = bytes(JSON.stringify({ ...head, events: [] }));
+  let n = size;
+  for (const e of events) {
+    const b = bytes(JSON.stringify(e)) + 1;
+    if (!out[0] || n + b > MAX_BYTES) out.unshift([]), (n = size);
+    out[0]!.push(e);
+    n += b;
+  }
+  return out.reverse().map((c) => [JSON.stringify({ ...head, events: c }), c]);
+};
+
+/** Exponential backoff with jitter (1 s, 2 s, 4 s … 5 min), or the server's Retry-After. */
+const retryIn = (r?: Response): number => {
+  const h = r?.headers.get('Retry-After');
+  const ms = h ? +h * 1e3 || Date.parse(h) - Date.now() : 0;
+  return ms > 0 ? ms : Math.min(3e5, 1e3 * 2 ** tries++) * (0.5 + Math.random() / 2);
+};
+
+/** POSTs one body and settles its events: acknowledged and refused ones leave the queue, the rest wait to retry. */
+const post = async ([body, events]: [string, BeaconEvent[]]): Promise<void> => {
+  const ids = events.map((e) => e.id);
+  let r: Response | undefined;
+  try {
+    r = await fetch(cfg.api + '/v1/collect', { method: 'POST', keepalive: true, body, headers: { 'Content-Type': 'text/plain' } });
+  } catch {}
+  const s = r ? r.status : 0;
+  if (!s || s == 408 || s == 429 || s > 499) {
+    const ms = retryIn(r);
+    hold(ids, Date.now() + ms);
+    return schedule(ms);
+  }
+  ack(ids);
+  if (!r!.ok) return log('dropped', s, events);
+  tries = 0;
+  for (const x of ((await r!.json()) as ResultsBody).results) if (x.status == 'rejected') log('rejected', events[x.index], x.errors);
+};
+
+/**
+ * Sends every queued event that no tab holds. On page hide (`beacon`) it uses navigator.sendBeacon and keeps
+ * the events queued: a later fetch gets them acknowledged (the collector de-duplicates by id).
+ */
+export const flush = async (beacon?: boolean): Promise<void> => {
+  try {
+    if (level() < 2) return;
+    const now = Date.now();
+    const [free, next] = lease(now, now + LEASE_MS);
+    if (next < 1 / 0) schedule(next - now);
+    for (const c of split(free)) {
+      if (beacon) navigator.sendBeacon(cfg.api + '/v1/collect', new Blob([c[0]], { type: 'text/plain' }));
+      else await post(c);
+    }
+  } catch (e) {
+    log(e);
+  }
+};

@@ -1,0 +1,16 @@
+/** Debug output only: console.debug is hidden unless the developer asks for verbose logs. */
+export const log = (...a: unknown[]): void => console.debug('[tracklet]', ...a);
+
+/** Wraps a callback so that nothing it throws reaches the host page (STYLE.md "Errors"). */
+export const safe =
+  <A extends unknown[], R>(f: (...a: A) => R) =>
+  (...a: A): R | undefined => {
+    try {
+      return f(...a);
+    } catch (e) {
+      log(e);
+    }
+  };
+
+/** Cuts a string to the collector's field limit (API.md: url/referrer 2048, title 1024, utm 512). */
+export const cut = (s: string, n = 2048): string => s.slice(0, n);

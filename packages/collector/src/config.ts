@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { maxInstanceId } from './ids.js';
+import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -64,10 +65,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
   };
 }
 
-/** The composition root's one choice of store adapter, from TRACKLET_DB. */
-export function openStore(config: CollectorConfig, onCommit?: (seconds: number, size: number) => void): Store {
-  if (/^postgres(ql)?:\/\//.test(config.db)) {
-    throw new Error('TRACKLET_DB is a postgres:// URL, but this build has only the embedded SQLite store');
+const isPostgresUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);
+
+/** TRACKLET_DB as it may be printed: a PostgreSQL URL loses its password. */
+export function describeStore(db: string): string {
+  if (!isPostgresUrl(db)) return db;
+  const url = new URL(db);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+/**
+ * The composition root's one choice of store adapter, from TRACKLET_DB: a postgres:// (or postgresql://) URL opens
+ * PostgreSQL (connecting and migrating first, so it is async), anything else is an SQLite file path.
+ */
+export async function openStore(config: CollectorConfig, onCommit?: (seconds: number, size: number) => void): Promise<Store> {
+  const options = { ...config.writer, ...(onCommit ? { onCommit } : {}) };
+  if (!isPostgresUrl(config.db)) return openSqliteStore(config.db, options);
+  try {
+    return await openPostgresStore(config.db, options);
+  } catch (error) {
+    throw new Error(`cannot open the PostgreSQL store ${describeStore(config.db)}: ${(error as Error).message}`, { cause: error });
   }
-  return openSqliteStore(config.db, { ...config.writer, ...(onCommit ? { onCommit } : {}) });
 }

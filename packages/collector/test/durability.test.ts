@@ -1,29 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call, client, createAccount, startCollector, tempDir } from './support/collector.js';
+import { call, client, createAccount, startCollector, tempDir, testDb } from './support/collector.js';
+import { spawnCollectorProcess } from './support/collector-process.js';
 
-const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-/** The built collector as a real process, so it can be killed with SIGKILL. */
+/** The built collector as a real process, so it can be killed with SIGKILL; on the test store (SQLite file or PostgreSQL). */
 async function spawnCollector(db: string) {
-  if (!existsSync(mainJs)) throw new Error('packages/collector/dist/main.js is missing: run npm run build first');
-  const child = spawn(process.execPath, [mainJs], {
-    env: { ...process.env, PORT: '0', TRACKLET_DB: db, TRACKLET_ADMIN_TOKEN: 'test-admin-token', TRACKLET_LOG_LEVEL: 'warn',
-      TRACKLET_DEMO_KEYS: `${db}.demo-keys.json` },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`collector exited with ${code}`)));
-  });
-  return { child, url };
+  return spawnCollectorProcess({ TRACKLET_DB: await testDb(db), TRACKLET_DEMO_KEYS: `${db}.demo-keys.json` });
 }
 
 describe('durability', () => {

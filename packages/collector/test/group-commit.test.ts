@@ -1,15 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrackletError } from '../src/errors.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { tempDir } from './support/collector.js';
+import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
+import { openSqliteStore, type SqliteStoreOptions } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
+import { tempDir, testDb, testStore } from './support/collector.js';
 
-describe('the SQLite writer (group commit)', () => {
+describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (group commit)`, () => {
   const dir = tempDir();
   afterAll(() => dir.remove());
+  /** The adapter of this test project on a database named `name` (the same database again for the same name). */
+  const openTestStore = async (name: string, options: SqliteStoreOptions = {}): Promise<Store> =>
+    (testStore === 'postgres' ? openPostgresStore(await testDb(`${dir.path}/${name}`), options) : openSqliteStore(`${dir.path}/${name}`, options));
   const account = (name: string) => ({ name, allowed_origins: [], allowed_events: null, created_at: 1, updated_at: 1 });
 
   it('rolls back a failing unit alone while the others in the same transaction commit', async () => {
-    const store = openSqliteStore(`${dir.path}/units.db`);
+    const store = await openTestStore('units.db');
     const results = await Promise.allSettled([
       store.write((tx) => tx.createAccount(account('kept-1'))),
       store.write(async (tx) => { await tx.createAccount(account('rolled-back')); throw new Error('boom'); }),
@@ -22,7 +27,7 @@ describe('the SQLite writer (group commit)', () => {
 
   it('commits units submitted together in one transaction, and resolves none before that commit', async () => {
     const commits: number[] = [];
-    const store = openSqliteStore(`${dir.path}/group.db`, { onCommit: (_seconds, size) => commits.push(size) });
+    const store = await openTestStore('group.db', { onCommit: (_seconds, size) => commits.push(size) });
     const settled: number[] = [];
     const writes = Array.from({ length: 100 }, (_, i) => store.write((tx) => tx.createAccount(account(`g${i}`)))
       .then(() => settled.push(commits.length)));
@@ -33,7 +38,7 @@ describe('the SQLite writer (group commit)', () => {
   });
 
   it('answers 503 store_overloaded with Retry-After when the queue is full, and loses nothing it took', async () => {
-    const store = openSqliteStore(`${dir.path}/full.db`, { maxQueue: 5 });
+    const store = await openTestStore('full.db', { maxQueue: 5 });
     const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.write((tx) => tx.createAccount(account(`a${i}`)))));
     const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(refused).toHaveLength(3);
@@ -44,12 +49,11 @@ describe('the SQLite writer (group commit)', () => {
   });
 
   it('finishes queued writes before closing', async () => {
-    const path = `${dir.path}/close.db`;
-    const store = openSqliteStore(path);
+    const store = await openTestStore('close.db');
     const pending = Array.from({ length: 50 }, (_, i) => store.write((tx) => tx.createAccount(account(`c${i}`))));
     await store.close();
     await Promise.all(pending);
-    const reopened = openSqliteStore(path);
+    const reopened = await openTestStore('close.db');
     expect(await reopened.countAccounts()).toBe(50);
     await reopened.close();
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { call, startCollector, tempDir, type TestCollector, testStore } from './support/collector.js';
 
 describe('health, readiness, metrics and the OpenAPI document', () => {
   const dir = tempDir();
@@ -9,7 +9,7 @@ describe('health, readiness, metrics and the OpenAPI document', () => {
 
   it('answers /healthz and /readyz with the store kind', async () => {
     expect((await call(`${c.url}/healthz`)).body).toEqual({ status: 'ok' });
-    expect((await call(`${c.url}/readyz`)).body).toEqual({ status: 'ready', store: 'sqlite' });
+    expect((await call(`${c.url}/readyz`)).body).toEqual({ status: 'ready', store: testStore });
   });
 
   it('serves Prometheus text with the event counters and the commit latency histogram', async () => {

@@ -1,5 +1,6 @@
 import type { ApiError, PropertyType } from '@tracklet/protocol';
 import { apiError, errorList } from '../errors.js';
+import type { EventSchemaRecord } from '../store/records.js';
 import type { StoreTx } from '../store/store.js';
 import type { PendingEvent } from './context.js';
 import { acceptsType, inferPropertyType } from './infer-property-type.js';
@@ -7,13 +8,8 @@ import { acceptsType, inferPropertyType } from './infer-property-type.js';
 /** last_seen is refreshed at most this often, so steady traffic does not rewrite the schema row every event. */
 const LAST_SEEN_GRANULARITY_MS = 60_000;
 
-/**
- * Per-account, per-event property schemas: the first time a property is seen its type is inferred and kept
- * forever; a value of another type is a 400 property_type_mismatch naming property, stored type and given type.
- */
-export async function applySchema(tx: StoreTx, e: PendingEvent): Promise<void> {
-  const schema = (await tx.getEventSchema(e.accountId, e.event)) ??
-    { account_id: e.accountId, event: e.event, properties: {}, first_seen: e.receivedAt, last_seen: 0 };
+/** The event's properties against the stored schema: the new ones with their types, and the mismatches. */
+function compare(schema: EventSchemaRecord, e: PendingEvent) {
   const problems: ApiError[] = [];
   const added: Record<string, PropertyType> = {};
   for (const [name, value] of Object.entries(e.data)) {
@@ -24,6 +20,28 @@ export async function applySchema(tx: StoreTx, e: PendingEvent): Promise<void> {
     else if (!acceptsType(stored, given)) {
       problems.push(apiError('property_type_mismatch', `data.${name} was ${stored}, got ${given}`, `data.${name}`));
     }
+  }
+  return { problems, added };
+}
+
+async function readSchema(tx: StoreTx, e: PendingEvent): Promise<EventSchemaRecord> {
+  return (await tx.getEventSchema(e.accountId, e.event)) ??
+    { account_id: e.accountId, event: e.event, properties: {}, first_seen: e.receivedAt, last_seen: 0 };
+}
+
+/**
+ * Per-account, per-event property schemas: the first time a property is seen its type is inferred and kept
+ * forever; a value of another type is a 400 property_type_mismatch naming property, stored type and given type.
+ */
+export async function applySchema(tx: StoreTx, e: PendingEvent): Promise<void> {
+  let schema = await readSchema(tx, e);
+  let { problems, added } = compare(schema, e);
+  if (problems.length === 0 && Object.keys(added).length > 0) {
+    // New properties get their type under the schema's lock, on a fresh read: another collector sharing the
+    // database may be typing the same property right now (StoreTx.lockIdentity; nothing on SQLite).
+    await tx.lockIdentity(e.accountId, `event_schema:${e.event}`);
+    schema = await readSchema(tx, e);
+    ({ problems, added } = compare(schema, e));
   }
   if (problems.length > 0) throw errorList(problems);
   if (Object.keys(added).length > 0 || e.receivedAt - schema.last_seen >= LAST_SEEN_GRANULARITY_MS) {

@@ -6,5 +6,7 @@ import { Discarded, type PendingEvent } from './context.js';
 export async function dedupeOrder(tx: StoreTx, event: PendingEvent): Promise<void> {
   if (event.event !== 'confirmation') return;
   const orderId = orderIdOf(event);
+  // Held until commit, so another collector's confirmation of this order waits, then sees this one.
+  await tx.lockIdentity(event.accountId, `order_id:${orderId}`);
   if ((await tx.findOrder(event.accountId, orderId)) !== null) throw new Discarded('duplicate_order', orderId);
 }

@@ -2,6 +2,7 @@ import { TrackletError } from '../errors.js';
 import { blankContact, type ContactRecord } from '../store/records.js';
 import type { IdentityField, StoreTx } from '../store/store.js';
 import type { Identity, PendingEvent } from './context.js';
+import { lockIdentities } from './lock-identities.js';
 import { isAnonymous, mergeIdentity } from './merge-identity.js';
 
 /** Lookup order when an event names several identities: the caller's own id first, then email, then phone. */
@@ -45,6 +46,7 @@ async function fillIdentity(tx: StoreTx, contact: ContactRecord, identity: Ident
 export async function resolveContact(tx: StoreTx, e: PendingEvent): Promise<ContactRecord> {
   const now = e.receivedAt;
   const { accountId, identity } = e;
+  await lockIdentities(tx, accountId, identity, e.anonymousId);
   const explicit = identity.contact_id !== undefined ? await liveContact(tx, accountId, identity.contact_id) : null;
   if (identity.contact_id !== undefined && !explicit) {
     throw new TrackletError('contact_not_found', `no contact ${identity.contact_id} in this account`, { path: 'contact_id' });

@@ -3,6 +3,7 @@ import { TrackletError } from '../errors.js';
 import { normalizeEmail } from '../store/output.js';
 import { blankContact, type ContactRecord } from '../store/records.js';
 import type { IdentityField, StoreTx } from '../store/store.js';
+import { lockIdentities } from './lock-identities.js';
 import { applyAttributes } from './update-contact.js';
 
 const identityFields: IdentityField[] = ['external_id', 'email', 'phone'];
@@ -28,6 +29,7 @@ async function findTarget(tx: StoreTx, accountId: number, input: ContactUpsert):
  * Identity fields given are set (null clears one); one that another contact holds is a 409 contact_conflict.
  */
 export async function upsertContact(tx: StoreTx, accountId: number, input: ContactUpsert, now: number) {
+  await lockIdentities(tx, accountId, input);
   const found = await findTarget(tx, accountId, input);
   const contact = found ?? (await tx.createContact(blankContact(accountId), now));
   for (const field of identityFields) {

@@ -10,7 +10,16 @@ export interface TxRunner<Tx> {
   rollback(tx: Tx): Promise<void>;
   /** Maps a backend error to the contract's 503 when the store itself failed; returns other errors unchanged. */
   classify(error: unknown): unknown;
+  /**
+   * Optional, for backends that several processes write at once: true when a unit failed because another writer
+   * holds what it needs (a lock, a unique key). The transaction then commits the units before it, and the unit and
+   * those after it run again in the next transaction, first, instead of failing.
+   */
+  isConflict?(error: unknown): boolean;
 }
+
+/** A unit that keeps meeting conflicts gives up after this many runs, with a 503 the client retries. */
+const MAX_RUNS = 10;
 
 export interface GroupCommitOptions {
   /** Most units of work in one transaction. */
@@ -24,6 +33,7 @@ interface Job<Tx> {
   work: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  runs: number;
   outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
 }
 
@@ -49,7 +59,7 @@ export class GroupCommitter<Tx> {
       return Promise.reject(new TrackletError('store_overloaded', 'the writer queue is full; retry shortly', { retryAfter: 1 }));
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject, runs: 0 });
       if (!this.running) this.start();
     });
   }
@@ -78,9 +88,10 @@ export class GroupCommitter<Tx> {
   private async runBatch(batch: Job<Tx>[]): Promise<void> {
     const started = performance.now();
     let tx: Tx | undefined;
+    let done = 0;
     try {
       tx = await this.runner.begin();
-      for (const job of batch) await this.runJob(tx, job);
+      while (done < batch.length && (await this.runJob(tx, batch[done] as Job<Tx>))) done++;
       await this.runner.commit(tx);
     } catch (error) {
       if (tx !== undefined) await this.runner.rollback(tx).catch(() => {});
@@ -88,21 +99,32 @@ export class GroupCommitter<Tx> {
       for (const job of batch) job.reject(failure);
       return;
     }
-    this.options.onCommit?.((performance.now() - started) / 1000, batch.length);
-    for (const job of batch) {
+    // A unit that met another writer runs again first, in a transaction that holds nothing yet.
+    this.queue.unshift(...batch.slice(done));
+    const committed = batch.slice(0, done);
+    if (committed.length > 0) this.options.onCommit?.((performance.now() - started) / 1000, committed.length);
+    for (const job of committed) {
       if (job.outcome?.ok) job.resolve(job.outcome.value);
       else job.reject(job.outcome?.error);
     }
   }
 
-  private async runJob(tx: Tx, job: Job<Tx>): Promise<void> {
+  /** Runs one unit in its savepoint; false when it met another writer and must run again in the next transaction. */
+  private async runJob(tx: Tx, job: Job<Tx>): Promise<boolean> {
+    job.runs += 1;
     await this.runner.savepoint(tx);
     try {
       job.outcome = { ok: true, value: await job.work(tx) };
       await this.runner.release(tx);
     } catch (error) {
-      job.outcome = { ok: false, error: this.runner.classify(error) };
       await this.runner.rollbackToSavepoint(tx);
+      if (this.runner.isConflict?.(error)) {
+        if (job.runs < MAX_RUNS) return false;
+        job.outcome = { ok: false, error: new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }) };
+        return true;
+      }
+      job.outcome = { ok: false, error: this.runner.classify(error) };
     }
+    return true;
   }
 }

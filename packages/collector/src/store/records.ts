@@ -68,6 +68,13 @@ export interface EventRecord {
   updated_at: number;
 }
 
+/** Every stored column of an event, in table order (the order reads return the fields in). */
+export const eventColumns = ['id', 'account_id', 'contact_id', 'user_id', 'anonymous_id', 'session_id', 'event',
+  'amount', 'data', 'idempotency_key', 'request_hash', 'resource_uid', 'resource_name', 'resource_url', 'url', 'title',
+  'test', 'generated', 'chain_depth', 'ip', 'user_agent', 'browser', 'os', 'device_type', 'referrer', 'utm_source',
+  'utm_medium', 'utm_term', 'utm_content', 'utm_campaign', 'click_ids', 'occurred_at', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof EventRecord)[];
+
 export interface EventSchemaRecord {
   account_id: number;
   event: string;

@@ -9,6 +9,12 @@ export type IdentityField = 'email' | 'phone' | 'external_id';
  * transaction. A unit of work that throws is rolled back alone (savepoint); the others commit.
  */
 export interface StoreTx {
+  /**
+   * Serializes, across collector processes sharing one database, the units that read and then write what `key`
+   * names in this account (`email:…`, `anonymous_id:…`, `idempotency_key:…`, `order_id:…`): the lock is held until
+   * the transaction commits. Call it before the reads it guards. A store with a single writer (SQLite) does nothing.
+   */
+  lockIdentity(accountId: number, key: string): Promise<void>;
   findEventByIdempotencyKey(accountId: number, key: string): Promise<{ event: StoredEvent; requestHash: string | null } | null>;
   findOrder(accountId: number, orderId: string): Promise<number | null>;
   recordOrder(accountId: number, orderId: string, eventId: number): Promise<void>;

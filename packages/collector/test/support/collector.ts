@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
 import type { AccountWithKeys } from '@tracklet/protocol';
 import { buildApp } from '../../src/app.js';
 import { type CollectorConfig, loadConfig } from '../../src/config.js';
+import { createDatabase, databaseText } from './postgres.js';
 
 export interface TestCollector {
   url: string;
@@ -12,7 +14,7 @@ export interface TestCollector {
   app: FastifyInstance;
   /** Stops listening and closes the store (files stay for a restart). */
   stop(): Promise<void>;
-  /** A new collector process-equivalent on the same database file. */
+  /** A new collector process-equivalent on the same database (file or PostgreSQL database). */
   restart(): Promise<TestCollector>;
 }
 
@@ -22,9 +24,46 @@ export function tempDir(): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** A real collector on a free loopback port, on a real SQLite file. */
+/** The store the collector tests run on: the `postgres` Vitest project sets TRACKLET_TEST_STORE (vite.config.ts). */
+export const testStore: 'sqlite' | 'postgres' = process.env.TRACKLET_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** The fixture server's maintenance URL, provided by the postgres project's globalSetup. */
+export function postgresAdminUrl(): string {
+  const url = inject('postgresUrl');
+  if (!url) throw new Error('no PostgreSQL test server: run the postgres Vitest project (its globalSetup starts one)');
+  return url;
+}
+
+const databases = new Map<string, Promise<string>>();
+
+/**
+ * The TRACKLET_DB for a test's database path: on SQLite the path itself; on PostgreSQL a fresh database on the
+ * fixture server, the same one for every call with that path (a restart or a reopen sees the same data).
+ */
+export function testDb(dbPath: string): Promise<string> {
+  if (testStore === 'sqlite') return Promise.resolve(dbPath);
+  let db = databases.get(dbPath);
+  if (!db) databases.set(dbPath, (db = createDatabase(postgresAdminUrl())));
+  return db;
+}
+
+/**
+ * Everything the test store holds for this database path, as text: the SQLite file with its -wal/-shm (latin1), or
+ * every row of every PostgreSQL table. For tests of what must never be stored, such as a full API key.
+ */
+export async function storedText(dbPath: string): Promise<string> {
+  if (testStore === 'postgres') return databaseText(await testDb(dbPath));
+  const files = readdirSync(dirname(dbPath)).filter((f) => f.startsWith(basename(dbPath)));
+  if (!files.includes(basename(dbPath))) throw new Error(`no database file ${dbPath}`);
+  return files.map((f) => readFileSync(join(dirname(dbPath), f)).toString('latin1')).join('\n');
+}
+
+/**
+ * A real collector on a free loopback port, on a real SQLite file or a real PostgreSQL database (testStore); an
+ * `env.TRACKLET_DB` given wins.
+ */
 export async function startCollector(dbPath: string, env: Record<string, string> = {}): Promise<TestCollector> {
-  const config = loadConfig({ TRACKLET_DB: dbPath, TRACKLET_ADMIN_TOKEN: 'test-admin-token', PORT: '0',
+  const config = loadConfig({ TRACKLET_DB: env.TRACKLET_DB ?? await testDb(dbPath), TRACKLET_ADMIN_TOKEN: 'test-admin-token', PORT: '0',
     TRACKLET_LOG_LEVEL: 'warn', TRACKLET_TRACKER_SCRIPT: join(dbPath, '..', 'no-tracker.js'), ...env });
   const app = await buildApp(config, { logger: false });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

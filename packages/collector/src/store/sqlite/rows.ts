@@ -1,12 +1,9 @@
 import type { AccountRecord, ContactRecord, EventRecord, KeyRecord } from '../records.js';
 
+export { eventColumns } from '../records.js';
+
 type Row = Record<string, unknown>;
 const json = <T>(text: unknown, fallback: T): T => (typeof text === 'string' ? (JSON.parse(text) as T) : fallback);
-
-export const eventColumns = ['id', 'account_id', 'contact_id', 'user_id', 'anonymous_id', 'session_id', 'event',
-  'amount', 'data', 'idempotency_key', 'request_hash', 'resource_uid', 'resource_name', 'resource_url', 'url', 'title',
-  'test', 'generated', 'chain_depth', 'ip', 'user_agent', 'browser', 'os', 'device_type', 'referrer', 'utm_source',
-  'utm_medium', 'utm_term', 'utm_content', 'utm_campaign', 'click_ids', 'occurred_at', 'created_at', 'updated_at'] as const;
 
 /** Named parameters for an INSERT of every event column. */
 export function eventParams(e: EventRecord): Row {

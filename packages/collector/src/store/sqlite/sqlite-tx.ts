@@ -20,6 +20,9 @@ export class SqliteTx implements StoreTx {
     return statement;
   }
 
+  /** One writer connection per database file (BEGIN IMMEDIATE): units are serialized already. */
+  async lockIdentity(_accountId: number, _key: string) {}
+
   async findEventByIdempotencyKey(accountId: number, key: string) {
     const row = this.sql('SELECT * FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as Row | undefined;
     if (!row) return null;

@@ -1,0 +1,143 @@
+import pg from 'pg';
+import { TrackletError } from '../../errors.js';
+import { GroupCommitter, type GroupCommitOptions, type TxRunner } from '../group-commit.js';
+import type { Store, StoreTx } from '../store.js';
+import { migrate } from './migrations.js';
+import { classify, isConflict } from './postgres-errors.js';
+import { PostgresReads } from './postgres-reads.js';
+import { PostgresTx } from './postgres-tx.js';
+import { pgTypes } from './rows.js';
+
+/**
+ * The writer's one pooled client. A client that failed (server restarted, connection cut) is discarded, and the
+ * next transaction takes a new one from the pool, so the store recovers by itself when PostgreSQL comes back.
+ */
+class WriterConnection {
+  private client: pg.PoolClient | null = null;
+  private broken = false;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async acquire(): Promise<pg.PoolClient> {
+    if (this.client && !this.broken) return this.client;
+    this.discard();
+    const client = await this.pool.connect();
+    // Without a listener, pg's 'error' on a checked-out client (e.g. 57P01 admin shutdown) would crash the process.
+    client.on('error', () => { if (this.client === client) this.broken = true; });
+    client.on('end', () => { if (this.client === client) this.broken = true; });
+    try {
+      // Acknowledge only after the commit is flushed to the WAL on disk, whatever the server's default says.
+      await client.query('SET synchronous_commit = on');
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    this.client = client;
+    this.broken = false;
+    return client;
+  }
+
+  discard(): void {
+    if (!this.client) return;
+    this.client.release(new Error('tracklet: writer connection discarded'));
+    this.client = null;
+  }
+
+  release(): void {
+    if (this.client && !this.broken) this.client.release();
+    else this.discard();
+    this.client = null;
+  }
+}
+
+function runnerFor(writer: WriterConnection): TxRunner<PostgresTx> {
+  const on = (tx: PostgresTx, sql: string) => tx.client.query(sql).then(() => {});
+  return {
+    begin: async () => {
+      const client = await writer.acquire();
+      try {
+        await client.query('BEGIN');
+      } catch (error) {
+        writer.discard();
+        throw error;
+      }
+      return new PostgresTx(client);
+    },
+    savepoint: (tx) => on(tx, 'SAVEPOINT unit'),
+    release: async (tx) => { await on(tx, 'RELEASE unit'); tx.holdsLocks = true; },
+    rollbackToSavepoint: (tx) => on(tx, 'ROLLBACK TO unit; RELEASE unit'),
+    commit: (tx) => on(tx, 'COMMIT'),
+    rollback: async (tx) => {
+      try {
+        await on(tx, 'ROLLBACK');
+      } catch {
+        writer.discard();
+      }
+    },
+    classify,
+    isConflict,
+  };
+}
+
+/** A pool on a migrated database; fails (and leaves nothing open) when the server cannot be reached. */
+async function connect(url: string, size: number): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: size, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000,
+    types: pgTypes });
+  // Idle clients that lose their connection are dropped by the pool; without a listener the error would crash us.
+  pool.on('error', () => {});
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  return pool;
+}
+
+export interface PostgresStoreOptions extends Partial<Omit<GroupCommitOptions, 'onCommit'>> {
+  onCommit?: GroupCommitOptions['onCommit'];
+  /** Most connections to the server: the writer's plus the readers'. */
+  poolSize?: number;
+}
+
+/**
+ * The PostgreSQL store (TRACKLET_DB=postgres://…): one writer client behind the group committer, reads on the rest
+ * of the pool. Several collectors may share the database; what must stay unique across them (idempotency keys,
+ * order ids, live identities) is held by unique constraints and by the advisory locks of StoreTx.lockIdentity.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const pool = await connect(url, options.poolSize ?? 10);
+  const reads = new PostgresReads(pool);
+  const writer = new WriterConnection(pool);
+  const committer = new GroupCommitter(runnerFor(writer), {
+    maxBatch: options.maxBatch ?? 2000,
+    maxQueue: options.maxQueue ?? 20000,
+    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+  });
+  let closed = false;
+
+  return {
+    kind: 'postgres',
+    write: <T>(work: (tx: StoreTx) => Promise<T>) => {
+      if (closed) return Promise.reject(new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }));
+      return committer.submit(work);
+    },
+    getEvent: (a, id) => reads.getEvent(a, id),
+    listEvents: (a, f, p) => reads.listEvents(a, f, p),
+    findEventIdByIdempotencyKey: (a, k) => reads.findEventIdByIdempotencyKey(a, k),
+    getContactProfile: (a, id) => reads.getContactProfile(a, id),
+    listContacts: (a, f, p) => reads.listContacts(a, f, p),
+    listEventSchemas: (a) => reads.listEventSchemas(a),
+    getAccount: (id) => reads.getAccount(id),
+    countAccounts: () => reads.countAccounts(),
+    findKeysByPrefix: (p) => reads.findKeysByPrefix(p),
+    maxEventId: () => reads.maxEventId(),
+    ping: () => reads.ping(),
+    close: async () => {
+      closed = true;
+      await committer.drained();
+      writer.release();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import type pg from 'pg';
+import type { StoredEvent } from '@tracklet/protocol';
+import { normalizeEmail, toStoredEvent } from '../output.js';
+import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
+import type { IdentityField, StoreTx } from '../store.js';
+import { WriterConflict } from './postgres-errors.js';
+import { accountFromRow, contactFromRow, eventColumnList, eventFromRow, eventParams, eventPlaceholders, jsonb, keyFromRow,
+  type Row, schemaFromRow } from './rows.js';
+
+const identityColumn: Record<IdentityField, string> = { email: 'email_norm', phone: 'phone', external_id: 'external_id' };
+
+/**
+ * StoreTx on the writer's client, inside the group transaction (READ COMMITTED: each statement sees what other
+ * collectors committed before it). One instance per transaction.
+ */
+export class PostgresTx implements StoreTx {
+  /** True once a unit of this transaction was released: its locks are then held until COMMIT. */
+  holdsLocks = false;
+
+  constructor(readonly client: pg.PoolClient) {}
+
+  private async rows(text: string, values: unknown[] = []): Promise<Row[]> {
+    return (await this.client.query<Row>(text, values)).rows;
+  }
+
+  /**
+   * Contacts are read to be written back (saveContact), so their rows are locked until commit: a collector that reads
+   * the same contact waits and then sees this one's writes, instead of overwriting them. Like lockIdentity, later
+   * units of a transaction do not wait (NOWAIT, 55P03: re-run first in the next transaction).
+   */
+  private get forUpdate(): string {
+    return this.holdsLocks ? 'FOR UPDATE NOWAIT' : 'FOR UPDATE';
+  }
+
+  private async count(text: string, values: unknown[]): Promise<number> {
+    return (await this.client.query(text, values)).rowCount ?? 0;
+  }
+
+  /**
+   * Serializes work on one account+key across collector processes until this transaction ends. When earlier units
+   * of the transaction already hold locks, waiting could deadlock against another collector's group transaction,
+   * so it only tries, and on failure the unit is re-run first in the next transaction, where it waits.
+   */
+  async lockIdentity(accountId: number, key: string): Promise<void> {
+    const lockKey = `${accountId}:${key}`;
+    if (!this.holdsLocks) {
+      await this.client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lockKey]);
+      return;
+    }
+    const [row] = await this.rows('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok', [lockKey]);
+    if (!row?.ok) throw new WriterConflict(lockKey);
+  }
+
+  async findEventByIdempotencyKey(accountId: number, key: string) {
+    const [row] = await this.rows('SELECT * FROM events WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
+    if (!row) return null;
+    return { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null };
+  }
+
+  async findOrder(accountId: number, orderId: string) {
+    const [row] = await this.rows('SELECT event_id FROM orders WHERE account_id = $1 AND order_id = $2', [accountId, orderId]);
+    return row ? (row.event_id as number) : null;
+  }
+
+  async recordOrder(accountId: number, orderId: string, eventId: number) {
+    await this.client.query('INSERT INTO orders (account_id, order_id, event_id) VALUES ($1, $2, $3)', [accountId, orderId, eventId]);
+  }
+
+  async lastEventReceivedAt(accountId: number, contactId: number, event: string) {
+    const [row] = await this.rows('SELECT max(created_at) AS at FROM events WHERE account_id = $1 AND contact_id = $2 AND event = $3',
+      [accountId, contactId, event]);
+    return (row?.at as number | null | undefined) ?? null;
+  }
+
+  async getEventSchema(accountId: number, event: string) {
+    const [row] = await this.rows('SELECT * FROM event_schemas WHERE account_id = $1 AND event = $2', [accountId, event]);
+    return row ? schemaFromRow(row) : null;
+  }
+
+  /** Merges: a property another collector stored meanwhile keeps its type (jsonb `||`: the right side wins). */
+  async putEventSchema(s: EventSchemaRecord) {
+    await this.client.query(`INSERT INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (account_id, event) DO UPDATE SET last_seen = greatest(event_schemas.last_seen, excluded.last_seen),
+        properties = excluded.properties || event_schemas.properties`,
+    [s.account_id, s.event, jsonb(s.properties), s.first_seen, s.last_seen]);
+  }
+
+  async getContact(accountId: number, id: number) {
+    const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND id = $2 ${this.forUpdate}`, [accountId, id]);
+    return row ? contactFromRow(row) : null;
+  }
+
+  async findContactBy(accountId: number, field: IdentityField, value: string) {
+    const wanted = field === 'email' ? normalizeEmail(value) : value;
+    const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND ${identityColumn[field]} = $2
+      AND merged_into IS NULL ORDER BY id LIMIT 1 ${this.forUpdate}`, [accountId, wanted]);
+    return row ? contactFromRow(row) : null;
+  }
+
+  async contactIdForAnonymousId(accountId: number, anonymousId: string) {
+    const [row] = await this.rows('SELECT contact_id FROM anonymous_ids WHERE account_id = $1 AND anonymous_id = $2', [accountId, anonymousId]);
+    return row ? (row.contact_id as number) : null;
+  }
+
+  async createContact(c: NewContact, now: number) {
+    const [row] = await this.rows(`INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes,
+      first_touch, last_touch, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING *`,
+    [c.account_id, c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes),
+      jsonb(c.first_touch), jsonb(c.last_touch), now]);
+    return contactFromRow(row as Row);
+  }
+
+  async saveContact(c: ContactRecord, now: number) {
+    await this.client.query(`UPDATE contacts SET email = $1, email_norm = $2, phone = $3, external_id = $4, attributes = $5,
+      first_touch = $6, last_touch = $7, merged_into = $8, updated_at = $9 WHERE account_id = $10 AND id = $11`,
+    [c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes), jsonb(c.first_touch),
+      jsonb(c.last_touch), c.merged_into, now, c.account_id, c.id]);
+    c.updated_at = now;
+  }
+
+  async linkAnonymousId(accountId: number, anonymousId: string, contactId: number, now: number) {
+    await this.client.query(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`, [accountId, anonymousId, contactId, now]);
+  }
+
+  async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {
+    await this.client.query('UPDATE anonymous_ids SET contact_id = $1 WHERE account_id = $2 AND contact_id = $3', [intoId, accountId, fromId]);
+    await this.client.query('UPDATE events SET contact_id = $1, updated_at = $2 WHERE account_id = $3 AND contact_id = $4',
+      [intoId, now, accountId, fromId]);
+  }
+
+  async insertEvent(e: EventRecord): Promise<StoredEvent> {
+    await this.client.query(`INSERT INTO events (${eventColumnList}) VALUES (${eventPlaceholders})`, eventParams(e));
+    return toStoredEvent(e);
+  }
+
+  async deleteContact(accountId: number, id: number) {
+    await this.client.query(`DELETE FROM orders WHERE account_id = $1 AND event_id IN
+      (SELECT id FROM events WHERE account_id = $1 AND contact_id = $2)`, [accountId, id]);
+    await this.client.query('DELETE FROM events WHERE account_id = $1 AND contact_id = $2', [accountId, id]);
+    await this.client.query('DELETE FROM anonymous_ids WHERE account_id = $1 AND contact_id = $2', [accountId, id]);
+    await this.client.query('DELETE FROM contacts WHERE account_id = $1 AND merged_into = $2', [accountId, id]);
+    return (await this.count('DELETE FROM contacts WHERE account_id = $1 AND id = $2', [accountId, id])) > 0;
+  }
+
+  async createAccount(a: Omit<AccountRecord, 'id'>) {
+    const [row] = await this.rows(`INSERT INTO accounts (name, allowed_origins, allowed_events, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5) RETURNING *`, [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), a.created_at, a.updated_at]);
+    return accountFromRow(row as Row);
+  }
+
+  async saveAccount(a: AccountRecord) {
+    await this.client.query('UPDATE accounts SET name = $1, allowed_origins = $2, allowed_events = $3, updated_at = $4 WHERE id = $5',
+      [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), a.updated_at, a.id]);
+  }
+
+  async createKey(k: Omit<KeyRecord, 'id'>) {
+    const [row] = await this.rows(`INSERT INTO api_keys (account_id, type, prefix, hash, scopes, created_at, revoked_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`, [k.account_id, k.type, k.prefix, k.hash, jsonb(k.scopes), k.created_at, k.revoked_at]);
+    return keyFromRow(row as Row);
+  }
+
+  async revokeKey(id: number, now: number) {
+    return (await this.count('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id])) > 0;
+  }
+}

@@ -1,0 +1,72 @@
+import pg from 'pg';
+import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord } from '../records.js';
+import { eventColumns } from '../records.js';
+
+export type Row = Record<string, unknown>;
+
+const INT8_OID = 20;
+
+/**
+ * BIGINT (ids, epoch-ms times, count(*)) as JS numbers: every value we store is ≤ Number.MAX_SAFE_INTEGER (ids.ts),
+ * so the string pg returns by default would only make the two stores answer differently. Scoped to our pool, not
+ * set globally. JSONB comes back parsed and DOUBLE PRECISION as numbers by pg's defaults.
+ */
+export const pgTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')
+  ) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * A JSONB parameter: always JSON text, since pg would turn a JS array into a PostgreSQL array. SQL NULL stays NULL
+ * (JSON.stringify(null) would be the JSON value null).
+ */
+export const jsonb = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
+export const eventColumnList = eventColumns.join(', ');
+export const eventPlaceholders = eventColumns.map((_, i) => `$${i + 1}`).join(', ');
+
+/** Positional parameters for an INSERT of every event column, in eventColumns order. */
+export function eventParams(e: EventRecord): unknown[] {
+  return eventColumns.map((column) => (column === 'data' || column === 'click_ids' ? jsonb(e[column]) : e[column]));
+}
+
+export function eventFromRow(r: Row): EventRecord {
+  return { ...(r as unknown as EventRecord), data: (r.data ?? {}) as EventRecord['data'],
+    click_ids: (r.click_ids ?? null) as EventRecord['click_ids'] };
+}
+
+export function contactFromRow(r: Row): ContactRecord {
+  return {
+    id: r.id as number,
+    account_id: r.account_id as number,
+    email: r.email as string | null,
+    phone: r.phone as string | null,
+    external_id: r.external_id as string | null,
+    attributes: (r.attributes ?? {}) as ContactRecord['attributes'],
+    first_touch: (r.first_touch ?? null) as ContactRecord['first_touch'],
+    last_touch: (r.last_touch ?? null) as ContactRecord['last_touch'],
+    merged_into: r.merged_into as number | null,
+    created_at: r.created_at as number,
+    updated_at: r.updated_at as number,
+  };
+}
+
+export function accountFromRow(r: Row): AccountRecord {
+  return {
+    id: r.id as number,
+    name: r.name as string,
+    allowed_origins: (r.allowed_origins ?? []) as string[],
+    allowed_events: (r.allowed_events ?? null) as string[] | null,
+    created_at: r.created_at as number,
+    updated_at: r.updated_at as number,
+  };
+}
+
+export function keyFromRow(r: Row): KeyRecord {
+  return { ...(r as unknown as KeyRecord), scopes: (r.scopes ?? []) as KeyRecord['scopes'] };
+}
+
+export function schemaFromRow(r: Row): EventSchemaRecord {
+  return { ...(r as unknown as EventSchemaRecord), properties: (r.properties ?? {}) as EventSchemaRecord['properties'] };
+}

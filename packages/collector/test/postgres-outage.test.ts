@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Answer, call, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { createDatabase, type PostgresServer, startPostgresServer } from './support/postgres.js';
+
+/** Polls until `check` holds (the collector reconnects on its own schedule); fails after `ms`. */
+async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function expectUnavailable(answer: Answer): void {
+  expect(answer.status).toBe(503);
+  expect(answer.headers.get('retry-after')).toBe('1');
+  expect(answer.body.errors[0]).toMatchObject({ code: 'store_unavailable', message: 'Store unavailable' });
+  expect(JSON.stringify(answer.body)).not.toMatch(/ECONNREFUSED|at .*\.js/);
+}
+
+/** PostgreSQL stopped under a running collector, then started again: 503s while down, recovery without a restart. */
+describe('a PostgreSQL outage', () => {
+  const dir = tempDir();
+  // Its own server: stopping it must not disturb the other test files.
+  let server: PostgresServer;
+  let c: TestCollector;
+  let api: ReturnType<typeof client>;
+  const post = (i: number) => api.post('/v1/events', { event: 'outage', contact_email: 'outage@example.com', data: { i } });
+
+  beforeAll(async () => {
+    server = await startPostgresServer();
+    c = await startCollector(`${dir.path}/outage`, { TRACKLET_DB: await createDatabase(server.url()) });
+    api = client(c, (await createAccount(c)).keys.live);
+  });
+  afterAll(async () => {
+    await c?.stop();
+    await server?.destroy();
+    dir.remove();
+  });
+
+  it('answers 503 store_unavailable with Retry-After while the server is down', async () => {
+    expect((await post(1)).status).toBe(201);
+    await server.stop();
+    expectUnavailable(await call(`${c.url}/readyz`));
+    expectUnavailable(await post(2));
+    expectUnavailable(await api.get('/v1/events'));
+    const batch = await api.post('/v1/events/batch', { events: [{ event: 'outage', contact_email: 'outage@example.com' }] });
+    expect(batch.status).toBe(503);
+  });
+
+  it('recovers by itself once the server is back: ready again, writes and reads work, nothing acknowledged is lost', async () => {
+    await server.start();
+    await eventually(async () => (await call(`${c.url}/readyz`)).status === 200);
+    expect((await post(3)).status).toBe(201);
+    const answers = await Promise.all([4, 5, 6, 7].map(post));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+    const listed = await api.get('/v1/events?event=outage');
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((e: { data: { i: number } }) => e.data.i).sort()).toEqual([1, 3, 4, 5, 6, 7]);
+  });
+});

@@ -15,10 +15,18 @@ const usage = `usage (the store is TRACKLET_DB, as for the server):
 
 const list = (value: string | undefined) => (value === undefined ? undefined : value === 'none' ? null : value.split(',').filter(Boolean));
 
+function parseArguments(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: {
+      name: { type: 'string' }, origins: { type: 'string' }, events: { type: 'string' }, account: { type: 'string' },
+      type: { type: 'string' }, scopes: { type: 'string' } } });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${usage}`);
+  }
+}
+
 async function run(store: Store, argv: string[]): Promise<unknown> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: {
-    name: { type: 'string' }, origins: { type: 'string' }, events: { type: 'string' }, account: { type: 'string' },
-    type: { type: 'string' }, scopes: { type: 'string' } } });
+  const { values, positionals } = parseArguments(argv);
   const [noun, verb, id] = positionals;
   const command = `${noun} ${verb}`;
   if (command === 'accounts create') {
@@ -39,7 +47,10 @@ async function run(store: Store, argv: string[]): Promise<unknown> {
   throw new Error(usage);
 }
 
-const store = openStore(loadConfig());
+const store = await openStore(loadConfig()).catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+});
 run(store, process.argv.slice(2))
   .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
   .catch((error: unknown) => {

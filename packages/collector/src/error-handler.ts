@@ -9,8 +9,9 @@ function fromFastify(error: FastifyError): TrackletError | null {
     return new TrackletError('unsupported_media_type', 'send the body as application/json (beacons: text/plain or application/json)');
   }
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new TrackletError('invalid_json', 'the body is empty');
-  if (error instanceof SyntaxError || /JSON/i.test(error.message)) return new TrackletError('invalid_json', 'the body is not valid JSON');
+  // Fastify refuses __proto__ / constructor.prototype keys with a SyntaxError: say what it really was.
   if (/prototype/i.test(error.message)) return new TrackletError('invalid_body', 'the body uses a forbidden key (__proto__ or constructor.prototype)');
+  if (error instanceof SyntaxError || /JSON/i.test(error.message)) return new TrackletError('invalid_json', 'the body is not valid JSON');
   if (status >= 400 && status < 500) return new TrackletError('invalid_body', 'the request could not be read');
   return null;
 }

@@ -6,9 +6,10 @@ import { apiError, type ErrorCode, errorCodes, errorList } from './errors.js';
 function codeOf(issue: z.core.$ZodIssue): ErrorCode {
   const own = (issue as { params?: { code?: string } }).params?.code;
   if (own && own in errorCodes) return own as ErrorCode;
+  // Needs `reportInput: true` on the parse: without it zod leaves `input` out and every issue looks missing.
+  if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) return 'missing_field';
   if (issue.path[0] === 'event' && issue.path.length === 1) return 'invalid_event_name';
   if (issue.code === 'unrecognized_keys') return 'unknown_field';
-  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return 'missing_field';
   return 'invalid_field';
 }
 
@@ -29,7 +30,7 @@ export function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix: read
 
 /** Parse with a schema or throw the contract's 400 with one entry per problem. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix: readonly PropertyKey[] = []): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   throw errorList(issuesToErrors(result.error.issues, prefix));
 }

@@ -14,6 +14,8 @@ export type PropertyValue = z.infer<typeof propertyValueSchema>;
  * A flat property object (`data`, contact attributes): ≤100 keys matching the key pattern, ≤32 KB as JSON.
  * Issues carry `params.code` so the collector can name the contract's error code.
  */
+const utf8 = new TextEncoder();
+
 export const propertiesSchema = z
   .record(z.string(), z.unknown())
   .superRefine((value, ctx) => {
@@ -34,7 +36,8 @@ export const propertiesSchema = z
           message: 'property values must be a string (≤2048 chars), number, boolean or null' });
       }
     }
-    if (JSON.stringify(value).length > limits.maxDataBytes) {
+    // Bytes of UTF-8, not characters: TextEncoder exists in browsers and Node alike.
+    if (utf8.encode(JSON.stringify(value)).length > limits.maxDataBytes) {
       ctx.addIssue({ code: 'custom', message: `properties must be at most ${limits.maxDataBytes} bytes as JSON`,
         params: { code: 'data_too_large' } });
     }

@@ -38,7 +38,7 @@ export async function bearer(deps: AppDeps, request: FastifyRequest, scope: Scop
 
 /** Query strings: every problem is a 400 invalid_parameter naming the parameter. */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
-  const result = schema.safeParse(query ?? {});
+  const result = schema.safeParse(query ?? {}, { reportInput: true });
   if (result.success) return result.data;
   throw errorList(issuesToErrors(result.error.issues).map((e) => ({ ...e, code: 'invalid_parameter', message: 'Invalid parameter' })));
 }

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Answer, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+
+/** A non-2xx answer in the contract's error shape with an entry of this code. */
+function expectError(answer: Answer, status: number, code: string) {
+  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
+  expect(answer.body.errors.length).toBeGreaterThan(0);
+  expect(answer.body.errors).toContainEqual(expect.objectContaining({ code, message: expect.any(String) }));
+}
+
+describe("another account's events, contacts and schemas are invisible (404, never 403)", () => {
+  const dir = tempDir();
+  let c: TestCollector;
+  let a: ReturnType<typeof client>;
+  let b: ReturnType<typeof client>;
+  let bTest: ReturnType<typeof client>;
+  const email = 'alice@a.example';
+  let aEvent: { id: number; contact_id: number };
+  let bEventId: number;
+  /** Everything A can read about its data, to compare before and after B's attempts. */
+  const snapshotOfA = async () => ({
+    event: (await a.get(`/v1/events/${aEvent.id}`)).body,
+    contact: (await a.get(`/v1/contacts/${aEvent.contact_id}`)).body,
+    byEmail: (await a.get(`/v1/contacts?email=${encodeURIComponent(email)}`)).body,
+    contactEvents: (await a.get(`/v1/contacts/${aEvent.contact_id}/events`)).body,
+    events: (await a.get('/v1/events')).body,
+    schemas: (await a.get('/v1/event-schemas')).body,
+    status: (await a.get('/v1/events/status?idempotency_key=a-key-1')).body,
+  });
+  let before: Awaited<ReturnType<typeof snapshotOfA>>;
+
+  beforeAll(async () => {
+    c = await startCollector(`${dir.path}/t.db`);
+    const accountA = await createAccount(c, { name: 'A' });
+    const accountB = await createAccount(c, { name: 'B' });
+    a = client(c, accountA.keys.live);
+    b = client(c, accountB.keys.live);
+    bTest = client(c, accountB.keys.test);
+    const posted = await a.post('/v1/events', { event: 'a_only_event', contact_email: email, idempotency_key: 'a-key-1',
+      resource_uid: 'a-sku', data: { a_prop: 1 } });
+    expect(posted.status).toBe(201);
+    aEvent = posted.body;
+    const bPosted = await b.post('/v1/events', { event: 'b_event', contact_email: 'bob@b.example', data: { b_prop: 'x' } });
+    expect(bPosted.status).toBe(201);
+    bEventId = bPosted.body.id;
+    before = await snapshotOfA();
+    expect(before.event.id).toBe(aEvent.id);
+    expect(before.contact.email).toBe(email);
+  });
+  afterAll(async () => { await c.stop(); dir.remove(); });
+
+  it("answers 404 event_not_found to GET /v1/events/:id of A's event", async () => {
+    expectError(await b.get(`/v1/events/${aEvent.id}`), 404, 'event_not_found');
+    expectError(await bTest.get(`/v1/events/${aEvent.id}`), 404, 'event_not_found');
+  });
+
+  it("answers 404 contact_not_found to GET /v1/contacts/:id of A's contact", async () => {
+    expectError(await b.get(`/v1/contacts/${aEvent.contact_id}`), 404, 'contact_not_found');
+  });
+
+  it("answers 404 contact_not_found to GET /v1/contacts/:id/events of A's contact", async () => {
+    expectError(await b.get(`/v1/contacts/${aEvent.contact_id}/events`), 404, 'contact_not_found');
+  });
+
+  it("answers 404 contact_not_found to GET /v1/contacts?email= with A's contact's email", async () => {
+    expectError(await b.get(`/v1/contacts?email=${encodeURIComponent(email)}`), 404, 'contact_not_found');
+    expectError(await b.get(`/v1/contacts?email=${encodeURIComponent(' ALICE@A.example ')}`), 404, 'contact_not_found');
+  });
+
+  it("never lists A's contacts in B's contact list", async () => {
+    const listed = await b.get('/v1/contacts');
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((p: { id: number }) => p.id)).not.toContain(aEvent.contact_id);
+    expect(JSON.stringify(listed.body)).not.toContain(email);
+  });
+
+  it("answers not_found to GET /v1/events/status with A's idempotency key", async () => {
+    const answer = await b.get('/v1/events/status?idempotency_key=a-key-1');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ status: 'not_found' });
+    expect(before.status).toEqual({ status: 'created', event_id: aEvent.id });
+  });
+
+  it("lists none of A's events in GET /v1/events, with or without filters", async () => {
+    const all = await b.get('/v1/events');
+    expect(all.status).toBe(200);
+    expect(all.body.map((e: { id: number }) => e.id)).toEqual([bEventId]);
+    expect(all.headers.get('x-total-count')).toBe('1');
+    for (const query of ['event=a_only_event', `contact_id=${aEvent.contact_id}`, 'resource_uid=a-sku', `after_id=${aEvent.id + 1}`]) {
+      const filtered = await b.get(`/v1/events?${query}`);
+      expect(filtered.status).toBe(200);
+      expect(filtered.body.map((e: { id: number }) => e.id)).not.toContain(aEvent.id);
+    }
+    expect((await b.get('/v1/events?event=a_only_event')).headers.get('x-total-count')).toBe('0');
+  });
+
+  it("lists none of A's schemas in GET /v1/event-schemas", async () => {
+    const answer = await b.get('/v1/event-schemas');
+    expect(answer.status).toBe(200);
+    expect(answer.body.map((s: { event: string }) => s.event)).toEqual(['b_event']);
+    expect(JSON.stringify(answer.body)).not.toContain('a_prop');
+  });
+
+  it("answers 404 contact_not_found to POST /v1/events naming A's contact_id, and stores nothing", async () => {
+    expectError(await b.post('/v1/events', { event: 'b_event', contact_id: aEvent.contact_id }), 404, 'contact_not_found');
+    const batch = await b.post('/v1/events/batch', { events: [{ event: 'b_event', contact_id: aEvent.contact_id }] });
+    expect(batch.status).toBe(200);
+    expect(batch.body.results[0].status).toBe('rejected');
+    expect(batch.body.results[0].errors).toContainEqual(expect.objectContaining({ code: 'contact_not_found' }));
+    expect((await b.get('/v1/events')).headers.get('x-total-count')).toBe('1');
+  });
+
+  it("does not let B's POST /v1/contacts with id update A's contact", async () => {
+    expectError(await b.post('/v1/contacts', { id: aEvent.contact_id, attributes: { hacked: true } }), 404, 'contact_not_found');
+  });
+
+  it("answers 404 contact_not_found to DELETE /v1/contacts/:id of A's contact", async () => {
+    expectError(await b.delete(`/v1/contacts/${aEvent.contact_id}`), 404, 'contact_not_found');
+  });
+
+  it("keeps A's idempotency key A's own: B may use the same key for its own event", async () => {
+    const answer = await b.post('/v1/events', { event: 'b_event', contact_email: 'bob@b.example', idempotency_key: 'a-key-1' });
+    expect(answer.status).toBe(201);
+    expect(answer.body.id).not.toBe(aEvent.id);
+    expect(answer.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it("leaves A's event, contact, schemas and lists unchanged after all of B's attempts", async () => {
+    expect(await snapshotOfA()).toEqual(before);
+  });
+});

@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DiscardReason } from '@tracklet/protocol';
+import { DiscardLog } from './activity.js';
 import { type CollectorConfig, loadConfig, openStore } from './config.js';
 import { installErrorHandler } from './error-handler.js';
 import { EventIdGenerator } from './ids.js';
@@ -6,6 +8,7 @@ import { createMetrics } from './metrics.js';
 import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
 import { adminRoutes } from './routes/admin.js';
 import { collectRoutes } from './routes/collect.js';
+import { demoRoutes } from './routes/demo.js';
 import { contactRoutes } from './routes/contacts.js';
 import { eventSchemaRoutes } from './routes/event-schemas.js';
 import { eventRoutes } from './routes/events.js';
@@ -21,17 +24,21 @@ export interface BuildOptions {
   /** Use this store instead of opening the one TRACKLET_DB names (closed with the app all the same). */
   store?: Store;
   logger?: boolean;
+  /** The demo account `npm start` made: serves the demo shop and its live panel at /demo/. */
+  demo?: { accountId: number; publishableKey: string };
 }
 
 /** The collector, ready to listen or to `inject` into; never listens itself. Closing it drains and closes the store. */
 export async function buildApp(config: CollectorConfig = loadConfig(), options: BuildOptions = {}): Promise<FastifyInstance> {
   const metrics = createMetrics();
-  const store = options.store ?? openStore(config, (seconds, size) => {
+  const store = options.store ?? await openStore(config, (seconds, size) => {
     metrics.commitSeconds.observe(seconds);
     metrics.commitSize.observe(size);
   });
+  const discards = options.demo ? new DiscardLog(options.demo.accountId) : null;
   const deps: AppDeps = {
     config, store, metrics, jwtSecret: config.jwtSecret,
+    ...(discards ? { onDiscard: (account: number, event: string, reason: DiscardReason) => discards.record(account, event, reason) } : {}),
     ids: new EventIdGenerator(config.instanceId, await store.maxEventId()),
     userAgents: createUserAgentParser(),
   };
@@ -56,5 +63,9 @@ export async function buildApp(config: CollectorConfig = loadConfig(), options: 
   adminRoutes(app, deps);
   trackerScriptRoutes(app, deps);
   await app.register((scope, _opts, done) => { collectRoutes(scope, deps).then(() => done(), done); });
+  if (options.demo && discards) {
+    const demo = { ...options.demo, discards };
+    await app.register((scope, _opts, done) => { demoRoutes(scope, deps, demo).then(() => done(), done); });
+  }
   return app;
 }

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js';
-import { loadConfig, openStore } from './config.js';
+import { describeStore, loadConfig, openStore } from './config.js';
 import { ensureDemoAccount } from './services/demo-account.js';
 
 /** `npm start`: one collector process serving the API, /t.js and the demo. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const store = openStore(config);
-  const app = await buildApp(config, { store });
+  const store = await openStore(config);
   const demo = await ensureDemoAccount(store, process.env.TRACKLET_DEMO_KEYS || './data/demo-keys.json');
+  const app = await buildApp(config, {
+    store, ...(demo ? { demo: { accountId: demo.account.id, publishableKey: demo.account.keys.publishable } } : {}),
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   const lines = [
     '',
-    `Tracklet collector listening on ${address} (store: ${config.db})`,
+    `Tracklet collector listening on ${address} (store: ${describeStore(config.db)})`,
     `  tracker script  ${address}/t.js${config.trackerScript ? '' : '  (not built: run npm run build)'}`,
     `  demo shop       ${address}/demo/${config.demoDir ? '' : '  (not built)'}`,
     `  API reference   ${address}/openapi.json`,

@@ -29,6 +29,8 @@ export interface PipelineDeps {
   userAgents: UserAgentParser;
   metrics: Metrics;
   jwtSecret: string | null;
+  /** Told of every discarded event (they are not stored); the demo's live panel listens. */
+  onDiscard?: (accountId: number, event: string, reason: DiscardReason) => void;
 }
 
 export interface Identity {

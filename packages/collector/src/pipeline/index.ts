@@ -32,6 +32,7 @@ export async function ingestEvent(deps: PipelineDeps, e: PendingEvent): Promise<
   } catch (error) {
     if (!(error instanceof Discarded)) throw error;
     deps.metrics.discarded.inc({ reason: error.reason });
+    deps.onDiscard?.(e.accountId, e.event, error.reason);
     return { status: 'discarded', reason: error.reason, event: e.event, ...(error.orderId ? { order_id: error.orderId } : {}) };
   }
 }

@@ -19,7 +19,7 @@ export async function parseBeacon(deps: PipelineDeps, meta: RequestMeta, body: u
   const beacon = parseOrThrow(beaconSchema, body);
   const auth = await authenticatePublishable(deps.store, beacon.key, meta.origin);
   const userAgent = deps.userAgents(meta.userAgent);
-  const dropped = dropBots(deps, userAgent, beacon.events.length);
+  const dropped = dropBots(deps, userAgent, auth.account.id, beacon.events);
   if (dropped) return { dropped };
   const items = beacon.events.map((raw): BatchItem => {
     try {

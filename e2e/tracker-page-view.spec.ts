@@ -1,73 +1,44 @@
-import { expect, test } from '@playwright/test';
-import { HEADLESS_DEFAULT } from './support/browser.js';
-import { type Collector, createAccount, startCollector } from './support/collector.js';
 import { expectEvents } from './support/events.js';
-import { serveFixture, type Site } from './support/site.js';
+import { expect, test, useCollector } from './support/test.js';
+import { settle } from './support/tracker.js';
 
-const LANDING = '/?utm_source=e2e&utm_campaign=launch&gclid=abc';
+const env = useCollector();
+const OUTSIDE = 'http://news.example/article?id=7';
 
-let collector: Collector;
-const sites: Site[] = [];
-
-test.beforeAll(async () => {
-  collector = await startCollector();
+test('a visit stores one page_view with the URL, the title and the outside referrer', async ({ page, build }) => {
+  // The tracker's defaults (a 1 s batch window included): the fixture's tag has only data-key.
+  const { keys, url } = await env.visit('tracker-page-view.html', build, { batchMs: undefined });
+  await page.goto(`${url}/welcome?lang=en`, { referer: OUTSIDE });
+  await settle(page);
+  const [view] = await expectEvents(env.collector, keys.live, {
+    expected: [{ event: 'page_view', url: `${url}/welcome?lang=en` }],
+    exactly: true,
+  });
+  expect(view).toMatchObject({
+    title: 'Tracklet e2e: page view',
+    referrer: OUTSIDE,
+    user_id: null,
+    test: false,
+    generated: false,
+    browser: 'Chrome',
+    device_type: 'desktop',
+  });
+  expect(view!.anonymous_id).toBeTruthy();
+  expect(view!.session_id).toBeTruthy();
+  expect(view!.contact_id).toBeGreaterThan(0);
 });
 
-test.afterAll(async () => {
-  await Promise.all(sites.splice(0).map((s) => s.close()));
-  await collector?.stop();
-});
-
-/** A fresh account and the fixture served from a second origin with its publishable key. */
-const setUp = async (fixture: string) => {
-  const keys = await createAccount(collector);
-  const site = await serveFixture(fixture, { COLLECTOR: collector.url, KEY: keys.publishable });
-  sites.push(site);
-  return { keys, url: site.url + LANDING };
-};
-
-for (const build of [
-  { name: 'script tag (t.js)', fixture: 'page-view.html' },
-  { name: 'npm (index.js)', fixture: 'page-view-npm.html' },
-]) {
-  test(`${build.name}: a visit stores one page_view with the landing's URL and UTM tags`, async ({ page }) => {
-    const { keys, url } = await setUp(build.fixture);
-    await page.goto(url);
-    const [view] = await expectEvents(collector, keys.live, {
-      query: { event: 'page_view' },
-      expected: [{ event: 'page_view', url }],
-    });
-    expect(view).toMatchObject({
-      url,
-      title: 'Tracklet e2e: page view',
-      utm_source: 'e2e',
-      utm_campaign: 'launch',
-      click_ids: { gclid: 'abc' },
-      user_id: null,
-    });
-    expect(view!.anonymous_id).toBeTruthy();
-    expect(view!.session_id).toBeTruthy();
+test('the next page of the site has the previous page as its referrer, same visitor and session', async ({ page, build }) => {
+  const { keys, url } = await env.visit('tracker-page-view.html', build);
+  await page.goto(`${url}/`);
+  await page.click('#next');
+  await page.waitForURL(`${url}/second-page`);
+  const [first, second] = await expectEvents(env.collector, keys.live, {
+    expected: [
+      { event: 'page_view', url: `${url}/`, referrer: null },
+      { event: 'page_view', url: `${url}/second-page`, referrer: `${url}/` },
+    ],
+    exactly: true,
   });
-}
-
-// Runs in the `headless-default` project of playwright.config.ts: no AutomationControlled flag (navigator.webdriver
-// stays true) and Chromium's own HeadlessChrome user agent.
-test.describe('default headless Chromium', { tag: HEADLESS_DEFAULT }, () => {
-  test('sends nothing', async ({ page }) => {
-    const { keys, url } = await setUp('page-view.html');
-    const posts: string[] = [];
-    page.on('request', (r) => r.url().includes('/v1/collect') && posts.push(r.method()));
-    await page.goto(url);
-    expect(await page.evaluate(() => navigator.userAgent)).toContain('HeadlessChrome');
-    expect(await page.evaluate(() => navigator.webdriver)).toBe(true);
-    // The tracker has loaded once the stub's queue is gone; then flush, and hide the page (the sendBeacon path).
-    await page.waitForFunction(() => {
-      const t = (window as unknown as { tracklet?: (() => void) & { q?: unknown } }).tracklet;
-      return typeof t == 'function' && !t.q;
-    });
-    await page.evaluate(() => (window as unknown as { tracklet(c: string): Promise<void> }).tracklet('flush'));
-    await page.close({ runBeforeUnload: true });
-    expect(posts).toEqual([]);
-    await expectEvents(collector, keys.live, { query: { event: 'page_view' }, refuted: [{ event: 'page_view' }] });
-  });
+  expect(second).toMatchObject({ anonymous_id: first!.anonymous_id, session_id: first!.session_id, contact_id: first!.contact_id });
 });

@@ -5,15 +5,69 @@ import { ROOT, freePort } from './collector.js';
 
 export type Site = { url: string; close(): Promise<void> };
 
+/** The two builds of the tracker every tracker spec runs over (playwright.config.ts has one project per build). */
+export type Build = 'tag' | 'npm';
+
+/** The tracker's options (packages/tracker README), written as data-* attributes for the tag and as createTracker options for npm. */
+export type TrackerOptions = {
+  autoPageViews?: boolean;
+  hashRouting?: boolean;
+  respectDnt?: boolean;
+  consent?: 'granted' | 'pending' | 'denied';
+  batchMs?: number;
+};
+
+const ATTRIBUTES: Record<keyof TrackerOptions, string> = {
+  autoPageViews: 'data-auto',
+  hashRouting: 'data-hash-routing',
+  respectDnt: 'data-respect-dnt',
+  consent: 'data-consent',
+  batchMs: 'data-batch-ms',
+};
+
 /**
- * Serves e2e/fixtures/<fixture> at every path (so /?utm_source=… works) from a second origin, with {{NAME}}
- * placeholders filled in, and the built npm entry at /tracker/index.js. Built files only, never src.
+ * The embedding of one build, for a fixture's {{TRACKER}} placeholder. Both give the page the same
+ * `window.tracklet(command, ...args)`: the tag's own dispatcher (after its queue stub, `window.trackletStub`), or for
+ * npm a one-line dispatcher over `createTracker`'s methods (also at `window.tracker`), so specs drive both alike.
  */
-export async function serveFixture(fixture: string, vars: Record<string, string>): Promise<Site> {
-  const page = readFileSync(join(ROOT, 'e2e/fixtures', fixture), 'utf8').replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
-    if (!(k in vars)) throw new Error(`fixture ${fixture} needs {{${k}}}`);
-    return vars[k]!;
-  });
+export function trackerSnippet(build: Build, given: TrackerOptions = {}): string {
+  const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  if (build == 'tag') {
+    const attrs = Object.entries(options).map(([k, v]) => ` ${ATTRIBUTES[k as keyof TrackerOptions]}="${v}"`).join('');
+    // The embedding from API.md "Tracker API": the queue stub (first, so it is surely the stub that
+    // `trackletStub` keeps), then the async tag.
+    return [
+      '<script>window.tracklet=window.tracklet||function(){(tracklet.q=tracklet.q||[]).push(arguments)};window.trackletStub=tracklet</script>',
+      `<script async src="{{COLLECTOR}}/t.js" data-key="{{KEY}}"${attrs}></script>`,
+    ].join('\n  ');
+  }
+  // The npm build (packages/tracker/dist/index.js), as a bundler would ship it.
+  return [
+    '<script type="module">',
+    "    import { createTracker } from '/tracker/index.js';",
+    `    const t = (window.tracker = createTracker({ key: '{{KEY}}', api: '{{COLLECTOR}}', ...${JSON.stringify(options)} }));`,
+    '    window.tracklet = (command, ...args) => t[command](...args);',
+    '  </script>',
+  ].join('\n');
+}
+
+/**
+ * Serves e2e/fixtures/<fixture> at every path (so /?utm_source=… and SPA routes work) from a second origin, with
+ * {{NAME}} placeholders filled in, and the built npm entry at /tracker/index.js. Built files only, never src.
+ * With `tracker`, the fixture's {{TRACKER}} becomes that build's embedding.
+ */
+export async function serveFixture(
+  fixture: string,
+  vars: Record<string, string>,
+  tracker?: { build: Build; options?: TrackerOptions },
+): Promise<Site> {
+  const all: Record<string, string> = { ...vars, ...(tracker ? { TRACKER: trackerSnippet(tracker.build, tracker.options) } : {}) };
+  const fill = (s: string): string =>
+    s.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+      if (!(k in all)) throw new Error(`fixture ${fixture} needs {{${k}}}`);
+      return fill(all[k]!);
+    });
+  const page = fill(readFileSync(join(ROOT, 'e2e/fixtures', fixture), 'utf8'));
   const server = createServer((req, res) => {
     if (req.url == '/favicon.ico') return res.writeHead(404).end();
     if (req.url?.startsWith('/tracker/')) {
@@ -26,6 +80,11 @@ export async function serveFixture(fixture: string, vars: Record<string, string>
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        // Keep-alive connections of a closed page would hold close() open.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -111,4 +111,12 @@ describe('login, update and logout', () => {
     expect(profile.first_seen).toBe(new Date(1_795_000_000_000).toISOString());
     expect(profile.last_seen).toBe(new Date(1_795_000_200_000).toISOString());
   });
+
+  it('never lets a same-host referrer (a link inside the site) replace the last touch', async () => {
+    await send('anon-self', 'page_view', { url: 'https://shop.example/?utm_source=mail', referrer: 'https://mail.example/', timestamp: 1_795_000_000_000 });
+    await send('anon-self', 'page_view', { url: 'https://shop.example/pricing', referrer: 'https://shop.example/?utm_source=mail', timestamp: 1_795_000_100_000 });
+    const contactId = (await api.get('/v1/events?anonymous_id=anon-self')).body[0].contact_id;
+    const profile = (await api.get(`/v1/contacts/${contactId}`)).body;
+    expect(profile.last_touch).toMatchObject({ utm_source: 'mail', referrer: 'https://mail.example/', url: 'https://shop.example/?utm_source=mail' });
+  });
 });

@@ -69,6 +69,9 @@ const post = async ([body, events]: [string, BeaconEvent[]]): Promise<void> => {
   for (const x of ((await r!.json()) as ResultsBody).results) if (x.status == 'rejected') log('rejected', events[x.index], x.errors);
 };
 
+/** This page's flushes on their way: flush() also waits for the answer to events an earlier one is sending. */
+const sending = new Set<Promise<void>>();
+
 /**
  * Sends every queued event that no tab holds. On page hide (`beacon`) it uses navigator.sendBeacon and keeps
  * the events queued: a later fetch gets them acknowledged (the collector de-duplicates by id).
@@ -79,10 +82,17 @@ export const flush = async (beacon?: boolean): Promise<void> => {
     const now = Date.now();
     const [free, next] = lease(now, now + LEASE_MS);
     if (next < 1 / 0) schedule(next - now);
-    for (const c of split(free)) {
-      if (beacon) navigator.sendBeacon(cfg.api + '/v1/collect', new Blob([c[0]], { type: 'text/plain' }));
-      else await post(c);
+    const bodies = split(free);
+    if (beacon) {
+      for (const c of bodies) navigator.sendBeacon(cfg.api + '/v1/collect', new Blob([c[0]], { type: 'text/plain' }));
+      return;
     }
+    const mine = (async () => {
+      for (const c of bodies) await post(c);
+    })();
+    sending.add(mine);
+    // The batch timer's request may hold events queued before this call: "resolves when the collector answered".
+    await Promise.all(sending).finally(() => sending.delete(mine));
   } catch (e) {
     log(e);
   }

@@ -37,5 +37,7 @@ export const watch = (hashRouting: boolean, view: () => void): void => {
   }
   addEventListener('popstate', () => go());
   if (hash) addEventListener('hashchange', () => go());
-  addEventListener('pageshow', (e) => e.persisted && view());
+  // A bfcache restore is a new visit of this document, like its load: its referrer is document.referrer again, not
+  // the URL it showed before (itself).
+  addEventListener('pageshow', (e) => e.persisted && ((last = undefined), view()));
 };

@@ -33,6 +33,24 @@ describe('delivery', () => {
     expect([b, a].sort()).toEqual([a, b]);
   });
 
+  it('resolves flush() only once the collector answered a request the batch timer already sent', async () => {
+    const ok = collector();
+    let answer = (): void => {};
+    const f = useFetch(vi.fn((url: string, init: RequestInit) => new Promise<Response>((r) => (answer = () => r(ok(url, init))))));
+    const t = await load('https://shop.example/', { autoPageViews: false });
+    t.track('a');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(f).toHaveBeenCalledTimes(1);
+    let done = false;
+    const flushed = t.flush().then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(false);
+    answer();
+    await flushed;
+    expect(queued()).toEqual([]);
+    expect(f).toHaveBeenCalledTimes(1);
+  });
+
   it('removes created, duplicate, discarded and rejected events from the queue, logging the rejected', async () => {
     const status = { a: 'created', b: 'duplicate', c: 'discarded', d: 'rejected' } as Record<string, string>;
     const f = useFetch(collector((e) => status[e.event]!));

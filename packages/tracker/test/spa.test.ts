@@ -82,6 +82,19 @@ describe('page views', () => {
     expect(views(f)).toEqual(['https://shop.example/a', 'https://shop.example/a']);
   });
 
+  it('gives a page_view after a back/forward cache restore document.referrer, not the page itself', async () => {
+    const f = useFetch(collector());
+    await load('https://shop.example/a', {}, 'https://google.com/');
+    history.pushState({}, '', '/b');
+    window.dispatchEvent(pageshow(true));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(posted(f).map((e) => [e.url, e.referrer])).toEqual([
+      ['https://shop.example/a', 'https://google.com/'],
+      ['https://shop.example/b', 'https://shop.example/a'],
+      ['https://shop.example/b', 'https://google.com/'],
+    ]);
+  });
+
   it('sends no automatic page_view with autoPageViews false, but page() still sends one', async () => {
     const f = useFetch(collector());
     const t = await load('https://shop.example/a', { autoPageViews: false });

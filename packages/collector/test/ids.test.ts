@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventIdGenerator, idTime } from '../src/ids.js';
+import { EventIdGenerator, firstIdAfter, idTime } from '../src/ids.js';
 
 describe('event ids', () => {
   it('grow with time and stay within Number.MAX_SAFE_INTEGER', () => {
@@ -35,5 +35,13 @@ describe('event ids', () => {
 
   it('refuse an instance id outside 0–31', () => {
     expect(() => new EventIdGenerator(32)).toThrow(/instance id/);
+  });
+
+  it('bound every id received after a moment from below (the created_after index shortcut)', () => {
+    const ids = new EventIdGenerator(7);
+    const t = Date.UTC(2026, 3, 1, 8);
+    const made = [t + 1, t + 1, t + 2, t + 500].map((ms) => ids.next(ms));
+    expect(made.every((id) => id >= firstIdAfter(t))).toBe(true);
+    expect(new EventIdGenerator(0).next(t)).toBeLessThan(firstIdAfter(t));
   });
 });

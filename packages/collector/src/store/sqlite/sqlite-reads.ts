@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { firstIdAfter } from '../../ids.js';
 import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, toContactProfile, toStoredEvent } from '../output.js';
 import type { AccountRecord, ContactFilter, EventFilter, KeyRecord, Page } from '../records.js';
@@ -14,7 +15,10 @@ export function eventWhere(accountId: number, f: EventFilter): { sql: string; pa
   if (f.event !== undefined) add('event = ?', f.event);
   if (f.contact_id !== undefined) add('contact_id = ?', f.contact_id);
   if (f.anonymous_id !== undefined) add('anonymous_id = ?', f.anonymous_id);
-  if (f.created_after !== undefined) add('created_at > ?', f.created_after);
+  if (f.created_after !== undefined) {
+    add('created_at > ?', f.created_after);
+    add('id >= ?', firstIdAfter(f.created_after));
+  }
   if (f.created_before !== undefined) add('created_at < ?', f.created_before);
   if (f.resource_uid !== undefined) add('resource_uid = ?', f.resource_uid);
   if (f.resource_name !== undefined) add('resource_name = ?', f.resource_name);

@@ -2,19 +2,24 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DiscardReason } from '@tracklet/protocol';
 import { DiscardLog } from './activity.js';
 import { type CollectorConfig, loadConfig, openStore } from './config.js';
-import { installErrorHandler } from './error-handler.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
+import { depthLimitedJsonParser } from './json-body.js';
 import { EventIdGenerator } from './ids.js';
+import { loggerOptions } from './logging.js';
 import { createMetrics } from './metrics.js';
 import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
+import { createRateLimits } from './rate-limits.js';
 import { adminRoutes } from './routes/admin.js';
 import { collectRoutes } from './routes/collect.js';
-import { demoRoutes } from './routes/demo.js';
+import { type DemoOptions, demoRoutes } from './routes/demo.js';
 import { contactRoutes } from './routes/contacts.js';
 import { eventSchemaRoutes } from './routes/event-schemas.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
-import type { AppDeps } from './routes/http.js';
+import { type AppDeps, authenticate } from './routes/http.js';
+import { scriptSecurityHeaders } from './routes/security-headers.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
+import { installShutdown } from './shutdown.js';
 import type { Store } from './store/store.js';
 
 export type { CollectorConfig } from './config.js';
@@ -26,6 +31,46 @@ export interface BuildOptions {
   logger?: boolean;
   /** The demo account `npm start` made: serves the demo shop and its live panel at /demo/. */
   demo?: { accountId: number; publishableKey: string };
+}
+
+/** Fastify with the collector's HTTP behaviour: safe logs, errors in the contract's shape, bounded JSON, shutdown. */
+function createServer(config: CollectorConfig, logger: boolean | undefined): FastifyInstance {
+  const app = Fastify({
+    logger: logger === false ? false : loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // shutdown.ts answers requests that arrive while closing, in the contract's error shape.
+    return503OnClosing: false,
+    clientErrorHandler,
+    frameworkErrors,
+  });
+  installErrorHandler(app);
+  installShutdown(app);
+  app.decorateRequest('auth', null);
+  // Only JSON by default; text/plain is accepted by the beacon route alone.
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, depthLimitedJsonParser(app));
+  return app;
+}
+
+async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOptions | null): Promise<void> {
+  const rateLimits = await createRateLimits(app, deps.config);
+  healthRoutes(app, deps);
+  // The server API: every route needs a bearer credential, authenticated before the body is read, then its budget.
+  await app.register(async (api) => {
+    api.addHook('onRequest', async (request) => { await authenticate(deps, request); });
+    api.addHook('onRequest', rateLimits.api);
+    eventRoutes(api, deps);
+    contactRoutes(api, deps);
+    eventSchemaRoutes(api, deps);
+  });
+  adminRoutes(app, deps);
+  await app.register(async (scope) => {
+    await scriptSecurityHeaders(scope);
+    trackerScriptRoutes(scope, deps);
+  });
+  await app.register((scope, _opts, done) => { collectRoutes(scope, deps, rateLimits.beacons).then(() => done(), done); });
+  if (demo) await app.register((scope, _opts, done) => { demoRoutes(scope, deps, demo).then(() => done(), done); });
 }
 
 /** The collector, ready to listen or to `inject` into; never listens itself. Closing it drains and closes the store. */
@@ -42,30 +87,11 @@ export async function buildApp(config: CollectorConfig = loadConfig(), options: 
     ids: new EventIdGenerator(config.instanceId, await store.maxEventId()),
     userAgents: createUserAgentParser(),
   };
-  const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
-    trustProxy: config.trustProxy,
-    bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
-  });
-  installErrorHandler(app);
-  // Only JSON by default; text/plain is accepted by the beacon route alone.
-  app.removeContentTypeParser('text/plain');
+  const app = createServer(config, options.logger);
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
   });
   app.addHook('onClose', async () => store.close());
-
-  healthRoutes(app, deps);
-  eventRoutes(app, deps);
-  contactRoutes(app, deps);
-  eventSchemaRoutes(app, deps);
-  adminRoutes(app, deps);
-  trackerScriptRoutes(app, deps);
-  await app.register((scope, _opts, done) => { collectRoutes(scope, deps).then(() => done(), done); });
-  if (options.demo && discards) {
-    const demo = { ...options.demo, discards };
-    await app.register((scope, _opts, done) => { demoRoutes(scope, deps, demo).then(() => done(), done); });
-  }
+  await registerRoutes(app, deps, options.demo && discards ? { ...options.demo, discards } : null);
   return app;
 }

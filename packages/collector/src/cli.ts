@@ -9,17 +9,21 @@ import { parseOrThrow } from './validate.js';
 
 const usage = `usage (the store is TRACKLET_DB, as for the server):
   tracklet accounts create --name NAME [--origins https://a.example,https://b.example] [--events a,b]
-  tracklet accounts update ID [--name NAME] [--origins LIST|none] [--events LIST|none]
+                          [--api-rate N|default] [--beacon-rate N|default]   (requests per minute)
+  tracklet accounts update ID [--name NAME] [--origins LIST|none] [--events LIST|none] [--api-rate N|default] [--beacon-rate N|default]
   tracklet keys create --account ID --type publishable|live|test [--scopes events.write,events.read,...]
   tracklet keys revoke ID`;
 
 const list = (value: string | undefined) => (value === undefined ? undefined : value === 'none' ? null : value.split(',').filter(Boolean));
+const budget = (value: string | undefined) => (value === undefined ? undefined : value === 'default' ? null : Number(value));
+const rateLimit = (values: Record<string, string | undefined>) => (values['api-rate'] === undefined && values['beacon-rate'] === undefined
+  ? undefined : { api_per_minute: budget(values['api-rate']), beacons_per_minute: budget(values['beacon-rate']) });
 
 function parseArguments(argv: string[]) {
   try {
     return parseArgs({ args: argv, allowPositionals: true, options: {
       name: { type: 'string' }, origins: { type: 'string' }, events: { type: 'string' }, account: { type: 'string' },
-      type: { type: 'string' }, scopes: { type: 'string' } } });
+      type: { type: 'string' }, scopes: { type: 'string' }, 'api-rate': { type: 'string' }, 'beacon-rate': { type: 'string' } } });
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${usage}`);
   }
@@ -31,11 +35,11 @@ async function run(store: Store, argv: string[]): Promise<unknown> {
   const command = `${noun} ${verb}`;
   if (command === 'accounts create') {
     return createAccountWithKeys(store, parseOrThrow(createAccountSchema,
-      { name: values.name, allowed_origins: list(values.origins), allowed_events: list(values.events) }));
+      { name: values.name, allowed_origins: list(values.origins), allowed_events: list(values.events), rate_limit: rateLimit(values) }));
   }
   if (command === 'accounts update' && id) {
     return updateAccount(store, Number(id), parseOrThrow(updateAccountSchema,
-      { name: values.name, allowed_origins: list(values.origins), allowed_events: list(values.events) }));
+      { name: values.name, allowed_origins: list(values.origins), allowed_events: list(values.events), rate_limit: rateLimit(values) }));
   }
   if (command === 'keys create' && values.account) {
     return issueKey(store, Number(values.account), parseOrThrow(createKeySchema, { type: values.type, scopes: list(values.scopes) ?? undefined }));

@@ -24,6 +24,10 @@ export interface CollectorConfig {
   /** The built demo served at /demo/ (null: not served). */
   demoDir: string | null;
   writer: { maxBatch: number; maxQueue: number };
+  /** Requests per minute unless an account sets its own (0 = no limit): per secret key, per client IP + publishable key. */
+  rateLimits: { apiPerMinute: number; beaconsPerMinute: number };
+  /** On SIGTERM, how long in-flight requests may take before their connections are cut. */
+  shutdownGraceMs: number;
 }
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -62,6 +66,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
       maxBatch: integer(env, 'TRACKLET_WRITER_MAX_BATCH', 2000, 1, 100_000),
       maxQueue: integer(env, 'TRACKLET_WRITER_MAX_QUEUE', 20_000, 1, 10_000_000),
     },
+    rateLimits: {
+      apiPerMinute: integer(env, 'TRACKLET_RATE_LIMIT_API', 6000, 0, 10_000_000),
+      beaconsPerMinute: integer(env, 'TRACKLET_RATE_LIMIT_BEACONS', 1200, 0, 10_000_000),
+    },
+    shutdownGraceMs: integer(env, 'TRACKLET_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
 }
 

@@ -1,5 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { TrackletError } from './errors.js';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorCode, errorCodes, TrackletError } from './errors.js';
 
 /** Fastify's own errors (body parsing, limits, content types) as the contract's codes. */
 function fromFastify(error: FastifyError): TrackletError | null {
@@ -31,4 +33,33 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ errors: new TrackletError('not_found', `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`).toApiErrors() });
   });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a malformed request line or header, duplicated
+ * Content-Length, headers over 16 KB, a timeout) get the contract's error body too, then the connection closes.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const code: ErrorCode = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large'
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_request';
+  const status = errorCodes[code][0];
+  const body = JSON.stringify({ errors: new TrackletError(code, `the HTTP request could not be read (${error.code ?? 'parse error'})`).toApiErrors() });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n`
+    + `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/**
+ * Errors Fastify's router meets before any hook runs: a path with broken percent-encoding (FST_ERR_BAD_URL), a path
+ * parameter over 100 characters (FST_ERR_MAX_PARAM_LENGTH: no id is that long, so it is a 404 like any unknown id).
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0]?.slice(0, 100);
+  const mapped = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? new TrackletError('not_found', `no resource at ${path}…: a path parameter is too long`)
+    : new TrackletError('invalid_request', `the URL is not valid (${error.code})`);
+  reply.code(mapped.status).send({ errors: mapped.toApiErrors() });
 }

@@ -44,5 +44,7 @@ export const idTime = (id: number) => Math.floor(id / MS_SHIFT) + EPOCH;
 /**
  * The smallest id an event received after `ms` can have: ids are minted from the receive time and never from an
  * earlier millisecond. Lets a created_after filter walk the primary key instead of sorting every match.
+ * Capped at the largest id there can be: a created_after far in the future (the query allows 16 digits) would
+ * otherwise overflow PostgreSQL's BIGINT, a 500 found by the fuzz suite (issue #7).
  */
-export const firstIdAfter = (ms: number) => Math.max(0, (Math.floor(ms) + 1 - EPOCH) * MS_SHIFT);
+export const firstIdAfter = (ms: number) => Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, (Math.floor(ms) + 1 - EPOCH) * MS_SHIFT));

@@ -2,6 +2,7 @@
 import { buildApp } from './app.js';
 import { describeStore, loadConfig, openStore } from './config.js';
 import { ensureDemoAccount } from './services/demo-account.js';
+import { closeGracefully } from './shutdown.js';
 
 /** `npm start`: one collector process serving the API, /t.js and the demo. */
 async function main(): Promise<void> {
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests and storing what was acknowledged');
-    app.close().then(() => process.exit(0), (error) => {
+    closeGracefully(app, config.shutdownGraceMs).then(() => process.exit(0), (error) => {
       app.log.error({ err: error }, 'shutdown failed');
       process.exit(1);
     });

@@ -331,6 +331,45 @@ describe('JWT bearer tokens', () => {
     expectError(await client(c, token).get('/v1/events'), 401, 'unauthorized');
   });
 
+  it('answers 401 to a token that is not valid yet (nbf beyond the 30 s clock skew), and accepts one within it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const notYet = await new SignJWT({ account_id: accountId, scope: 'events.read' }).setProtectedHeader({ alg: 'HS256' })
+      .setNotBefore(now + 120).setExpirationTime(now + 600).sign(encode(secret));
+    expectError(await client(c, notYet).get('/v1/events'), 401, 'unauthorized');
+    const skewed = await new SignJWT({ account_id: accountId, scope: 'events.read' }).setProtectedHeader({ alg: 'HS256' })
+      .setNotBefore(now + 10).setExpirationTime(now + 600).sign(encode(secret));
+    expect((await client(c, skewed).get('/v1/events')).status).toBe(200);
+  });
+
+  it('accepts a token expired less than 30 s ago (clock skew) and refuses one expired a minute ago', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const justExpired = await sign({ account_id: accountId, scope: 'events.read' }, { expiresAt: now - 10 });
+    expect((await client(c, justExpired).get('/v1/events')).status).toBe(200);
+    expectError(await client(c, await sign({ account_id: accountId, scope: 'events.read' }, { expiresAt: now - 60 })).get('/v1/events'),
+      401, 'unauthorized');
+  });
+
+  it('answers 401 to HS384 and to a token whose header claims RS256 or ES256', async () => {
+    expectError(await client(c, await sign({ account_id: accountId, scope: 'events.read' }, { alg: 'HS384' })).get('/v1/events'), 401, 'unauthorized');
+    const hs = await sign({ account_id: accountId, scope: 'events.read' });
+    const [, payload, signature] = hs.split('.');
+    for (const alg of ['RS256', 'ES256', 'none', 'HS256 ', 'hs256']) {
+      const forged = `${b64({ alg, typ: 'JWT' })}.${payload}.${signature}`;
+      expectError(await client(c, forged).get('/v1/events'), 401, 'unauthorized');
+    }
+  });
+
+  it('enforces each scope of a token: contacts scopes do not reach events, and the reverse', async () => {
+    const contactsOnly = await sign({ account_id: accountId, scope: 'contacts.read contacts.write' });
+    expectError(await client(c, contactsOnly).get('/v1/events'), 403, 'insufficient_scope');
+    expectError(await client(c, contactsOnly).post('/v1/events', event()), 403, 'insufficient_scope');
+    expect((await client(c, contactsOnly).get('/v1/contacts')).status).toBe(200);
+    const eventsOnly = await sign({ account_id: accountId, scope: 'events.read events.write admin' });
+    expectError(await client(c, eventsOnly).get('/v1/contacts'), 403, 'insufficient_scope');
+    expectError(await client(c, eventsOnly).post('/v1/contacts', { email: 'jwt@example.com' }), 403, 'insufficient_scope');
+    expectError(await client(c, eventsOnly).post('/v1/admin/accounts', { name: 'x' }), 401, 'unauthorized');
+  });
+
   it('answers 401 to a token whose payload was altered after signing', async () => {
     const token = await sign({ account_id: accountId, scope: 'events.read' });
     const [head, , sig] = token.split('.');

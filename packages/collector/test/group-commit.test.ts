@@ -11,7 +11,7 @@ describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (grou
   /** The adapter of this test project on a database named `name` (the same database again for the same name). */
   const openTestStore = async (name: string, options: SqliteStoreOptions = {}): Promise<Store> =>
     (testStore === 'postgres' ? openPostgresStore(await testDb(`${dir.path}/${name}`), options) : openSqliteStore(`${dir.path}/${name}`, options));
-  const account = (name: string) => ({ name, allowed_origins: [], allowed_events: null, created_at: 1, updated_at: 1 });
+  const account = (name: string) => ({ name, allowed_origins: [], allowed_events: null, rate_limit: { api_per_minute: null, beacons_per_minute: null }, created_at: 1, updated_at: 1 });
 
   it('rolls back a failing unit alone while the others in the same transaction commit', async () => {
     const store = await openTestStore('units.db');

@@ -60,12 +60,15 @@ describe('idempotency keys', () => {
     expect(answer.body.errors[0].path).toBe('idempotency_key');
   });
 
-  it('stores exactly one event for 50 concurrent identical requests, and every answer carries its id', async () => {
-    const answers = await Promise.all(Array.from({ length: 50 }, () => api.post('/v1/events', body('k-concurrent'))));
+  it('stores exactly one event for 100 concurrent identical requests, and every answer carries its id', async () => {
+    const answers = await Promise.all(Array.from({ length: 100 }, () => api.post('/v1/events', body('k-concurrent'))));
     const ids = new Set(answers.map((a) => a.body.id));
     expect(ids.size).toBe(1);
+    expect([...ids][0]).toEqual(expect.any(Number));
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
-    expect(answers.filter((a) => a.status === 200 && a.headers.get('idempotent-replayed') === 'true')).toHaveLength(49);
+    expect(answers.filter((a) => a.status === 200 && a.headers.get('idempotent-replayed') === 'true')).toHaveLength(99);
+    expect((await api.get('/v1/events?event=signup&limit=100')).body.filter((e: { idempotency_key: string }) => e.idempotency_key === 'k-concurrent'))
+      .toHaveLength(1);
     const status = await api.get('/v1/events/status?idempotency_key=k-concurrent');
     expect(status.body).toEqual({ status: 'created', event_id: [...ids][0] });
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { buildOpenApiDocument } from '@tracklet/protocol';
+import { type Answer, beacon, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
 
 /** A non-2xx answer in the contract's error shape with an entry of this code. */
 function expectError(answer: Answer, status: number, code: string) {
@@ -16,7 +17,12 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   let bTest: ReturnType<typeof client>;
   const email = 'alice@a.example';
   let aEvent: { id: number; contact_id: number };
+  let aAnonymous: { id: number; contact_id: number };
   let bEventId: number;
+  let bPublishable: string;
+  /** Every endpoint B tried on A's data, to check none was left out (see the last test). */
+  const tried = new Set<string>();
+  const as = (method: string, path: string) => tried.add(`${method} ${path}`);
   /** Everything A can read about its data, to compare before and after B's attempts. */
   const snapshotOfA = async () => ({
     event: (await a.get(`/v1/events/${aEvent.id}`)).body,
@@ -26,6 +32,11 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     events: (await a.get('/v1/events')).body,
     schemas: (await a.get('/v1/event-schemas')).body,
     status: (await a.get('/v1/events/status?idempotency_key=a-key-1')).body,
+    anonymous: (await a.get(`/v1/contacts/${aAnonymous.contact_id}`)).body,
+    anonymousEvents: (await a.get('/v1/events?anonymous_id=a-visitor')).body,
+    byPhone: (await a.get('/v1/contacts?phone=%2B4712345678')).body,
+    byExternalId: (await a.get('/v1/contacts?external_id=a-ext-1')).body,
+    contacts: (await a.get('/v1/contacts')).body,
   });
   let before: Awaited<ReturnType<typeof snapshotOfA>>;
 
@@ -40,6 +51,12 @@ describe("another account's events, contacts and schemas are invisible (404, nev
       resource_uid: 'a-sku', data: { a_prop: 1 } });
     expect(posted.status).toBe(201);
     aEvent = posted.body;
+    expect((await a.post('/v1/contacts', { email, phone: '+4712345678', external_id: 'a-ext-1' })).status).toBe(200);
+    const aBeacon = await beacon(c, { key: accountA.keys.publishable, events: [{ id: 'a-beacon-1', event: 'page_view', anonymous_id: 'a-visitor',
+      url: 'https://a.example/' }] });
+    expect(aBeacon.body.results[0].status).toBe('created');
+    aAnonymous = (await a.get(`/v1/events/${aBeacon.body.results[0].id}`)).body;
+    bPublishable = accountB.keys.publishable;
     const bPosted = await b.post('/v1/events', { event: 'b_event', contact_email: 'bob@b.example', data: { b_prop: 'x' } });
     expect(bPosted.status).toBe(201);
     bEventId = bPosted.body.id;
@@ -50,21 +67,28 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   afterAll(async () => { await c.stop(); dir.remove(); });
 
   it("answers 404 event_not_found to GET /v1/events/:id of A's event", async () => {
+    as('GET', '/v1/events/{id}');
     expectError(await b.get(`/v1/events/${aEvent.id}`), 404, 'event_not_found');
     expectError(await bTest.get(`/v1/events/${aEvent.id}`), 404, 'event_not_found');
   });
 
   it("answers 404 contact_not_found to GET /v1/contacts/:id of A's contact", async () => {
+    as('GET', '/v1/contacts/{id}');
     expectError(await b.get(`/v1/contacts/${aEvent.contact_id}`), 404, 'contact_not_found');
+    expectError(await b.get(`/v1/contacts/${aAnonymous.contact_id}`), 404, 'contact_not_found');
   });
 
   it("answers 404 contact_not_found to GET /v1/contacts/:id/events of A's contact", async () => {
+    as('GET', '/v1/contacts/{id}/events');
     expectError(await b.get(`/v1/contacts/${aEvent.contact_id}/events`), 404, 'contact_not_found');
   });
 
   it("answers 404 contact_not_found to GET /v1/contacts?email= with A's contact's email", async () => {
+    as('GET', '/v1/contacts');
     expectError(await b.get(`/v1/contacts?email=${encodeURIComponent(email)}`), 404, 'contact_not_found');
     expectError(await b.get(`/v1/contacts?email=${encodeURIComponent(' ALICE@A.example ')}`), 404, 'contact_not_found');
+    expectError(await b.get('/v1/contacts?phone=%2B4712345678'), 404, 'contact_not_found');
+    expectError(await b.get('/v1/contacts?external_id=a-ext-1'), 404, 'contact_not_found');
   });
 
   it("never lists A's contacts in B's contact list", async () => {
@@ -75,6 +99,7 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   });
 
   it("answers not_found to GET /v1/events/status with A's idempotency key", async () => {
+    as('GET', '/v1/events/status');
     const answer = await b.get('/v1/events/status?idempotency_key=a-key-1');
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ status: 'not_found' });
@@ -82,19 +107,25 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   });
 
   it("lists none of A's events in GET /v1/events, with or without filters", async () => {
+    as('GET', '/v1/events');
     const all = await b.get('/v1/events');
     expect(all.status).toBe(200);
     expect(all.body.map((e: { id: number }) => e.id)).toEqual([bEventId]);
     expect(all.headers.get('x-total-count')).toBe('1');
-    for (const query of ['event=a_only_event', `contact_id=${aEvent.contact_id}`, 'resource_uid=a-sku', `after_id=${aEvent.id + 1}`]) {
-      const filtered = await b.get(`/v1/events?${query}`);
-      expect(filtered.status).toBe(200);
-      expect(filtered.body.map((e: { id: number }) => e.id)).not.toContain(aEvent.id);
+    for (const query of ['event=a_only_event', `contact_id=${aEvent.contact_id}`, 'resource_uid=a-sku', `after_id=${aEvent.id + 1}`,
+      'anonymous_id=a-visitor', `contact_id=${aAnonymous.contact_id}`]) {
+      for (const path of ['/v1/events', '/v1/my/events']) {
+        const filtered = await b.get(`${path}?${query}`);
+        expect(filtered.status).toBe(200);
+        expect(filtered.body.map((e: { id: number }) => e.id)).not.toContain(aEvent.id);
+        expect(filtered.body.map((e: { id: number }) => e.id)).not.toContain(aAnonymous.id);
+      }
     }
     expect((await b.get('/v1/events?event=a_only_event')).headers.get('x-total-count')).toBe('0');
   });
 
   it("lists none of A's schemas in GET /v1/event-schemas", async () => {
+    as('GET', '/v1/event-schemas');
     const answer = await b.get('/v1/event-schemas');
     expect(answer.status).toBe(200);
     expect(answer.body.map((s: { event: string }) => s.event)).toEqual(['b_event']);
@@ -102,7 +133,10 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   });
 
   it("answers 404 contact_not_found to POST /v1/events naming A's contact_id, and stores nothing", async () => {
+    as('POST', '/v1/events');
+    as('POST', '/v1/events/batch');
     expectError(await b.post('/v1/events', { event: 'b_event', contact_id: aEvent.contact_id }), 404, 'contact_not_found');
+    expectError(await b.post('/v1/my/events', { event: 'b_event', contact_id: aAnonymous.contact_id }), 404, 'contact_not_found');
     const batch = await b.post('/v1/events/batch', { events: [{ event: 'b_event', contact_id: aEvent.contact_id }] });
     expect(batch.status).toBe(200);
     expect(batch.body.results[0].status).toBe('rejected');
@@ -111,11 +145,15 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   });
 
   it("does not let B's POST /v1/contacts with id update A's contact", async () => {
+    as('POST', '/v1/contacts');
     expectError(await b.post('/v1/contacts', { id: aEvent.contact_id, attributes: { hacked: true } }), 404, 'contact_not_found');
+    expectError(await b.post('/v1/contacts', { id: aAnonymous.contact_id, email: 'steal@b.example' }), 404, 'contact_not_found');
   });
 
   it("answers 404 contact_not_found to DELETE /v1/contacts/:id of A's contact", async () => {
+    as('DELETE', '/v1/contacts/{id}');
     expectError(await b.delete(`/v1/contacts/${aEvent.contact_id}`), 404, 'contact_not_found');
+    expectError(await b.delete(`/v1/contacts/${aAnonymous.contact_id}`), 404, 'contact_not_found');
   });
 
   it("keeps A's idempotency key A's own: B may use the same key for its own event", async () => {
@@ -125,7 +163,34 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     expect(answer.headers.get('idempotent-replayed')).toBeNull();
   });
 
+  it("gives B its own contacts for A's email, phone, external id and anonymous id: A's are neither updated nor merged", async () => {
+    const posted = await b.post('/v1/events', { event: 'login', contact_email: email, anonymous_id: 'a-visitor', contact: { hacked: true } });
+    expect(posted.status).toBe(201);
+    expect([aEvent.contact_id, aAnonymous.contact_id]).not.toContain(posted.body.contact_id);
+    const contact = await b.post('/v1/contacts', { email, phone: '+4712345678', external_id: 'a-ext-1', attributes: { hacked: true } });
+    expect(contact.status).toBe(200);
+    expect(contact.body.id).toBe(posted.body.contact_id);
+    const batch = await b.post('/v1/events/batch', { events: [{ event: 'b_event', external_id: 'a-ext-1' },
+      { event: 'b_event', contact_phone: '+4712345678', anonymous_id: 'a-visitor' }] });
+    expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created']);
+  });
+
+  it("treats A's beacon event ids as B's own: B's beacon is stored for B, never answered as A's duplicate", async () => {
+    as('POST', '/v1/collect');
+    const answer = await beacon(c, { key: bPublishable, events: [{ id: 'a-beacon-1', event: 'login', anonymous_id: 'a-visitor', user: { email } }] });
+    expect(answer.body.results[0]).toMatchObject({ status: 'created' });
+    expect(answer.body.results[0].id).not.toBe(aAnonymous.id);
+    expect((await b.get(`/v1/events/${answer.body.results[0].id}`)).body.contact_id).not.toBe(aAnonymous.contact_id);
+  });
+
   it("leaves A's event, contact, schemas and lists unchanged after all of B's attempts", async () => {
     expect(await snapshotOfA()).toEqual(before);
+  });
+
+  it('tried every read and write endpoint of the API (the OpenAPI document lists them)', () => {
+    const endpoints = Object.entries(buildOpenApiDocument().paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+      .filter((endpoint) => !endpoint.includes('/v1/admin/'));
+    expect(endpoints.filter((endpoint) => !tried.has(endpoint))).toEqual([]);
   });
 });

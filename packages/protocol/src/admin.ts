@@ -11,10 +11,30 @@ export type KeyType = z.infer<typeof keyTypeSchema>;
 /** An origin as the browser sends it: scheme://host[:port], no path. */
 export const originSchema = z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://shop.example');
 
+const perMinute = z.number().int().min(1).max(1_000_000);
+
+/**
+ * An account's request budgets per minute: `api_per_minute` for each of its secret keys (a JWT's budget is the
+ * account's), `beacons_per_minute` for each client IP with its publishable key. null (or absent) = the server's
+ * default (TRACKLET_RATE_LIMIT_API / TRACKLET_RATE_LIMIT_BEACONS).
+ */
+export const rateLimitInputSchema = z.strictObject({
+  api_per_minute: perMinute.nullable().optional(),
+  beacons_per_minute: perMinute.nullable().optional(),
+});
+export type RateLimitInput = z.infer<typeof rateLimitInputSchema>;
+
+export const rateLimitSchema = z.object({
+  api_per_minute: z.number().int().nullable(),
+  beacons_per_minute: z.number().int().nullable(),
+});
+export type RateLimit = z.infer<typeof rateLimitSchema>;
+
 export const createAccountSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   allowed_origins: z.array(originSchema).max(100).nullish(),
   allowed_events: z.array(eventNameSchema).max(1000).nullish(),
+  rate_limit: rateLimitInputSchema.nullish(),
 });
 export type CreateAccount = z.infer<typeof createAccountSchema>;
 
@@ -22,6 +42,8 @@ export const updateAccountSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   allowed_origins: z.array(originSchema).max(100).nullable().optional(),
   allowed_events: z.array(eventNameSchema).max(1000).nullable().optional(),
+  /** Merged into the account's settings: a budget given as null goes back to the default; `rate_limit: null` resets both. */
+  rate_limit: rateLimitInputSchema.nullable().optional(),
 });
 export type UpdateAccount = z.infer<typeof updateAccountSchema>;
 
@@ -36,6 +58,7 @@ export const accountSchema = z.object({
   name: z.string(),
   allowed_origins: z.array(z.string()),
   allowed_events: z.array(z.string()).nullable(),
+  rate_limit: rateLimitSchema,
   created_at: z.string(),
 });
 export type Account = z.infer<typeof accountSchema>;

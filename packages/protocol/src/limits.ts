@@ -14,5 +14,7 @@ export const limits = {
   maxBeaconEvents: 500,
   defaultPageSize: 50,
   maxPageSize: 100,
+  /** Nesting of a JSON body (objects and arrays): deeper bodies are refused before they are parsed. */
+  maxJsonDepth: 32,
   emailOpenWindowMs: 20 * 60 * 1000,
 } as const;

@@ -1,9 +1,9 @@
-import { beaconEventSchema, beaconSchema, type ItemResult } from '@tracklet/protocol';
+import { type Beacon, beaconEventSchema, beaconSchema, type ItemResult } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
 import { parseOrThrow } from '../validate.js';
 import { authenticatePublishable } from './authenticate-key.js';
 import { checkEventRules } from './check-event-rules.js';
-import type { PipelineDeps, RequestMeta } from './context.js';
+import type { Auth, PipelineDeps, RequestMeta } from './context.js';
 import { dropBots } from './drop-bots.js';
 import type { BatchItem } from './index.js';
 import { normalizeEvent } from './normalize-event.js';
@@ -11,13 +11,22 @@ import { requestHash } from './request-hash.js';
 
 export type ParsedBeacon = { items: BatchItem[] } | { dropped: ItemResult[] };
 
+export interface AuthenticatedBeacon {
+  beacon: Beacon;
+  auth: Auth;
+}
+
 /**
- * `POST /v1/collect`: the envelope must be valid and its publishable key allowed from this origin (else the whole
- * beacon is refused); then each event is validated on its own, so one bad event never rejects the others.
+ * `POST /v1/collect`, first half: the envelope must be valid and its publishable key allowed from this origin, else
+ * the whole beacon is refused. Nothing is written yet, so the route can apply the key's rate limit in between.
  */
-export async function parseBeacon(deps: PipelineDeps, meta: RequestMeta, body: unknown): Promise<ParsedBeacon> {
+export async function authenticateBeacon(deps: PipelineDeps, meta: RequestMeta, body: unknown): Promise<AuthenticatedBeacon> {
   const beacon = parseOrThrow(beaconSchema, body);
-  const auth = await authenticatePublishable(deps.store, beacon.key, meta.origin);
+  return { beacon, auth: await authenticatePublishable(deps.store, beacon.key, meta.origin) };
+}
+
+/** Second half: bots are dropped, then each event is validated on its own, so one bad event never rejects the others. */
+export function parseBeacon(deps: PipelineDeps, meta: RequestMeta, { beacon, auth }: AuthenticatedBeacon): ParsedBeacon {
   const userAgent = deps.userAgents(meta.userAgent);
   const dropped = dropBots(deps, userAgent, auth.account.id, beacon.events);
   if (dropped) return { dropped };

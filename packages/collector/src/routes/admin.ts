@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createAccountSchema, createKeySchema, updateAccountSchema } from '@tracklet/protocol';
+import { createAccountSchema, createKeySchema, limits, updateAccountSchema } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
 import { safeEqual } from '../keys.js';
 import { createAccountWithKeys, issueKey, revokeKey, updateAccount } from '../services/accounts.js';
@@ -12,18 +12,21 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (!token || !safeEqual(token, deps.config.adminToken)) throw new TrackletError('unauthorized', 'the admin API needs the admin token');
   };
 
-  app.post('/v1/admin/accounts', async (request, reply) => {
+  // Account settings are small (≤1000 event names, ≤100 origins): the body limit of one event, not the 1 MB default.
+  const small = { bodyLimit: limits.maxEventBytes };
+
+  app.post('/v1/admin/accounts', small, async (request, reply) => {
     admin(request);
     return reply.code(201).send(await createAccountWithKeys(deps.store, parseOrThrow(createAccountSchema, request.body)));
   });
 
-  app.patch<{ Params: { id: string } }>('/v1/admin/accounts/:id', async (request) => {
+  app.patch<{ Params: { id: string } }>('/v1/admin/accounts/:id', small, async (request) => {
     admin(request);
     const id = pathId(request.params.id, 'account_not_found');
     return updateAccount(deps.store, id, parseOrThrow(updateAccountSchema, request.body));
   });
 
-  app.post<{ Params: { id: string } }>('/v1/admin/accounts/:id/keys', async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/v1/admin/accounts/:id/keys', small, async (request, reply) => {
     admin(request);
     const id = pathId(request.params.id, 'account_not_found');
     return reply.code(201).send(await issueKey(deps.store, id, parseOrThrow(createKeySchema, request.body)));

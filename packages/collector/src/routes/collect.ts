@@ -1,21 +1,37 @@
 import cors from '@fastify/cors';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { limits } from '@tracklet/protocol';
+import { depthLimitedJsonParser } from '../json-body.js';
 import { ingestMany } from '../pipeline/index.js';
-import { parseBeacon } from '../pipeline/parse-beacon.js';
+import { type AuthenticatedBeacon, authenticateBeacon, parseBeacon } from '../pipeline/parse-beacon.js';
+import type { RateLimitHook } from '../rate-limits.js';
 import { type AppDeps, requestMeta } from './http.js';
 
 /**
  * Browser beacons. sendBeacon and keepalive fetch send text/plain (no CORS preflight); JSON works too. CORS lets
  * any page read the answer, because which origins may send is the account's choice, checked against the key in
  * the body (403 origin_not_allowed) — the browser's CORS check cannot know the account.
+ * The plugin's preflight route answers OPTIONS for every path: only /v1/collect gets CORS; any other path is the
+ * usual 404, and a preflight without its headers is a plain 204 rather than the plugin's text/plain 400.
  */
-export async function collectRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  await app.register(cors, { origin: true, methods: ['POST'], allowedHeaders: ['Content-Type'], maxAge: 86400 });
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+export async function collectRoutes(app: FastifyInstance, deps: AppDeps, rateLimit: RateLimitHook): Promise<void> {
+  const beaconCors = { origin: true, methods: ['POST'], allowedHeaders: ['Content-Type'], maxAge: 86400, strictPreflight: false };
+  await app.register(cors, () => (request: FastifyRequest, callback: (error: Error | null, options: object) => void) => {
+    callback(null, request.url.split('?')[0] === '/v1/collect' ? beaconCors : { origin: false });
+  });
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, depthLimitedJsonParser(app));
+  const authenticated = new WeakMap<object, AuthenticatedBeacon>();
 
-  app.post('/v1/collect', { bodyLimit: limits.maxBeaconBytes }, async (request, reply) => {
-    const parsed = await parseBeacon(deps, requestMeta(request), request.body);
+  app.post('/v1/collect', {
+    bodyLimit: limits.maxBeaconBytes,
+    // The key is in the body: authenticate once it is parsed, then spend the IP + key budget before anything is stored.
+    preHandler: [async (request) => {
+      const beacon = await authenticateBeacon(deps, requestMeta(request), request.body);
+      authenticated.set(request, beacon);
+      request.auth = beacon.auth;
+    }, rateLimit],
+  }, async (request, reply) => {
+    const parsed = parseBeacon(deps, requestMeta(request), authenticated.get(request) as AuthenticatedBeacon);
     if ('dropped' in parsed) return { results: parsed.dropped };
     const { results, storeFailure } = await ingestMany(deps, parsed.items);
     // The tracker retries a beacon whole; events already stored come back as "duplicate" by their ids.

@@ -12,7 +12,8 @@ export function contactRoutes(app: FastifyInstance, deps: AppDeps): void {
     return profile;
   };
 
-  app.post('/v1/contacts', async (request, reply) => {
+  // A contact carries at most 32 KB of attributes: the body limit of one event is plenty (not the 1 MB default).
+  app.post('/v1/contacts', { bodyLimit: limits.maxEventBytes }, async (request, reply) => {
     const auth = await bearer(deps, request, 'contacts.write');
     const input = parseOrThrow(contactUpsertSchema, request.body);
     const { id, created } = await deps.store.write((tx) => upsertContact(tx, auth.account.id, input, Date.now()));

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StoredEvent } from '@tracklet/protocol';
 import type { DiscardLog } from '../activity.js';
 import type { AppDeps } from './http.js';
+import { htmlSecurityHeaders } from './security-headers.js';
 
 export interface DemoOptions {
   accountId: number;
@@ -36,6 +37,12 @@ function stats(events: StoredEvent[], now: number) {
  * created, so no other account's data is ever reachable through them.
  */
 export async function demoRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOptions): Promise<void> {
+  const dir = deps.config.demoDir;
+  // The script-tag page gets the demo's publishable key written into its tag.
+  const tagPage = dir ? readFileSync(join(dir, 'tag.html'), 'utf8').replaceAll('__TRACKLET_KEY__', demo.publishableKey) : null;
+  const shell = dir ? readFileSync(join(dir, 'index.html')) : null;
+  await htmlSecurityHeaders(app, [tagPage ?? '', shell?.toString('utf8') ?? '']);
+
   app.get('/demo/api/config', async () => ({ key: demo.publishableKey }));
 
   app.get('/demo/api/feed', async () => {
@@ -51,15 +58,11 @@ export async function demoRoutes(app: FastifyInstance, deps: AppDeps, demo: Demo
     return { contact: profile?.merged_into ? await deps.store.getContactProfile(demo.accountId, profile.merged_into) : profile };
   });
 
-  const dir = deps.config.demoDir;
-  if (!dir) return;
-  // The script-tag page gets the demo's publishable key written into its tag.
-  const tagPage = readFileSync(join(dir, 'tag.html'), 'utf8').replaceAll('__TRACKLET_KEY__', demo.publishableKey);
+  if (!dir || !tagPage || !shell) return;
   app.get('/demo/tag.html', async (_request, reply) => reply.type('text/html; charset=utf-8').send(tagPage));
   await app.register(fastifyStatic, { root: dir, prefix: '/demo/', index: ['index.html'], wildcard: false, maxAge: 3600_000,
     globIgnore: ['tag.html'] });
   // Every other /demo/… path is a route of the single-page shop.
-  const shell = readFileSync(join(dir, 'index.html'));
   app.get('/demo', async (_request, reply) => reply.redirect('/demo/'));
   app.get('/demo/*', async (_request, reply) => reply.type('text/html; charset=utf-8').send(shell));
 }

@@ -13,6 +13,13 @@ export interface AppDeps extends PipelineDeps {
   config: CollectorConfig;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's credential once an authentication hook ran (server API: onRequest; beacons: preHandler). */
+    auth: Auth | null;
+  }
+}
+
 export function requestMeta(request: FastifyRequest): RequestMeta {
   return {
     ip: request.ip || null,
@@ -29,9 +36,15 @@ export function header(request: FastifyRequest, name: string): string | undefine
   return value;
 }
 
-/** Authenticates the bearer credential and checks it carries the scope. */
+/** Authenticates the bearer credential once per request (the server API's onRequest hook does it first). */
+export async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<Auth> {
+  request.auth ??= await authenticateBearer(deps.store, deps.jwtSecret, header(request, 'authorization'));
+  return request.auth;
+}
+
+/** The request's bearer credential, checked to carry the scope. */
 export async function bearer(deps: AppDeps, request: FastifyRequest, scope: Scope): Promise<Auth> {
-  const auth = await authenticateBearer(deps.store, deps.jwtSecret, header(request, 'authorization'));
+  const auth = await authenticate(deps, request);
   authorizeScope(auth, scope);
   return auth;
 }

@@ -7,6 +7,7 @@ import type { AppDeps } from './http.js';
 /**
  * `GET /t.js`: the script-tag build, read once at start (npm start builds it first). Its URL carries no version,
  * so browsers cache it for a day and revalidate with the ETag after; a changed build is picked up within a day.
+ * Its security headers (nosniff, a cross-origin resource policy) come from security-headers.ts.
  */
 export function trackerScriptRoutes(app: FastifyInstance, deps: AppDeps): void {
   const path = deps.config.trackerScript;
@@ -16,7 +17,7 @@ export function trackerScriptRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/t.js', async (request, reply) => {
     if (!script || !etag) throw new TrackletError('not_found', 'the tracker is not built: run npm run build');
     reply.header('Cache-Control', 'public, max-age=86400, stale-while-revalidate=604800')
-      .header('ETag', etag).header('Access-Control-Allow-Origin', '*').header('X-Content-Type-Options', 'nosniff');
+      .header('ETag', etag).header('Access-Control-Allow-Origin', '*');
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply.type('text/javascript; charset=utf-8').send(script);
   });

@@ -1,14 +1,20 @@
 import { type Account, type AccountWithKeys, allScopes, type CreateAccount, type CreateKey, type IssuedKey,
-  type KeyType, type UpdateAccount } from '@tracklet/protocol';
+  type KeyType, type RateLimit, type RateLimitInput, type UpdateAccount } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
 import { generateKey } from '../keys.js';
-import type { AccountRecord } from '../store/records.js';
+import { type AccountRecord, noRateLimit } from '../store/records.js';
 import type { Store, StoreTx } from '../store/store.js';
 
 /** Accounts and keys, shared by the admin API and the `tracklet` command line. */
 export function toAccount(a: AccountRecord): Account {
   return { id: a.id, name: a.name, allowed_origins: a.allowed_origins, allowed_events: a.allowed_events,
-    created_at: new Date(a.created_at).toISOString() };
+    rate_limit: a.rate_limit, created_at: new Date(a.created_at).toISOString() };
+}
+
+/** Budgets given (a null one goes back to the server default) over the ones the account had; null resets both. */
+function mergeRateLimit(current: RateLimit, patch: RateLimitInput | null | undefined): RateLimit {
+  if (patch === null) return { ...noRateLimit };
+  return { ...current, ...Object.fromEntries(Object.entries(patch ?? {}).filter(([, v]) => v !== undefined)) };
 }
 
 async function issue(tx: StoreTx, accountId: number, type: KeyType, scopes = allScopes, now = Date.now()): Promise<IssuedKey> {
@@ -24,7 +30,8 @@ export async function createAccountWithKeys(store: Store, input: CreateAccount):
   return store.write(async (tx) => {
     const now = Date.now();
     const account = await tx.createAccount({ name: input.name, allowed_origins: input.allowed_origins ?? [],
-      allowed_events: input.allowed_events ?? null, created_at: now, updated_at: now });
+      allowed_events: input.allowed_events ?? null, rate_limit: mergeRateLimit(noRateLimit, input.rate_limit),
+      created_at: now, updated_at: now });
     const [publishable, live, test] = [await issue(tx, account.id, 'publishable'), await issue(tx, account.id, 'live'),
       await issue(tx, account.id, 'test')];
     return { ...toAccount(account), keys: { publishable: publishable.key, live: live.key, test: test.key } };
@@ -37,6 +44,7 @@ export async function updateAccount(store: Store, id: number, patch: UpdateAccou
   if (patch.name !== undefined) account.name = patch.name;
   if (patch.allowed_origins !== undefined) account.allowed_origins = patch.allowed_origins ?? [];
   if (patch.allowed_events !== undefined) account.allowed_events = patch.allowed_events;
+  if (patch.rate_limit !== undefined) account.rate_limit = mergeRateLimit(account.rate_limit, patch.rate_limit);
   account.updated_at = Date.now();
   await store.write((tx) => tx.saveAccount(account));
   return toAccount(account);

@@ -1,4 +1,4 @@
-import type { KeyType, PropertyType, PropertyValue, Scope } from '@tracklet/protocol';
+import type { KeyType, PropertyType, PropertyValue, RateLimit, Scope } from '@tracklet/protocol';
 
 /** Where a visitor came from, as stored on a contact (times in epoch ms). */
 export interface TouchRecord {
@@ -90,6 +90,8 @@ export interface AccountRecord {
   allowed_origins: string[];
   /** null = no restriction. */
   allowed_events: string[] | null;
+  /** Requests per minute; a null budget is the server's default. */
+  rate_limit: RateLimit;
   created_at: number;
   updated_at: number;
 }
@@ -129,6 +131,9 @@ export interface Page {
   limit: number;
   offset: number;
 }
+
+/** An account's budgets when none was set: the server's defaults. */
+export const noRateLimit: RateLimit = { api_per_minute: null, beacons_per_minute: null };
 
 /** A contact with nothing known yet. */
 export const blankContact = (accountId: number): NewContact => ({ account_id: accountId, email: null, phone: null,

@@ -51,6 +51,8 @@ const migrations: string[] = [
    CREATE TABLE event_schemas (
      account_id BIGINT NOT NULL, event TEXT NOT NULL, properties JSONB NOT NULL,
      first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, PRIMARY KEY (account_id, event));`,
+  // 2 (issue #7): per-account request budgets, {"api_per_minute","beacons_per_minute"}; NULL = server defaults.
+  'ALTER TABLE accounts ADD COLUMN rate_limit JSONB;',
 ];
 
 /**

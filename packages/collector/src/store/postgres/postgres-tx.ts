@@ -144,14 +144,15 @@ export class PostgresTx implements StoreTx {
   }
 
   async createAccount(a: Omit<AccountRecord, 'id'>) {
-    const [row] = await this.rows(`INSERT INTO accounts (name, allowed_origins, allowed_events, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5) RETURNING *`, [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), a.created_at, a.updated_at]);
+    const [row] = await this.rows(`INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`, [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit),
+      a.created_at, a.updated_at]);
     return accountFromRow(row as Row);
   }
 
   async saveAccount(a: AccountRecord) {
-    await this.client.query('UPDATE accounts SET name = $1, allowed_origins = $2, allowed_events = $3, updated_at = $4 WHERE id = $5',
-      [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), a.updated_at, a.id]);
+    await this.client.query(`UPDATE accounts SET name = $1, allowed_origins = $2, allowed_events = $3, rate_limit = $4, updated_at = $5
+      WHERE id = $6`, [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit), a.updated_at, a.id]);
   }
 
   async createKey(k: Omit<KeyRecord, 'id'>) {

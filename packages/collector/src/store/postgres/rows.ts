@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord } from '../records.js';
-import { eventColumns } from '../records.js';
+import { eventColumns, noRateLimit } from '../records.js';
 
 export type Row = Record<string, unknown>;
 
@@ -58,6 +58,7 @@ export function accountFromRow(r: Row): AccountRecord {
     name: r.name as string,
     allowed_origins: (r.allowed_origins ?? []) as string[],
     allowed_events: (r.allowed_events ?? null) as string[] | null,
+    rate_limit: { ...noRateLimit, ...(r.rate_limit ?? {}) as Partial<AccountRecord['rate_limit']> },
     created_at: r.created_at as number,
     updated_at: r.updated_at as number,
   };

@@ -46,6 +46,8 @@ const migrations: string[] = [
    CREATE TABLE event_schemas (
      account_id INTEGER NOT NULL, event TEXT NOT NULL, properties TEXT NOT NULL,
      first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, PRIMARY KEY (account_id, event)) WITHOUT ROWID;`,
+  // 2 (issue #7): per-account request budgets, JSON {"api_per_minute","beacons_per_minute"}; NULL = server defaults.
+  'ALTER TABLE accounts ADD COLUMN rate_limit TEXT;',
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */

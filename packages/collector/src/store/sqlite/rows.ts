@@ -1,4 +1,4 @@
-import type { AccountRecord, ContactRecord, EventRecord, KeyRecord } from '../records.js';
+import { type AccountRecord, type ContactRecord, type EventRecord, type KeyRecord, noRateLimit } from '../records.js';
 
 export { eventColumns } from '../records.js';
 
@@ -43,6 +43,7 @@ export function accountFromRow(r: Row): AccountRecord {
     name: r.name as string,
     allowed_origins: json(r.allowed_origins, []),
     allowed_events: json(r.allowed_events, null),
+    rate_limit: { ...noRateLimit, ...json(r.rate_limit, {}) },
     created_at: r.created_at as number,
     updated_at: r.updated_at as number,
   };

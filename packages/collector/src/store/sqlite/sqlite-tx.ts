@@ -12,7 +12,7 @@ const identityColumn: Record<IdentityField, string> = { email: 'email_norm', pho
 export class SqliteTx implements StoreTx {
   private readonly cache = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(readonly db: Database.Database) {}
 
   private sql(text: string): Database.Statement {
     let statement = this.cache.get(text);
@@ -116,15 +116,16 @@ export class SqliteTx implements StoreTx {
   }
 
   async createAccount(a: Omit<AccountRecord, 'id'>) {
-    const row = this.sql(`INSERT INTO accounts (name, allowed_origins, allowed_events, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?) RETURNING *`).get(a.name, JSON.stringify(a.allowed_origins),
-      a.allowed_events && JSON.stringify(a.allowed_events), a.created_at, a.updated_at) as Row;
+    const row = this.sql(`INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?) RETURNING *`).get(a.name, JSON.stringify(a.allowed_origins),
+      a.allowed_events && JSON.stringify(a.allowed_events), JSON.stringify(a.rate_limit), a.created_at, a.updated_at) as Row;
     return accountFromRow(row);
   }
 
   async saveAccount(a: AccountRecord) {
-    this.sql('UPDATE accounts SET name = ?, allowed_origins = ?, allowed_events = ?, updated_at = ? WHERE id = ?').run(a.name,
-      JSON.stringify(a.allowed_origins), a.allowed_events && JSON.stringify(a.allowed_events), a.updated_at, a.id);
+    this.sql('UPDATE accounts SET name = ?, allowed_origins = ?, allowed_events = ?, rate_limit = ?, updated_at = ? WHERE id = ?')
+      .run(a.name, JSON.stringify(a.allowed_origins), a.allowed_events && JSON.stringify(a.allowed_events),
+        JSON.stringify(a.rate_limit), a.updated_at, a.id);
   }
 
   async createKey(k: Omit<KeyRecord, 'id'>) {

@@ -20,6 +20,7 @@ import { type AppDeps, authenticate } from './routes/http.js';
 import { scriptSecurityHeaders } from './routes/security-headers.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { installShutdown } from './shutdown.js';
+import { type DemoAccount, ensureDemoAccount } from './services/demo-account.js';
 import type { Store } from './store/store.js';
 
 export type { CollectorConfig } from './config.js';
@@ -29,8 +30,20 @@ export interface BuildOptions {
   /** Use this store instead of opening the one TRACKLET_DB names (closed with the app all the same). */
   store?: Store;
   logger?: boolean;
-  /** The demo account `npm start` made: serves the demo shop and its live panel at /demo/. */
+  /**
+   * Where `npm start` keeps the demo account's keys: on an empty store the demo account is created, and the demo
+   * shop and its live panel are served at /demo/ for it (see services/demo-account.ts).
+   */
+  demoKeysFile?: string;
+  /** Or serve /demo/ for an account the caller made (tests). */
   demo?: { accountId: number; publishableKey: string };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The demo account (with its keys) when `demoKeysFile` was given and the demo exists, else null. */
+    demoAccount: DemoAccount | null;
+  }
 }
 
 /** Fastify with the collector's HTTP behaviour: safe logs, errors in the contract's shape, bounded JSON, shutdown. */
@@ -80,7 +93,9 @@ export async function buildApp(config: CollectorConfig = loadConfig(), options: 
     metrics.commitSeconds.observe(seconds);
     metrics.commitSize.observe(size);
   });
-  const discards = options.demo ? new DiscardLog(options.demo.accountId) : null;
+  const demoAccount = options.demoKeysFile ? await ensureDemoAccount(store, options.demoKeysFile) : null;
+  const demo = options.demo ?? (demoAccount && { accountId: demoAccount.account.id, publishableKey: demoAccount.account.keys.publishable });
+  const discards = demo ? new DiscardLog(demo.accountId) : null;
   const deps: AppDeps = {
     config, store, metrics, jwtSecret: config.jwtSecret,
     ...(discards ? { onDiscard: (account: number, event: string, reason: DiscardReason) => discards.record(account, event, reason) } : {}),
@@ -92,6 +107,7 @@ export async function buildApp(config: CollectorConfig = loadConfig(), options: 
     metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
   });
   app.addHook('onClose', async () => store.close());
-  await registerRoutes(app, deps, options.demo && discards ? { ...options.demo, discards } : null);
+  app.decorate('demoAccount', demoAccount);
+  await registerRoutes(app, deps, demo && discards ? { ...demo, discards } : null);
   return app;
 }

@@ -1,17 +1,13 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js';
-import { describeStore, loadConfig, openStore } from './config.js';
-import { ensureDemoAccount } from './services/demo-account.js';
+import { describeStore, loadConfig } from './config.js';
 import { closeGracefully } from './shutdown.js';
 
 /** `npm start`: one collector process serving the API, /t.js and the demo. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const store = await openStore(config);
-  const demo = await ensureDemoAccount(store, process.env.TRACKLET_DEMO_KEYS || './data/demo-keys.json');
-  const app = await buildApp(config, {
-    store, ...(demo ? { demo: { accountId: demo.account.id, publishableKey: demo.account.keys.publishable } } : {}),
-  });
+  const app = await buildApp(config, { demoKeysFile: process.env.TRACKLET_DEMO_KEYS || './data/demo-keys.json' });
+  const demo = app.demoAccount;
   const address = await app.listen({ port: config.port, host: config.host });
   const lines = [
     '',

@@ -44,6 +44,9 @@ describe('durability', () => {
         if (answer.status === 201) acked.push(answer.body.id);
       }
     }));
+    // The process as npm start runs it feeds the commit metrics too (it once opened its store without them).
+    const metrics = (await call(`${url}/metrics`)).body as string;
+    expect(Number(/^tracklet_store_commit_seconds_count (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(acked).toHaveLength(200);

@@ -9,7 +9,13 @@ import { createAccountWithKeys } from './accounts.js';
  * stored hashed, so to show them again on later starts the demo's keys (and only the demo's) are kept in a local
  * file, readable by the owner only; delete it and the account to start over.
  */
-export async function ensureDemoAccount(store: Store, keysFile: string): Promise<{ account: AccountWithKeys; created: boolean } | null> {
+export interface DemoAccount {
+  account: AccountWithKeys;
+  /** True when this start created it (an empty store). */
+  created: boolean;
+}
+
+export async function ensureDemoAccount(store: Store, keysFile: string): Promise<DemoAccount | null> {
   if (existsSync(keysFile)) {
     const saved = JSON.parse(readFileSync(keysFile, 'utf8')) as AccountWithKeys;
     if (await store.getAccount(saved.id)) return { account: saved, created: false };

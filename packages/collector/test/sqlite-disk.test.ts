@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, call, client, createAccount, startCollector, tempDir, type TestCollector, testStore } from './support/collector.js';
@@ -105,9 +106,26 @@ describe.skipIf(testStore !== 'sqlite' || !isRoot)('SQLite on a full disk', () =
   });
 });
 
+/**
+ * `nobody` must reach dist/main.js and node_modules: a checkout under a 0700 directory (mktemp -d, as CI clones)
+ * would hide them. Lets others traverse (x only, never read) each ancestor that forbids it; returns the undo.
+ */
+function letOthersTraverse(path: string): () => void {
+  const changed: [string, number][] = [];
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      changed.push([dir, mode]);
+      chmodSync(dir, mode | 0o001);
+    }
+  }
+  return () => { for (const [dir, mode] of changed) chmodSync(dir, mode); };
+}
+
 describe.skipIf(testStore !== 'sqlite' || !isRoot)('SQLite on a read-only database file', () => {
   let dir: ReturnType<typeof tempDir>;
   let data: string;
+  let undoTraverse = () => {};
   const setMode = (file: number, folder: number) => {
     for (const name of readdirSync(data)) chmodSync(join(data, name), file);
     chmodSync(data, folder);
@@ -119,8 +137,12 @@ describe.skipIf(testStore !== 'sqlite' || !isRoot)('SQLite on a read-only databa
     chmodSync(dir.path, 0o755);
     mkdirSync(data);
     chownSync(data, nobody.uid, nobody.gid);
+    undoTraverse = letOthersTraverse(fileURLToPath(new URL('../', import.meta.url)));
   });
-  afterAll(() => dir.remove());
+  afterAll(() => {
+    undoTraverse();
+    dir.remove();
+  });
 
   it('answers writes 503 store_unavailable, keeps reads, corrupts nothing, and takes writes again once the file is writable', async () => {
     const db = join(data, 't.db');

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { eventIndexesSql } from '../event-indexes.js';
 
 /**
  * Versioned schema, the same tables, constraints and indexes as the SQLite store (store/sqlite/migrations.ts); the
@@ -35,16 +36,7 @@ const migrations: string[] = [
      ip TEXT, user_agent TEXT, browser TEXT, os TEXT, device_type TEXT, referrer TEXT,
      utm_source TEXT, utm_medium TEXT, utm_term TEXT, utm_content TEXT, utm_campaign TEXT, click_ids JSONB,
      occurred_at BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
-   CREATE UNIQUE INDEX events_idempotency_key ON events(account_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
-   CREATE INDEX events_account ON events(account_id, id);
-   CREATE INDEX events_event ON events(account_id, event, id);
-   CREATE INDEX events_contact ON events(account_id, contact_id, id);
-   CREATE INDEX events_contact_event ON events(account_id, contact_id, event, created_at);
-   CREATE INDEX events_anonymous_id ON events(account_id, anonymous_id, id);
-   CREATE INDEX events_resource_uid ON events(account_id, resource_uid, id);
-   CREATE INDEX events_resource_name ON events(account_id, resource_name, id);
-   CREATE INDEX events_created_at ON events(account_id, created_at, id);
-   CREATE INDEX events_test ON events(account_id, test, id);
+   ${eventIndexesSql}
    CREATE TABLE orders (
      account_id BIGINT NOT NULL, order_id TEXT NOT NULL, event_id BIGINT NOT NULL, PRIMARY KEY (account_id, order_id));
    CREATE INDEX orders_event ON orders(event_id);

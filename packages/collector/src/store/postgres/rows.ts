@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord } from '../records.js';
-import { eventColumns, noRateLimit } from '../records.js';
+import { eventColumns } from '../records.js';
+import { accountFromColumns, contactFromColumns, type DecodeJson } from '../row-mappers.js';
 
 export type Row = Record<string, unknown>;
 
@@ -36,33 +37,12 @@ export function eventFromRow(r: Row): EventRecord {
     click_ids: (r.click_ids ?? null) as EventRecord['click_ids'] };
 }
 
-export function contactFromRow(r: Row): ContactRecord {
-  return {
-    id: r.id as number,
-    account_id: r.account_id as number,
-    email: r.email as string | null,
-    phone: r.phone as string | null,
-    external_id: r.external_id as string | null,
-    attributes: (r.attributes ?? {}) as ContactRecord['attributes'],
-    first_touch: (r.first_touch ?? null) as ContactRecord['first_touch'],
-    last_touch: (r.last_touch ?? null) as ContactRecord['last_touch'],
-    merged_into: r.merged_into as number | null,
-    created_at: r.created_at as number,
-    updated_at: r.updated_at as number,
-  };
-}
+/** jsonb columns arrive parsed; SQL NULL takes the fallback. */
+const parsed: DecodeJson = (value, fallback) => (value ?? fallback) as typeof fallback;
 
-export function accountFromRow(r: Row): AccountRecord {
-  return {
-    id: r.id as number,
-    name: r.name as string,
-    allowed_origins: (r.allowed_origins ?? []) as string[],
-    allowed_events: (r.allowed_events ?? null) as string[] | null,
-    rate_limit: { ...noRateLimit, ...(r.rate_limit ?? {}) as Partial<AccountRecord['rate_limit']> },
-    created_at: r.created_at as number,
-    updated_at: r.updated_at as number,
-  };
-}
+export const contactFromRow = (r: Row): ContactRecord => contactFromColumns(r, parsed);
+
+export const accountFromRow = (r: Row): AccountRecord => accountFromColumns(r, parsed);
 
 export function keyFromRow(r: Row): KeyRecord {
   return { ...(r as unknown as KeyRecord), scopes: (r.scopes ?? []) as KeyRecord['scopes'] };

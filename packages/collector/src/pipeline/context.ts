@@ -42,6 +42,11 @@ export interface Identity {
 
 /** An event that passed the stateless steps and waits for the writer: every stored field but the ids. */
 export interface PendingEvent {
+  /**
+   * The event id when it was assigned before the writer (log mode: the collector that accepted the event, so ids
+   * stay unique and time-ordered across instances and a redelivered message keeps its id); absent: the writer assigns.
+   */
+  id?: number;
   source: 'api' | 'beacon';
   accountId: number;
   userId: number | null;

@@ -8,7 +8,7 @@ import type { PendingEvent } from './context.js';
 /** Inserts the event (and, for a confirmation, claims its order id) in the writer's transaction. */
 export async function persistEvent(tx: StoreTx, e: PendingEvent, contact: ContactRecord, ids: EventIdGenerator): Promise<StoredEvent> {
   const record: EventRecord = {
-    id: ids.next(e.receivedAt),
+    id: e.id ?? ids.next(e.receivedAt),
     account_id: e.accountId,
     contact_id: contact.id,
     user_id: e.userId,

@@ -27,13 +27,32 @@ describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (grou
 
   it('commits units submitted together in one transaction, and resolves none before that commit', async () => {
     const commits: number[] = [];
-    const store = await openTestStore('group.db', { onCommit: (_seconds, size) => commits.push(size) });
+    // No time bound here: on a busy machine 100 units may take longer than the default one allows.
+    const store = await openTestStore('group.db', { onCommit: (_seconds, size) => commits.push(size), maxBatchMs: 60_000 });
     const settled: number[] = [];
     const writes = Array.from({ length: 100 }, (_, i) => store.write((tx) => tx.createAccount(account(`g${i}`)))
       .then(() => settled.push(commits.length)));
     await Promise.all(writes);
     expect(commits).toEqual([100]);
     expect(settled.every((n) => n === 1)).toBe(true);
+    await store.close();
+  });
+
+  it('commits after maxBatchMs of work and runs the units left over first in the next transaction', async () => {
+    const commits: number[] = [];
+    const store = await openTestStore('time-bound.db', { onCommit: (_seconds, size) => commits.push(size), maxBatchMs: 45 });
+    const order: number[] = [];
+    const slow = async (tx: Parameters<Parameters<Store['write']>[0]>[0], i: number) => {
+      await tx.createAccount(account(`t${i}`));
+      const until = performance.now() + 30;
+      while (performance.now() < until) { /* a unit that keeps the writer busy for 30 ms */ }
+      order.push(i);
+    };
+    await Promise.all(Array.from({ length: 6 }, (_, i) => store.write((tx) => slow(tx, i))));
+    // 30 ms units against a 45 ms bound: two per transaction, in submission order, and all six committed.
+    expect(commits).toEqual([2, 2, 2]);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(await store.countAccounts()).toBe(6);
     await store.close();
   });
 

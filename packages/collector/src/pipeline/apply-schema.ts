@@ -32,8 +32,10 @@ async function readSchema(tx: StoreTx, e: PendingEvent): Promise<EventSchemaReco
 /**
  * Per-account, per-event property schemas: the first time a property is seen its type is inferred and kept
  * forever; a value of another type is a 400 property_type_mismatch naming property, stored type and given type.
+ * Only checks: it runs before the event's unit writes anything, so a mismatch leaves nothing behind. Returns the
+ * schema row to save once the event is kept (`saveSchema`), or null when the stored one stays as it is.
  */
-export async function applySchema(tx: StoreTx, e: PendingEvent): Promise<void> {
+export async function checkSchema(tx: StoreTx, e: PendingEvent): Promise<EventSchemaRecord | null> {
   let schema = await readSchema(tx, e);
   let { problems, added } = compare(schema, e);
   if (problems.length === 0 && Object.keys(added).length > 0) {
@@ -44,7 +46,11 @@ export async function applySchema(tx: StoreTx, e: PendingEvent): Promise<void> {
     ({ problems, added } = compare(schema, e));
   }
   if (problems.length > 0) throw errorList(problems);
-  if (Object.keys(added).length > 0 || e.receivedAt - schema.last_seen >= LAST_SEEN_GRANULARITY_MS) {
-    await tx.putEventSchema({ ...schema, properties: { ...schema.properties, ...added }, last_seen: e.receivedAt });
-  }
+  if (Object.keys(added).length === 0 && e.receivedAt - schema.last_seen < LAST_SEEN_GRANULARITY_MS) return null;
+  return { ...schema, properties: { ...schema.properties, ...added }, last_seen: e.receivedAt };
+}
+
+/** Saves what `checkSchema` decided, once the event is kept. */
+export async function saveSchema(tx: StoreTx, schema: EventSchemaRecord | null): Promise<void> {
+  if (schema) await tx.putEventSchema(schema);
 }

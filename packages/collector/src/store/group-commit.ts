@@ -24,6 +24,11 @@ const MAX_RUNS = 10;
 export interface GroupCommitOptions {
   /** Most units of work in one transaction. */
   maxBatch: number;
+  /**
+   * Most milliseconds of work in one transaction before it commits (default 8): the units still waiting go to the
+   * next one. SQLite's writer runs on the event loop, so this bounds how long one commit holds every request up.
+   */
+  maxBatchMs?: number;
   /** Most units waiting; beyond it `submit` answers 503 with Retry-After instead of growing without limit. */
   maxQueue: number;
   onCommit?: (seconds: number, size: number) => void;
@@ -80,6 +85,8 @@ export class GroupCommitter<Tx> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       await this.runBatch(batch);
+      // Let the event loop read new requests (they join the next transaction) and write the answers.
+      if (this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
     this.running = false;
     this.markIdle();
@@ -91,7 +98,11 @@ export class GroupCommitter<Tx> {
     let done = 0;
     try {
       tx = await this.runner.begin();
-      while (done < batch.length && (await this.runJob(tx, batch[done] as Job<Tx>))) done++;
+      const deadline = started + (this.options.maxBatchMs ?? 8);
+      while (done < batch.length && (await this.runJob(tx, batch[done] as Job<Tx>))) {
+        done++;
+        if (performance.now() > deadline) break;
+      }
       await this.runner.commit(tx);
     } catch (error) {
       if (tx !== undefined) await this.runner.rollback(tx).catch(() => {});
@@ -99,7 +110,8 @@ export class GroupCommitter<Tx> {
       for (const job of batch) job.reject(failure);
       return;
     }
-    // A unit that met another writer runs again first, in a transaction that holds nothing yet.
+    // A unit that met another writer runs again first, in a transaction that holds nothing yet; so do the units
+    // the time bound left out.
     this.queue.unshift(...batch.slice(done));
     const committed = batch.slice(0, done);
     if (committed.length > 0) this.options.onCommit?.((performance.now() - started) / 1000, committed.length);

@@ -15,11 +15,13 @@ export interface StoreTx {
    * the transaction commits. Call it before the reads it guards. A store with a single writer (SQLite) does nothing.
    */
   lockIdentity(accountId: number, key: string): Promise<void>;
+  /** Runs `work` in a nested savepoint: when it throws, what it wrote is rolled back and the error rethrown. */
+  inSavepoint<T>(work: () => Promise<T>): Promise<T>;
   findEventByIdempotencyKey(accountId: number, key: string): Promise<{ event: StoredEvent; requestHash: string | null } | null>;
   findOrder(accountId: number, orderId: string): Promise<number | null>;
   recordOrder(accountId: number, orderId: string, eventId: number): Promise<void>;
-  /** Receive time (created_at, ms) of the contact's latest event with this name, or null. */
-  lastEventReceivedAt(accountId: number, contactId: number, event: string): Promise<number | null>;
+  /** Receive time (created_at, ms) of the contact's latest `email_open`, or null. */
+  lastEmailOpenAt(accountId: number, contactId: number): Promise<number | null>;
   getEventSchema(accountId: number, event: string): Promise<EventSchemaRecord | null>;
   putEventSchema(schema: EventSchemaRecord): Promise<void>;
   getContact(accountId: number, id: number): Promise<ContactRecord | null>;
@@ -53,11 +55,17 @@ export interface Store {
   getEvent(accountId: number, id: number): Promise<StoredEvent | null>;
   listEvents(accountId: number, filter: EventFilter, page: Page): Promise<{ events: StoredEvent[]; total: number }>;
   findEventIdByIdempotencyKey(accountId: number, key: string): Promise<number | null>;
+  /** The event stored under this key and the hash of the request that stored it (log mode answers retries with it). */
+  findEventByIdempotencyKey(accountId: number, key: string): Promise<{ event: StoredEvent; requestHash: string | null } | null>;
+  /** The stored events among these ids, of any account (a log writer's check for messages it already committed). */
+  getEventsByIds(ids: number[]): Promise<StoredEvent[]>;
   getContactProfile(accountId: number, id: number): Promise<ContactProfile | null>;
   listContacts(accountId: number, filter: ContactFilter, page: Page): Promise<{ contacts: ContactProfile[]; total: number }>;
   listEventSchemas(accountId: number): Promise<EventSchemaSummary[]>;
   getAccount(id: number): Promise<AccountRecord | null>;
   countAccounts(): Promise<number>;
+  /** A number that moves whenever a key or account changes (read to validate cached authentication). */
+  authVersion(): Promise<number>;
   findKeysByPrefix(prefix: string): Promise<KeyRecord[]>;
   /** The highest event id stored, so a restarted id generator never goes backwards. */
   maxEventId(): Promise<number>;

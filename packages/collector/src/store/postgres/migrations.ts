@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { eventIndexesSql } from '../event-indexes.js';
+import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 
 /**
  * Versioned schema, the same tables, constraints and indexes as the SQLite store (store/sqlite/migrations.ts); the
@@ -45,6 +45,8 @@ const migrations: string[] = [
      first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, PRIMARY KEY (account_id, event));`,
   // 2 (issue #7): per-account request budgets, {"api_per_minute","beacons_per_minute"}; NULL = server defaults.
   'ALTER TABLE accounts ADD COLUMN rate_limit JSONB;',
+  // 3 (issue #6): fewer index updates per inserted event.
+  eventIndexChangesSql + authVersionSql,
 ];
 
 /**

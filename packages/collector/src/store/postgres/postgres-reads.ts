@@ -76,6 +76,17 @@ export class PostgresReads {
     return row ? (row.id as number) : null;
   }
 
+  async findEventByIdempotencyKey(accountId: number, key: string) {
+    const row = await this.one('SELECT * FROM events WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
+    return row ? { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null } : null;
+  }
+
+  async getEventsByIds(ids: number[]): Promise<StoredEvent[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.rows('SELECT * FROM events WHERE id = ANY($1::bigint[])', [ids]);
+    return rows.map((r) => toStoredEvent(eventFromRow(r)));
+  }
+
   async getContactProfile(accountId: number, id: number): Promise<ContactProfile | null> {
     const row = await this.one('SELECT * FROM contacts WHERE account_id = $1 AND id = $2', [accountId, id]);
     return row ? this.profile(row) : null;
@@ -112,6 +123,10 @@ export class PostgresReads {
   async getAccount(id: number): Promise<AccountRecord | null> {
     const row = await this.one('SELECT * FROM accounts WHERE id = $1', [id]);
     return row ? accountFromRow(row) : null;
+  }
+
+  async authVersion() {
+    return Number((await this.one('SELECT version FROM auth_version WHERE id = 1'))?.version);
   }
 
   async countAccounts() {

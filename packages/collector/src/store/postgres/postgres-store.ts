@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { TrackletError } from '../../errors.js';
 import { GroupCommitter, type GroupCommitOptions, type TxRunner } from '../group-commit.js';
+import { cacheAuthReads } from '../auth-cache.js';
 import type { Store, StoreTx } from '../store.js';
 import { migrate } from './migrations.js';
 import { classify, isConflict } from './postgres-errors.js';
@@ -112,11 +113,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const committer = new GroupCommitter(runnerFor(writer), {
     maxBatch: options.maxBatch ?? 2000,
     maxQueue: options.maxQueue ?? 20000,
+    // PostgreSQL runs on its own server: a longer transaction holds up no request here, and fewer commits.
+    maxBatchMs: options.maxBatchMs ?? 50,
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),
   });
   let closed = false;
 
-  return {
+  return cacheAuthReads({
     kind: 'postgres',
     write: <T>(work: (tx: StoreTx) => Promise<T>) => {
       if (closed) return Promise.reject(new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }));
@@ -125,11 +128,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     getEvent: (a, id) => reads.getEvent(a, id),
     listEvents: (a, f, p) => reads.listEvents(a, f, p),
     findEventIdByIdempotencyKey: (a, k) => reads.findEventIdByIdempotencyKey(a, k),
+    findEventByIdempotencyKey: (a, k) => reads.findEventByIdempotencyKey(a, k),
+    getEventsByIds: (ids) => reads.getEventsByIds(ids),
     getContactProfile: (a, id) => reads.getContactProfile(a, id),
     listContacts: (a, f, p) => reads.listContacts(a, f, p),
     listEventSchemas: (a) => reads.listEventSchemas(a),
     getAccount: (id) => reads.getAccount(id),
     countAccounts: () => reads.countAccounts(),
+    authVersion: () => reads.authVersion(),
     findKeysByPrefix: (p) => reads.findKeysByPrefix(p),
     maxEventId: () => reads.maxEventId(),
     ping: () => reads.ping(),
@@ -139,5 +145,5 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       writer.release();
       await pool.end();
     },
-  };
+  });
 }

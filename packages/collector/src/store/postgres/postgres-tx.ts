@@ -32,6 +32,23 @@ export class PostgresTx implements StoreTx {
     return this.holdsLocks ? 'FOR UPDATE NOWAIT' : 'FOR UPDATE';
   }
 
+  /** Keys or accounts change in this transaction: authentication caches must re-read (auth-cache.ts). */
+  private async bumpAuthVersion(): Promise<void> {
+    await this.client.query('UPDATE auth_version SET version = version + 1 WHERE id = 1');
+  }
+
+  async inSavepoint<T>(work: () => Promise<T>): Promise<T> {
+    await this.client.query('SAVEPOINT item');
+    try {
+      const value = await work();
+      await this.client.query('RELEASE item');
+      return value;
+    } catch (error) {
+      await this.client.query('ROLLBACK TO item; RELEASE item');
+      throw error;
+    }
+  }
+
   private async count(text: string, values: unknown[]): Promise<number> {
     return (await this.client.query(text, values)).rowCount ?? 0;
   }
@@ -66,9 +83,10 @@ export class PostgresTx implements StoreTx {
     await this.client.query('INSERT INTO orders (account_id, order_id, event_id) VALUES ($1, $2, $3)', [accountId, orderId, eventId]);
   }
 
-  async lastEventReceivedAt(accountId: number, contactId: number, event: string) {
-    const [row] = await this.rows('SELECT max(created_at) AS at FROM events WHERE account_id = $1 AND contact_id = $2 AND event = $3',
-      [accountId, contactId, event]);
+  async lastEmailOpenAt(accountId: number, contactId: number) {
+    // The event name is a literal, so the partial index events_email_open serves it.
+    const [row] = await this.rows(`SELECT max(created_at) AS at FROM events WHERE account_id = $1 AND contact_id = $2 AND event = 'email_open'`,
+      [accountId, contactId]);
     return (row?.at as number | null | undefined) ?? null;
   }
 
@@ -144,6 +162,7 @@ export class PostgresTx implements StoreTx {
   }
 
   async createAccount(a: Omit<AccountRecord, 'id'>) {
+    await this.bumpAuthVersion();
     const [row] = await this.rows(`INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`, [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit),
       a.created_at, a.updated_at]);
@@ -151,17 +170,20 @@ export class PostgresTx implements StoreTx {
   }
 
   async saveAccount(a: AccountRecord) {
+    await this.bumpAuthVersion();
     await this.client.query(`UPDATE accounts SET name = $1, allowed_origins = $2, allowed_events = $3, rate_limit = $4, updated_at = $5
       WHERE id = $6`, [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit), a.updated_at, a.id]);
   }
 
   async createKey(k: Omit<KeyRecord, 'id'>) {
+    await this.bumpAuthVersion();
     const [row] = await this.rows(`INSERT INTO api_keys (account_id, type, prefix, hash, scopes, created_at, revoked_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`, [k.account_id, k.type, k.prefix, k.hash, jsonb(k.scopes), k.created_at, k.revoked_at]);
     return keyFromRow(row as Row);
   }
 
   async revokeKey(id: number, now: number) {
+    await this.bumpAuthVersion();
     return (await this.count('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id])) > 0;
   }
 }

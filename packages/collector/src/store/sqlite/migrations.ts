@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { eventIndexesSql } from '../event-indexes.js';
+import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 
 /** Versioned schema; `PRAGMA user_version` records how many have run. Append only. */
 const migrations: string[] = [
@@ -40,6 +40,8 @@ const migrations: string[] = [
      first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, PRIMARY KEY (account_id, event)) WITHOUT ROWID;`,
   // 2 (issue #7): per-account request budgets, JSON {"api_per_minute","beacons_per_minute"}; NULL = server defaults.
   'ALTER TABLE accounts ADD COLUMN rate_limit TEXT;',
+  // 3 (issue #6): fewer index updates per inserted event.
+  eventIndexChangesSql + authVersionSql,
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */

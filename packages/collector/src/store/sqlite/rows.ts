@@ -1,15 +1,21 @@
 import type { AccountRecord, ContactRecord, EventRecord, KeyRecord } from '../records.js';
 import { accountFromColumns, contactFromColumns, type DecodeJson } from '../row-mappers.js';
 
-export { eventColumns } from '../records.js';
+import { eventColumns } from '../records.js';
+
+export { eventColumns };
 
 type Row = Record<string, unknown>;
 const json: DecodeJson = (text, fallback) => (typeof text === 'string' ? JSON.parse(text) : fallback);
 
-/** Named parameters for an INSERT of every event column. */
-export function eventParams(e: EventRecord): Row {
-  return { ...e, data: JSON.stringify(e.data), click_ids: e.click_ids && JSON.stringify(e.click_ids),
-    test: e.test ? 1 : 0, generated: e.generated ? 1 : 0 };
+/** Positional parameters for an INSERT of every event column, in `eventColumns` order. */
+export function eventParams(e: EventRecord): unknown[] {
+  return eventColumns.map((column) => {
+    if (column === 'data') return JSON.stringify(e.data);
+    if (column === 'click_ids') return e.click_ids && JSON.stringify(e.click_ids);
+    if (column === 'test' || column === 'generated') return e[column] ? 1 : 0;
+    return e[column];
+  });
 }
 
 export function eventFromRow(r: Row): EventRecord {

@@ -57,6 +57,17 @@ export class SqliteReads {
     return row ? (row.id as number) : null;
   }
 
+  async findEventByIdempotencyKey(accountId: number, key: string) {
+    const row = this.sql('SELECT * FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as Row | undefined;
+    return row ? { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null } : null;
+  }
+
+  async getEventsByIds(ids: number[]): Promise<StoredEvent[]> {
+    if (ids.length === 0) return [];
+    const rows = this.sql('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Row[];
+    return rows.map((r) => toStoredEvent(eventFromRow(r)));
+  }
+
   async getContactProfile(accountId: number, id: number): Promise<ContactProfile | null> {
     const row = this.sql('SELECT * FROM contacts WHERE account_id = ? AND id = ?').get(accountId, id) as Row | undefined;
     return row ? this.profile(row) : null;
@@ -93,6 +104,10 @@ export class SqliteReads {
   async getAccount(id: number): Promise<AccountRecord | null> {
     const row = this.sql('SELECT * FROM accounts WHERE id = ?').get(id) as Row | undefined;
     return row ? accountFromRow(row) : null;
+  }
+
+  async authVersion() {
+    return (this.sql('SELECT version FROM auth_version WHERE id = 1').get() as Row).version as number;
   }
 
   async countAccounts() {

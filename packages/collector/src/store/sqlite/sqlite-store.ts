@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TrackletError } from '../../errors.js';
 import { GroupCommitter, type GroupCommitOptions, type TxRunner } from '../group-commit.js';
+import { cacheAuthReads } from '../auth-cache.js';
 import type { Store, StoreTx } from '../store.js';
 import { SqliteConnections } from './sqlite-connections.js';
 import type { SqliteTx } from './sqlite-tx.js';
@@ -22,9 +23,9 @@ function runnerFor(connections: SqliteConnections): TxRunner<SqliteTx> {
     begin: async () => { const tx = connections.tx(); tx.db.exec('BEGIN IMMEDIATE'); return tx; },
     savepoint: async (tx) => { tx.db.exec('SAVEPOINT unit'); },
     release: async (tx) => { tx.db.exec('RELEASE unit'); },
-    rollbackToSavepoint: async (tx) => { tx.db.exec('ROLLBACK TO unit; RELEASE unit'); },
+    rollbackToSavepoint: async (tx) => { tx.db.exec('ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
     commit: async (tx) => { tx.db.exec('COMMIT'); },
-    rollback: async (tx) => { if (tx.db.inTransaction) tx.db.exec('ROLLBACK'); },
+    rollback: async (tx) => { tx.forgetCachedReads(); if (tx.db.inTransaction) tx.db.exec('ROLLBACK'); },
     classify: (error) => {
       connections.noteFailure(error);
       return classify(error);
@@ -43,11 +44,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const committer = new GroupCommitter(runnerFor(connections), {
     maxBatch: options.maxBatch ?? 2000,
     maxQueue: options.maxQueue ?? 20000,
+    // SQLite runs on the event loop: every request waits while a transaction runs.
+    maxBatchMs: options.maxBatchMs ?? 8,
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),
   });
   let closed = false;
 
-  return {
+  return cacheAuthReads({
     kind: 'sqlite',
     write: <T>(work: (tx: StoreTx) => Promise<T>) => {
       if (closed) return Promise.reject(new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }));
@@ -56,11 +59,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     getEvent: (a, id) => connections.reads.getEvent(a, id),
     listEvents: (a, f, p) => connections.reads.listEvents(a, f, p),
     findEventIdByIdempotencyKey: (a, k) => connections.reads.findEventIdByIdempotencyKey(a, k),
+    findEventByIdempotencyKey: (a, k) => connections.reads.findEventByIdempotencyKey(a, k),
+    getEventsByIds: (ids) => connections.reads.getEventsByIds(ids),
     getContactProfile: (a, id) => connections.reads.getContactProfile(a, id),
     listContacts: (a, f, p) => connections.reads.listContacts(a, f, p),
     listEventSchemas: (a) => connections.reads.listEventSchemas(a),
     getAccount: (id) => connections.reads.getAccount(id),
     countAccounts: () => connections.reads.countAccounts(),
+    authVersion: () => connections.reads.authVersion(),
     findKeysByPrefix: (p) => connections.reads.findKeysByPrefix(p),
     maxEventId: () => connections.reads.maxEventId(),
     ping: async () => {
@@ -75,5 +81,5 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       await committer.drained();
       connections.close();
     },
-  };
+  });
 }

@@ -6,13 +6,24 @@ import type { IdentityField, StoreTx } from '../store.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
 
 type Row = Record<string, unknown>;
+const insertEventSql = `INSERT INTO events (${eventColumns.join(', ')}) VALUES (${eventColumns.map(() => '?').join(', ')})`;
 const identityColumn: Record<IdentityField, string> = { email: 'email_norm', phone: 'phone', external_id: 'external_id' };
 
 /** StoreTx on the writer connection; better-sqlite3 is synchronous, the promises only keep the interface async. */
 export class SqliteTx implements StoreTx {
   private readonly cache = new Map<string, Database.Statement>();
+  /**
+   * Event schemas as this writer last read or wrote them (null: none yet). This connection is the database's only
+   * writer, so the cache is exact while what it wrote commits; any rollback forgets it (`forgetCachedReads`).
+   */
+  private readonly schemas = new Map<string, EventSchemaRecord | null>();
 
   constructor(readonly db: Database.Database) {}
+
+  /** Called on every rollback: cached rows may hold writes that were just undone. */
+  forgetCachedReads(): void {
+    this.schemas.clear();
+  }
 
   private sql(text: string): Database.Statement {
     let statement = this.cache.get(text);
@@ -21,7 +32,25 @@ export class SqliteTx implements StoreTx {
   }
 
   /** One writer connection per database file (BEGIN IMMEDIATE): units are serialized already. */
+  /** Keys or accounts change in this transaction: authentication caches must re-read (auth-cache.ts). */
+  private bumpAuthVersion(): void {
+    this.sql('UPDATE auth_version SET version = version + 1 WHERE id = 1').run();
+  }
+
   async lockIdentity(_accountId: number, _key: string) {}
+
+  async inSavepoint<T>(work: () => Promise<T>): Promise<T> {
+    this.db.exec('SAVEPOINT item');
+    try {
+      const value = await work();
+      this.db.exec('RELEASE item');
+      return value;
+    } catch (error) {
+      this.db.exec('ROLLBACK TO item; RELEASE item');
+      this.forgetCachedReads();
+      throw error;
+    }
+  }
 
   async findEventByIdempotencyKey(accountId: number, key: string) {
     const row = this.sql('SELECT * FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as Row | undefined;
@@ -38,21 +67,28 @@ export class SqliteTx implements StoreTx {
     this.sql('INSERT INTO orders (account_id, order_id, event_id) VALUES (?, ?, ?)').run(accountId, orderId, eventId);
   }
 
-  async lastEventReceivedAt(accountId: number, contactId: number, event: string) {
-    const row = this.sql('SELECT max(created_at) AS at FROM events WHERE account_id = ? AND contact_id = ? AND event = ?')
-      .get(accountId, contactId, event) as Row;
+  async lastEmailOpenAt(accountId: number, contactId: number) {
+    // The event name is a literal, so the partial index events_email_open serves it.
+    const row = this.sql(`SELECT max(created_at) AS at FROM events WHERE account_id = ? AND contact_id = ? AND event = 'email_open'`)
+      .get(accountId, contactId) as Row;
     return (row.at as number | null) ?? null;
   }
 
   async getEventSchema(accountId: number, event: string) {
+    const key = `${accountId}:${event}`;
+    const cached = this.schemas.get(key);
+    if (cached !== undefined) return cached;
     const row = this.sql('SELECT * FROM event_schemas WHERE account_id = ? AND event = ?').get(accountId, event) as Row | undefined;
-    return row ? { ...(row as unknown as EventSchemaRecord), properties: JSON.parse(row.properties as string) } : null;
+    const schema = row ? { ...(row as unknown as EventSchemaRecord), properties: JSON.parse(row.properties as string) } : null;
+    this.schemas.set(key, schema);
+    return schema;
   }
 
   async putEventSchema(s: EventSchemaRecord) {
     this.sql(`INSERT INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (account_id, event) DO UPDATE SET properties = excluded.properties, last_seen = excluded.last_seen`)
       .run(s.account_id, s.event, JSON.stringify(s.properties), s.first_seen, s.last_seen);
+    this.schemas.set(`${s.account_id}:${s.event}`, s);
   }
 
   async getContact(accountId: number, id: number) {
@@ -101,8 +137,7 @@ export class SqliteTx implements StoreTx {
   }
 
   async insertEvent(e: EventRecord): Promise<StoredEvent> {
-    this.sql(`INSERT INTO events (${eventColumns.join(', ')}) VALUES (${eventColumns.map((c) => `@${c}`).join(', ')})`)
-      .run(eventParams(e));
+    this.sql(insertEventSql).run(eventParams(e));
     return toStoredEvent(e);
   }
 
@@ -116,6 +151,7 @@ export class SqliteTx implements StoreTx {
   }
 
   async createAccount(a: Omit<AccountRecord, 'id'>) {
+    this.bumpAuthVersion();
     const row = this.sql(`INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?) RETURNING *`).get(a.name, JSON.stringify(a.allowed_origins),
       a.allowed_events && JSON.stringify(a.allowed_events), JSON.stringify(a.rate_limit), a.created_at, a.updated_at) as Row;
@@ -123,12 +159,14 @@ export class SqliteTx implements StoreTx {
   }
 
   async saveAccount(a: AccountRecord) {
+    this.bumpAuthVersion();
     this.sql('UPDATE accounts SET name = ?, allowed_origins = ?, allowed_events = ?, rate_limit = ?, updated_at = ? WHERE id = ?')
       .run(a.name, JSON.stringify(a.allowed_origins), a.allowed_events && JSON.stringify(a.allowed_events),
         JSON.stringify(a.rate_limit), a.updated_at, a.id);
   }
 
   async createKey(k: Omit<KeyRecord, 'id'>) {
+    this.bumpAuthVersion();
     const row = this.sql(`INSERT INTO api_keys (account_id, type, prefix, hash, scopes, created_at, revoked_at)
       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(k.account_id, k.type, k.prefix, k.hash, JSON.stringify(k.scopes),
       k.created_at, k.revoked_at) as Row;
@@ -136,6 +174,7 @@ export class SqliteTx implements StoreTx {
   }
 
   async revokeKey(id: number, now: number) {
+    this.bumpAuthVersion();
     return this.sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
   }
 }

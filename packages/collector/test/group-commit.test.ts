@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrackletError } from '../src/errors.js';
+import { GroupCommitter, type TxRunner } from '../src/store/group-commit.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { openSqliteStore, type SqliteStoreOptions } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
@@ -75,5 +76,85 @@ describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (grou
     const reopened = await openTestStore('close.db');
     expect(await reopened.countAccounts()).toBe(50);
     await reopened.close();
+  });
+
+  it('without a unit savepoint, a refusal keeps the other units and any other error fails the whole transaction (SQLite)', async () => {
+    const store = await openTestStore('no-savepoint.db', { maxBatchMs: 60_000 });
+    const unit = { savepoint: false };
+    const first = await Promise.allSettled([
+      store.write((tx) => tx.createAccount(account('kept-a')), unit),
+      store.write(async () => { throw new TrackletError('invalid_body', 'refused before writing'); }, unit),
+      store.write((tx) => tx.createAccount(account('kept-b')), unit),
+    ]);
+    expect(first.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.countAccounts()).toBe(2);
+    const second = await Promise.allSettled([
+      store.write((tx) => tx.createAccount(account('lost-a')), unit),
+      store.write(async (tx) => { await tx.createAccount(account('half-written')); throw new Error('disk on fire'); }, unit),
+      store.write((tx) => tx.createAccount(account('lost-b')), unit),
+    ]);
+    if (testStore === 'postgres') {
+      // PostgreSQL keeps a savepoint per unit anyway: another collector's lock conflict must re-run one unit alone.
+      expect(second.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await store.countAccounts()).toBe(4);
+    } else {
+      // A unit that failed after writing cannot be rolled back alone: nothing of its transaction is kept or answered.
+      expect(second.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(await store.countAccounts()).toBe(2);
+    }
+    await store.close();
+  });
+});
+
+describe('the group committer on a backend that syncs after COMMIT', () => {
+  interface FakeTx { id: number }
+  /** A backend whose transactions only record what ran; each commit's durability is released by the test. */
+  function backend() {
+    const committed: number[] = [];
+    const syncs: Array<() => void> = [];
+    let next = 0;
+    const runner: TxRunner<FakeTx> = {
+      begin: async () => ({ id: ++next }),
+      savepoint: async () => {}, release: async () => {}, rollbackToSavepoint: async () => {}, rollback: async () => {},
+      commit: async (tx) => { committed.push(tx.id); },
+      durable: () => new Promise<void>((resolve) => syncs.push(resolve)),
+      classify: (error) => error,
+    };
+    return { committed, syncs, runner };
+  }
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('answers no unit before its transaction is durable, while the next transaction commits meanwhile', async () => {
+    const { committed, syncs, runner } = backend();
+    const committer = new GroupCommitter(runner, { maxBatch: 1, maxQueue: 10 });
+    const answered: string[] = [];
+    const a = committer.submit(async () => 'a').then((v) => answered.push(v));
+    const b = committer.submit(async () => 'b').then((v) => answered.push(v));
+    await tick(); await tick(); await tick();
+    expect(committed).toEqual([1, 2]);
+    expect(answered).toEqual([]);
+    syncs[1]?.();
+    await b;
+    expect(answered).toEqual(['b']);
+    syncs[0]?.();
+    await a;
+    await committer.drained();
+    expect(answered).toEqual(['b', 'a']);
+  });
+
+  it('fails the units of a transaction whose sync failed, and drained() waits for pending syncs', async () => {
+    const { syncs, runner } = backend();
+    runner.durable = () => new Promise<void>((_resolve, reject) => syncs.push(() => reject(new Error('EIO'))));
+    const committer = new GroupCommitter(runner, { maxBatch: 10, maxQueue: 10 });
+    const unit = committer.submit(async () => 'x');
+    let drained = false;
+    await tick(); await tick();
+    void committer.drained().then(() => { drained = true; });
+    await tick();
+    expect(drained).toBe(false);
+    syncs[0]?.();
+    await expect(unit).rejects.toThrow('EIO');
+    await tick();
+    expect(drained).toBe(true);
   });
 });

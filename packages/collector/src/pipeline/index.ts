@@ -37,6 +37,9 @@ async function ingestInTx(deps: PipelineDeps, tx: StoreTx, e: PendingEvent): Pro
   }
 }
 
+/** ingestInTx refuses an event only before its first write, so its unit needs no savepoint (UnitOptions). */
+const noSavepoint = { savepoint: false };
+
 /** Counts an outcome and tells the demo's listener of a discard, once its transaction committed. */
 function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
   if (outcome.status === 'discarded') {
@@ -48,7 +51,7 @@ function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
 
 /** Ingests one event; resolves only after the transaction committed durably. */
 export async function ingestEvent(deps: PipelineDeps, e: PendingEvent): Promise<Outcome> {
-  const outcome = await deps.store.write((tx) => ingestInTx(deps, tx, e));
+  const outcome = await deps.store.write((tx) => ingestInTx(deps, tx, e), noSavepoint);
   report(deps, e, outcome);
   return outcome;
 }
@@ -81,7 +84,7 @@ export async function ingestOutcomes(deps: PipelineDeps, events: PendingEvent[])
       }
     }
     return done;
-  });
+  }, noSavepoint);
   outcomes.forEach((outcome, i) => {
     if (outcome.status === 'rejected') countRejected(deps, outcome.errors);
     else report(deps, events[i] as PendingEvent, outcome);

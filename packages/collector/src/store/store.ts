@@ -1,4 +1,5 @@
 import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
+import type { UnitOptions } from './group-commit.js';
 import type { AccountRecord, ContactFilter, ContactRecord, EventFilter, EventRecord, EventSchemaRecord, KeyRecord,
   NewContact, Page } from './records.js';
 
@@ -51,7 +52,7 @@ export interface StoreTx {
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
-  write<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  write<T>(work: (tx: StoreTx) => Promise<T>, options?: UnitOptions): Promise<T>;
   getEvent(accountId: number, id: number): Promise<StoredEvent | null>;
   listEvents(accountId: number, filter: EventFilter, page: Page): Promise<{ events: StoredEvent[]; total: number }>;
   findEventIdByIdempotencyKey(accountId: number, key: string): Promise<number | null>;

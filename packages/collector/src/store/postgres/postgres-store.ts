@@ -121,6 +121,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
   return cacheAuthReads({
     kind: 'postgres',
+    // UnitOptions are not taken: every unit keeps its savepoint, because a lock conflict with another collector
+    // must re-run that unit alone in the next transaction (group-commit.ts isConflict).
     write: <T>(work: (tx: StoreTx) => Promise<T>) => {
       if (closed) return Promise.reject(new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }));
       return committer.submit(work);

@@ -33,6 +33,10 @@ export class SqliteReads {
 
   constructor(private readonly db: Database.Database) {}
 
+  close(): void {
+    this.db.close();
+  }
+
   private sql(text: string): Database.Statement {
     let statement = this.cache.get(text);
     if (!statement) this.cache.set(text, (statement = this.db.prepare(text)));

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TrackletError } from '../../errors.js';
-import { GroupCommitter, type GroupCommitOptions, type TxRunner } from '../group-commit.js';
+import { GroupCommitter, type GroupCommitOptions, type TxRunner, type UnitOptions } from '../group-commit.js';
 import { cacheAuthReads } from '../auth-cache.js';
 import type { Store, StoreTx } from '../store.js';
 import { SqliteConnections } from './sqlite-connections.js';
@@ -25,6 +25,9 @@ function runnerFor(connections: SqliteConnections): TxRunner<SqliteTx> {
     release: async (tx) => { tx.db.exec('RELEASE unit'); },
     rollbackToSavepoint: async (tx) => { tx.db.exec('ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
     commit: async (tx) => { tx.db.exec('COMMIT'); },
+    // synchronous=NORMAL leaves the WAL unsynced at COMMIT; the units are answered only after this fdatasync of it,
+    // which runs on libuv's thread pool: the event loop keeps serving, and the next transaction starts meanwhile.
+    durable: () => connections.syncWal(),
     rollback: async (tx) => { tx.forgetCachedReads(); if (tx.db.inTransaction) tx.db.exec('ROLLBACK'); },
     classify: (error) => {
       connections.noteFailure(error);
@@ -52,9 +55,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   return cacheAuthReads({
     kind: 'sqlite',
-    write: <T>(work: (tx: StoreTx) => Promise<T>) => {
+    write: <T>(work: (tx: StoreTx) => Promise<T>, unit?: UnitOptions) => {
       if (closed) return Promise.reject(new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }));
-      return committer.submit(work);
+      return committer.submit(work, unit);
     },
     getEvent: (a, id) => connections.reads.getEvent(a, id),
     listEvents: (a, f, p) => connections.reads.listEvents(a, f, p),
@@ -66,7 +69,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     listEventSchemas: (a) => connections.reads.listEventSchemas(a),
     getAccount: (id) => connections.reads.getAccount(id),
     countAccounts: () => connections.reads.countAccounts(),
-    authVersion: () => connections.reads.authVersion(),
+    authVersion: () => connections.authReads.authVersion(),
     findKeysByPrefix: (p) => connections.reads.findKeysByPrefix(p),
     maxEventId: () => connections.reads.maxEventId(),
     ping: async () => {

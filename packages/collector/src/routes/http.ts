@@ -69,14 +69,20 @@ function pageLink(request: FastifyRequest, page: number, rel: string): string {
   return `<${url.pathname}${url.search}>; rel="${rel}"`;
 }
 
-/** Paging headers of every list: X-Total-Count, X-Page, X-Per-Page and a Link header (first/prev/next/last). */
-export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, items: T[], total: number, page: number, limit: number) {
+/**
+ * Paging headers of every list: X-Total-Count, X-Page, X-Per-Page and a Link header (first/prev/next/last). When
+ * the count was capped (limits.maxExactCount), X-Total-Count is a lower bound, X-Total-Count-Capped says so, and
+ * there is no `last` link (nobody counted that far); `next` is given while the page is full.
+ */
+export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, items: T[], total: number, page: number, limit: number, capped = false) {
   const last = Math.max(1, Math.ceil(total / limit));
-  const links = [pageLink(request, 1, 'first'), pageLink(request, last, 'last')];
-  if (page > 1) links.push(pageLink(request, Math.min(page - 1, last), 'prev'));
-  if (page < last) links.push(pageLink(request, page + 1, 'next'));
+  const links = [pageLink(request, 1, 'first')];
+  if (!capped) links.push(pageLink(request, last, 'last'));
+  if (page > 1) links.push(pageLink(request, capped ? page - 1 : Math.min(page - 1, last), 'prev'));
+  if (capped ? items.length === limit : page < last) links.push(pageLink(request, page + 1, 'next'));
   reply.header('X-Total-Count', String(total)).header('X-Page', String(page)).header('X-Per-Page', String(limit))
     .header('Link', links.join(', '));
+  if (capped) reply.header('X-Total-Count-Capped', 'true');
   return items;
 }
 
@@ -87,7 +93,7 @@ export async function listEvents(deps: AppDeps, auth: Auth, request: FastifyRequ
   const limit = query.limit ?? limits.defaultPageSize;
   const { page: _p, limit: _l, ...filter } = query;
   if (auth.test && filter.test === false) return sendPage(request, reply, [] as StoredEvent[], 0, page, limit);
-  const { events, total } = await deps.store.listEvents(auth.account.id,
+  const { events, total, capped } = await deps.store.listEvents(auth.account.id,
     { ...filter, ...fixed, ...(auth.test ? { test: true } : {}) }, { limit, offset: (page - 1) * limit });
-  return sendPage(request, reply, events, total, page, limit);
+  return sendPage(request, reply, events, total, page, limit, capped);
 }

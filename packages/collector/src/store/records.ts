@@ -138,3 +138,8 @@ export const noRateLimit: RateLimit = { api_per_minute: null, beacons_per_minute
 /** A contact with nothing known yet. */
 export const blankContact = (accountId: number): NewContact => ({ account_id: accountId, email: null, phone: null,
   external_id: null, attributes: {}, first_touch: null, last_touch: null });
+
+/** The most matches a listing counts for this page: exact up to this, "at least this many" beyond it. */
+export function countCap(page: Page, maxExactCount: number): number {
+  return Math.max(maxExactCount, page.offset + page.limit);
+}

@@ -54,7 +54,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   write<T>(work: (tx: StoreTx) => Promise<T>, options?: UnitOptions): Promise<T>;
   getEvent(accountId: number, id: number): Promise<StoredEvent | null>;
-  listEvents(accountId: number, filter: EventFilter, page: Page): Promise<{ events: StoredEvent[]; total: number }>;
+  /** A page of events, newest first; `total` counts the matches exactly unless `capped` (limits.maxExactCount). */
+  listEvents(accountId: number, filter: EventFilter, page: Page): Promise<{ events: StoredEvent[]; total: number; capped: boolean }>;
   findEventIdByIdempotencyKey(accountId: number, key: string): Promise<number | null>;
   /** The event stored under this key and the hash of the request that stored it (log mode answers retries with it). */
   findEventByIdempotencyKey(accountId: number, key: string): Promise<{ event: StoredEvent; requestHash: string | null } | null>;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
+import { type ContactProfile, type EventSchemaSummary, limits, type StoredEvent } from '@tracklet/protocol';
 import { type ContactStats, normalizeEmail, toContactProfile, toStoredEvent } from '../output.js';
-import type { AccountRecord, ContactFilter, EventFilter, KeyRecord, Page } from '../records.js';
+import { type AccountRecord, type ContactFilter, countCap, type EventFilter, type KeyRecord, type Page } from '../records.js';
 import { firstIdAfter } from '../../ids.js';
 import { classify } from './postgres-errors.js';
 import { accountFromRow, contactFromRow, eventFromRow, keyFromRow, type Row } from './rows.js';
@@ -63,12 +63,14 @@ export class PostgresReads {
   async listEvents(accountId: number, filter: EventFilter, page: Page) {
     const where = eventWhere(accountId, filter);
     const n = where.params.length;
+    const cap = countCap(page, limits.maxExactCount);
     const [rows, total] = await Promise.all([
       this.rows(`SELECT * FROM events WHERE ${where.sql} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
         [...where.params, page.limit, page.offset]),
-      this.one(`SELECT count(*) AS n FROM events WHERE ${where.sql}`, where.params),
+      this.one(`SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ${where.sql} LIMIT $${n + 1}) AS matches`, [...where.params, cap + 1]),
     ]);
-    return { events: rows.map((r) => toStoredEvent(eventFromRow(r))), total: total?.n as number };
+    const counted = Number(total?.n);
+    return { events: rows.map((r) => toStoredEvent(eventFromRow(r))), total: Math.min(counted, cap), capped: counted > cap };
   }
 
   async findEventIdByIdempotencyKey(accountId: number, key: string) {

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { firstIdAfter } from '../../ids.js';
-import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
+import { type ContactProfile, type EventSchemaSummary, limits, type StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, toContactProfile, toStoredEvent } from '../output.js';
-import type { AccountRecord, ContactFilter, EventFilter, KeyRecord, Page } from '../records.js';
+import { type AccountRecord, type ContactFilter, countCap, type EventFilter, type KeyRecord, type Page } from '../records.js';
 import { accountFromRow, contactFromRow, eventFromRow, keyFromRow } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -52,8 +52,10 @@ export class SqliteReads {
     const where = eventWhere(accountId, filter);
     const rows = this.sql(`SELECT * FROM events WHERE ${where.sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
       .all(...where.params, page.limit, page.offset) as Row[];
-    const total = (this.sql(`SELECT count(*) AS n FROM events WHERE ${where.sql}`).get(...where.params) as Row).n as number;
-    return { events: rows.map((r) => toStoredEvent(eventFromRow(r))), total };
+    const cap = countCap(page, limits.maxExactCount);
+    const counted = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ${where.sql} LIMIT ?)`)
+      .get(...where.params, cap + 1) as Row).n as number;
+    return { events: rows.map((r) => toStoredEvent(eventFromRow(r))), total: Math.min(counted, cap), capped: counted > cap };
   }
 
   async findEventIdByIdempotencyKey(accountId: number, key: string) {

@@ -114,6 +114,19 @@ describe('two collectors on one PostgreSQL database', () => {
     });
   });
 
+  it('refuses a type that the other collector gave a property after this one cached the schema', async () => {
+    const post = (p: CollectorProcess, data: Record<string, unknown>) =>
+      client(p, keys.live).post('/v1/events', { event: 'cached', contact_email: 'cache@example.com', data });
+    // Both read and cache the schema {seen: int}; then b types a new property, which a's cache does not know.
+    expect((await post(a, { seen: 1 })).status).toBe(201);
+    expect((await post(b, { seen: 2 })).status).toBe(201);
+    expect((await post(b, { later: 5 })).status).toBe(201);
+    const refused = await post(a, { seen: 3, later: 'text' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0]).toMatchObject({ code: 'property_type_mismatch', path: 'data.later' });
+    expect((await post(a, { later: 6 })).status).toBe(201);
+  });
+
   it('loses no attribute when both update the same contact at once', async () => {
     const api = client(a, keys.live);
     const contact = (await api.post('/v1/contacts', { email: 'attrs@example.com' })).body;

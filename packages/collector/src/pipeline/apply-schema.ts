@@ -24,8 +24,8 @@ function compare(schema: EventSchemaRecord, e: PendingEvent) {
   return { problems, added };
 }
 
-async function readSchema(tx: StoreTx, e: PendingEvent): Promise<EventSchemaRecord> {
-  return (await tx.getEventSchema(e.accountId, e.event)) ??
+async function readSchema(tx: StoreTx, e: PendingEvent, fresh = false): Promise<EventSchemaRecord> {
+  return (await tx.getEventSchema(e.accountId, e.event, { fresh })) ??
     { account_id: e.accountId, event: e.event, properties: {}, first_seen: e.receivedAt, last_seen: 0 };
 }
 
@@ -42,7 +42,7 @@ export async function checkSchema(tx: StoreTx, e: PendingEvent): Promise<EventSc
     // New properties get their type under the schema's lock, on a fresh read: another collector sharing the
     // database may be typing the same property right now (StoreTx.lockIdentity; nothing on SQLite).
     await tx.lockIdentity(e.accountId, `event_schema:${e.event}`);
-    schema = await readSchema(tx, e);
+    schema = await readSchema(tx, e, true);
     ({ problems, added } = compare(schema, e));
   }
   if (problems.length > 0) throw errorList(problems);

@@ -23,7 +23,8 @@ export interface StoreTx {
   recordOrder(accountId: number, orderId: string, eventId: number): Promise<void>;
   /** Receive time (created_at, ms) of the contact's latest `email_open`, or null. */
   lastEmailOpenAt(accountId: number, contactId: number): Promise<number | null>;
-  getEventSchema(accountId: number, event: string): Promise<EventSchemaRecord | null>;
+  /** May come from a cache of committed schemas (which can lack newer properties) unless `fresh`. */
+  getEventSchema(accountId: number, event: string, options?: { fresh?: boolean }): Promise<EventSchemaRecord | null>;
   putEventSchema(schema: EventSchemaRecord): Promise<void>;
   getContact(accountId: number, id: number): Promise<ContactRecord | null>;
   /** The live (not merged) contact with this identity; emails are compared case-insensitively. */

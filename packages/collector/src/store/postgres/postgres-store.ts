@@ -6,7 +6,7 @@ import type { Store, StoreTx } from '../store.js';
 import { migrate } from './migrations.js';
 import { classify, isConflict } from './postgres-errors.js';
 import { PostgresReads } from './postgres-reads.js';
-import { PostgresTx } from './postgres-tx.js';
+import { PostgresTx, type SchemaCache } from './postgres-tx.js';
 import { pgTypes } from './rows.js';
 
 /**
@@ -51,7 +51,7 @@ class WriterConnection {
   }
 }
 
-function runnerFor(writer: WriterConnection): TxRunner<PostgresTx> {
+function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<PostgresTx> {
   const on = (tx: PostgresTx, sql: string) => tx.client.query(sql).then(() => {});
   return {
     begin: async () => {
@@ -62,12 +62,12 @@ function runnerFor(writer: WriterConnection): TxRunner<PostgresTx> {
         writer.discard();
         throw error;
       }
-      return new PostgresTx(client);
+      return new PostgresTx(client, schemas);
     },
     savepoint: (tx) => on(tx, 'SAVEPOINT unit'),
     release: async (tx) => { await on(tx, 'RELEASE unit'); tx.holdsLocks = true; },
-    rollbackToSavepoint: (tx) => on(tx, 'ROLLBACK TO unit; RELEASE unit'),
-    commit: (tx) => on(tx, 'COMMIT'),
+    rollbackToSavepoint: async (tx) => { await on(tx, 'ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
+    commit: async (tx) => { await on(tx, 'COMMIT'); tx.committed(); },
     rollback: async (tx) => {
       try {
         await on(tx, 'ROLLBACK');
@@ -110,7 +110,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const pool = await connect(url, options.poolSize ?? 10);
   const reads = new PostgresReads(pool);
   const writer = new WriterConnection(pool);
-  const committer = new GroupCommitter(runnerFor(writer), {
+  const committer = new GroupCommitter(runnerFor(writer, new Map()), {
     maxBatch: options.maxBatch ?? 2000,
     maxQueue: options.maxQueue ?? 20000,
     // PostgreSQL runs on its own server: a longer transaction holds up no request here, and fewer commits.

@@ -7,6 +7,9 @@ import { WriterConflict } from './postgres-errors.js';
 import { accountFromRow, contactFromRow, eventColumnList, eventFromRow, eventParams, eventPlaceholders, jsonb, keyFromRow,
   type Row, schemaFromRow } from './rows.js';
 
+/** Committed event schemas by `account:event`, shared by the store's transactions (getEventSchema). */
+export type SchemaCache = Map<string, EventSchemaRecord>;
+
 const identityColumn: Record<IdentityField, string> = { email: 'email_norm', phone: 'phone', external_id: 'external_id' };
 
 /**
@@ -16,8 +19,31 @@ const identityColumn: Record<IdentityField, string> = { email: 'email_norm', pho
 export class PostgresTx implements StoreTx {
   /** True once a unit of this transaction was released: its locks are then held until COMMIT. */
   holdsLocks = false;
+  /**
+   * What this transaction already holds or read under its locks, so the events of one visitor in a beacon cost one
+   * lock and one read instead of one each: advisory locks taken, anonymous id → contact, contacts read FOR UPDATE.
+   * Forgotten whenever a savepoint rolls back (forgetCachedReads), since what it held or wrote is undone.
+   */
+  private readonly locked = new Set<string>();
+  private readonly anonymousIds = new Map<string, number | null>();
+  private readonly contacts = new Map<string, ContactRecord>();
+  /** Schemas this transaction wrote: the shared cache takes them once the transaction committed (committed()). */
+  private readonly pendingSchemas = new Map<string, EventSchemaRecord>();
 
-  constructor(readonly client: pg.PoolClient) {}
+  constructor(readonly client: pg.PoolClient, private readonly schemas: SchemaCache = new Map()) {}
+
+  /** Called when a savepoint rolled back: locks and rows of the undone work may no longer be ours. */
+  forgetCachedReads(): void {
+    this.locked.clear();
+    this.anonymousIds.clear();
+    this.contacts.clear();
+    this.pendingSchemas.clear();
+  }
+
+  /** Called after COMMIT: the schemas written are now everybody's. */
+  committed(): void {
+    for (const [key, schema] of this.pendingSchemas) this.schemas.set(key, schema);
+  }
 
   private async rows(text: string, values: unknown[] = []): Promise<Row[]> {
     return (await this.client.query<Row>(text, values)).rows;
@@ -45,6 +71,7 @@ export class PostgresTx implements StoreTx {
       return value;
     } catch (error) {
       await this.client.query('ROLLBACK TO item; RELEASE item');
+      this.forgetCachedReads();
       throw error;
     }
   }
@@ -60,12 +87,14 @@ export class PostgresTx implements StoreTx {
    */
   async lockIdentity(accountId: number, key: string): Promise<void> {
     const lockKey = `${accountId}:${key}`;
+    if (this.locked.has(lockKey)) return;
     if (!this.holdsLocks) {
       await this.client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lockKey]);
-      return;
+    } else {
+      const [row] = await this.rows('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok', [lockKey]);
+      if (!row?.ok) throw new WriterConflict(lockKey);
     }
-    const [row] = await this.rows('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok', [lockKey]);
-    if (!row?.ok) throw new WriterConflict(lockKey);
+    this.locked.add(lockKey);
   }
 
   async findEventByIdempotencyKey(accountId: number, key: string) {
@@ -90,9 +119,19 @@ export class PostgresTx implements StoreTx {
     return (row?.at as number | null | undefined) ?? null;
   }
 
-  async getEventSchema(accountId: number, event: string) {
+  /**
+   * Served from the schemas this transaction wrote, then from the process's cache of committed ones. A cached schema
+   * can only lack properties (types never change, properties are never removed), so it is safe for finding type
+   * mismatches; `fresh` reads the table, for the re-check under the schema's lock before typing new properties.
+   */
+  async getEventSchema(accountId: number, event: string, options: { fresh?: boolean } = {}) {
+    const key = `${accountId}:${event}`;
+    const known = this.pendingSchemas.get(key) ?? (options.fresh ? undefined : this.schemas.get(key));
+    if (known) return known;
     const [row] = await this.rows('SELECT * FROM event_schemas WHERE account_id = $1 AND event = $2', [accountId, event]);
-    return row ? schemaFromRow(row) : null;
+    const schema = row ? schemaFromRow(row) : null;
+    if (schema) this.schemas.set(key, schema);
+    return schema;
   }
 
   /** Merges: a property another collector stored meanwhile keeps its type (jsonb `||`: the right side wins). */
@@ -101,23 +140,46 @@ export class PostgresTx implements StoreTx {
       ON CONFLICT (account_id, event) DO UPDATE SET last_seen = greatest(event_schemas.last_seen, excluded.last_seen),
         properties = excluded.properties || event_schemas.properties`,
     [s.account_id, s.event, jsonb(s.properties), s.first_seen, s.last_seen]);
+    this.pendingSchemas.set(`${s.account_id}:${s.event}`, s);
   }
 
+  /** Locked FOR UPDATE until commit, so a second read in this transaction can take the same record. */
   async getContact(accountId: number, id: number) {
+    const key = `${accountId}:${id}`;
+    const held = this.contacts.get(key);
+    if (held) return held;
     const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND id = $2 ${this.forUpdate}`, [accountId, id]);
-    return row ? contactFromRow(row) : null;
+    return row ? this.hold(contactFromRow(row)) : null;
+  }
+
+  /**
+   * One record per contact per transaction: every change to a contact is made on its record and saved, so a second
+   * record of the same contact, read before, would be stale. The first record read stays the one returned.
+   */
+  private hold(contact: ContactRecord): ContactRecord {
+    const key = `${contact.account_id}:${contact.id}`;
+    const held = this.contacts.get(key);
+    if (held) return held;
+    this.contacts.set(key, contact);
+    return contact;
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
     const wanted = field === 'email' ? normalizeEmail(value) : value;
     const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND ${identityColumn[field]} = $2
       AND merged_into IS NULL ORDER BY id LIMIT 1 ${this.forUpdate}`, [accountId, wanted]);
-    return row ? contactFromRow(row) : null;
+    return row ? this.hold(contactFromRow(row)) : null;
   }
 
+  /** Cached only under the anonymous id's lock (taken by the pipeline first), which no other writer passes. */
   async contactIdForAnonymousId(accountId: number, anonymousId: string) {
+    const key = `${accountId}:${anonymousId}`;
+    const known = this.anonymousIds.get(key);
+    if (known !== undefined) return known;
     const [row] = await this.rows('SELECT contact_id FROM anonymous_ids WHERE account_id = $1 AND anonymous_id = $2', [accountId, anonymousId]);
-    return row ? (row.contact_id as number) : null;
+    const contactId = row ? (row.contact_id as number) : null;
+    if (this.locked.has(`${accountId}:anonymous_id:${anonymousId}`)) this.anonymousIds.set(key, contactId);
+    return contactId;
   }
 
   async createContact(c: NewContact, now: number) {
@@ -125,7 +187,7 @@ export class PostgresTx implements StoreTx {
       first_touch, last_touch, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING *`,
     [c.account_id, c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes),
       jsonb(c.first_touch), jsonb(c.last_touch), now]);
-    return contactFromRow(row as Row);
+    return this.hold(contactFromRow(row as Row));
   }
 
   async saveContact(c: ContactRecord, now: number) {
@@ -139,9 +201,11 @@ export class PostgresTx implements StoreTx {
   async linkAnonymousId(accountId: number, anonymousId: string, contactId: number, now: number) {
     await this.client.query(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES ($1, $2, $3, $4)
       ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`, [accountId, anonymousId, contactId, now]);
+    this.anonymousIds.set(`${accountId}:${anonymousId}`, contactId);
   }
 
   async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {
+    this.anonymousIds.clear();
     await this.client.query('UPDATE anonymous_ids SET contact_id = $1 WHERE account_id = $2 AND contact_id = $3', [intoId, accountId, fromId]);
     await this.client.query('UPDATE events SET contact_id = $1, updated_at = $2 WHERE account_id = $3 AND contact_id = $4',
       [intoId, now, accountId, fromId]);
@@ -153,6 +217,8 @@ export class PostgresTx implements StoreTx {
   }
 
   async deleteContact(accountId: number, id: number) {
+    this.anonymousIds.clear();
+    this.contacts.clear();
     await this.client.query(`DELETE FROM orders WHERE account_id = $1 AND event_id IN
       (SELECT id FROM events WHERE account_id = $1 AND contact_id = $2)`, [accountId, id]);
     await this.client.query('DELETE FROM events WHERE account_id = $1 AND contact_id = $2', [accountId, id]);

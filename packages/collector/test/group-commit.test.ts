@@ -10,8 +10,9 @@ describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (grou
   const dir = tempDir();
   afterAll(() => dir.remove());
   /** The adapter of this test project on a database named `name` (the same database again for the same name). */
+  // One PostgreSQL writer: these tests are about one group committer (the store's default runs several).
   const openTestStore = async (name: string, options: SqliteStoreOptions = {}): Promise<Store> =>
-    (testStore === 'postgres' ? openPostgresStore(await testDb(`${dir.path}/${name}`), options) : openSqliteStore(`${dir.path}/${name}`, options));
+    (testStore === 'postgres' ? openPostgresStore(await testDb(`${dir.path}/${name}`), { ...options, writers: 1 }) : openSqliteStore(`${dir.path}/${name}`, options));
   const account = (name: string) => ({ name, allowed_origins: [], allowed_events: null, rate_limit: { api_per_minute: null, beacons_per_minute: null }, created_at: 1, updated_at: 1 });
 
   it('rolls back a failing unit alone while the others in the same transaction commit', async () => {
@@ -102,6 +103,33 @@ describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (grou
       expect(second.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
       expect(await store.countAccounts()).toBe(2);
     }
+    await store.close();
+  });
+});
+
+describe.runIf(testStore === 'postgres')('the PostgreSQL store with several writers', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('runs units of different visitors at once on different writers, and one visitor\'s units on one writer', async () => {
+    const store = await openPostgresStore(await testDb(`${dir.path}/writers.db`), { writers: 4 });
+    const visitors = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
+    const started = new Set<string>();
+    const sessions = new Map<string, number[]>();
+    // Each unit waits until units of two other visitors are running too: that can only happen on separate writers.
+    const unit = (visitor: string) => store.write(async (tx) => {
+      started.add(visitor);
+      const until = Date.now() + 10_000;
+      while (started.size < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      const [row] = (await (tx as unknown as { client: { query(q: string): Promise<{ rows: { pid: number }[] }> } }).client
+        .query('SELECT pg_backend_pid() AS pid')).rows;
+      sessions.set(visitor, [...(sessions.get(visitor) ?? []), row?.pid ?? 0]);
+    }, { affinity: visitor });
+    await Promise.all(visitors.flatMap((v) => [unit(v), unit(v)]));
+    expect(started.size).toBe(visitors.length);
+    const pids = new Set([...sessions.values()].flat());
+    expect(pids.size).toBeGreaterThan(1);
+    for (const [visitor, seen] of sessions) expect(new Set(seen).size, visitor).toBe(1);
     await store.close();
   });
 });

@@ -37,8 +37,14 @@ async function ingestInTx(deps: PipelineDeps, tx: StoreTx, e: PendingEvent): Pro
   }
 }
 
-/** ingestInTx refuses an event only before its first write, so its unit needs no savepoint (UnitOptions). */
-const noSavepoint = { savepoint: false };
+/**
+ * ingestInTx refuses an event only before its first write, so its unit needs no savepoint; the unit's affinity is
+ * its first event's visitor (UnitOptions).
+ */
+function unitOf(e: PendingEvent | undefined) {
+  const who = e && (e.anonymousId ?? e.identity.email ?? e.identity.external_id ?? e.identity.phone ?? e.identity.contact_id);
+  return who === undefined || who === null ? { savepoint: false } : { savepoint: false, affinity: `${e?.accountId}:${who}` };
+}
 
 /** Counts an outcome and tells the demo's listener of a discard, once its transaction committed. */
 function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
@@ -51,7 +57,7 @@ function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
 
 /** Ingests one event; resolves only after the transaction committed durably. */
 export async function ingestEvent(deps: PipelineDeps, e: PendingEvent): Promise<Outcome> {
-  const outcome = await deps.store.write((tx) => ingestInTx(deps, tx, e), noSavepoint);
+  const outcome = await deps.store.write((tx) => ingestInTx(deps, tx, e), unitOf(e));
   report(deps, e, outcome);
   return outcome;
 }
@@ -84,7 +90,7 @@ export async function ingestOutcomes(deps: PipelineDeps, events: PendingEvent[])
       }
     }
     return done;
-  }, noSavepoint);
+  }, unitOf(events[0]));
   outcomes.forEach((outcome, i) => {
     if (outcome.status === 'rejected') countRejected(deps, outcome.errors);
     else report(deps, events[i] as PendingEvent, outcome);

@@ -47,6 +47,11 @@ export interface UnitOptions {
    * store's error, and clients retry). Saves two statements per unit on the hot path.
    */
   savepoint?: boolean;
+  /**
+   * Units with the same affinity (e.g. one visitor's) go to the same writer where a store has several, so they
+   * never wait on each other's locks across writers.
+   */
+  affinity?: string;
 }
 
 interface Job<Tx> {

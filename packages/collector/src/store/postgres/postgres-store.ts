@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { TrackletError } from '../../errors.js';
-import { GroupCommitter, type GroupCommitOptions, type TxRunner } from '../group-commit.js';
+import { GroupCommitter, type GroupCommitOptions, type TxRunner, type UnitOptions } from '../group-commit.js';
 import { cacheAuthReads } from '../auth-cache.js';
 import type { Store, StoreTx } from '../store.js';
 import { migrate } from './migrations.js';
@@ -51,6 +51,13 @@ class WriterConnection {
   }
 }
 
+/** A string's 32-bit FNV-1a hash, to spread affinities over the writers. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<PostgresTx> {
   const on = (tx: PostgresTx, sql: string) => tx.client.query(sql).then(() => {});
   return {
@@ -97,8 +104,10 @@ async function connect(url: string, size: number): Promise<pg.Pool> {
 
 export interface PostgresStoreOptions extends Partial<Omit<GroupCommitOptions, 'onCommit'>> {
   onCommit?: GroupCommitOptions['onCommit'];
-  /** Most connections to the server: the writer's plus the readers'. */
+  /** Most connections to the server: the writers' plus the readers'. */
   poolSize?: number;
+  /** Writer connections, each with its own group transaction (default 4). */
+  writers?: number;
 }
 
 /**
@@ -109,23 +118,32 @@ export interface PostgresStoreOptions extends Partial<Omit<GroupCommitOptions, '
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const pool = await connect(url, options.poolSize ?? 10);
   const reads = new PostgresReads(pool);
-  const writer = new WriterConnection(pool);
-  const committer = new GroupCommitter(runnerFor(writer, new Map()), {
+  // Several writers, each with its own connection and group transaction: a unit's cost here is round trips, not
+  // CPU, so one connection would leave the server idle. They keep each other correct exactly as collectors sharing
+  // the database do (advisory locks, FOR UPDATE, conflict re-runs).
+  const writers = Array.from({ length: options.writers ?? 4 }, () => new WriterConnection(pool));
+  const schemas: SchemaCache = new Map();
+  const committers = writers.map((writer) => new GroupCommitter(runnerFor(writer, schemas), {
     maxBatch: options.maxBatch ?? 2000,
-    maxQueue: options.maxQueue ?? 20000,
+    maxQueue: Math.ceil((options.maxQueue ?? 20000) / writers.length),
     // PostgreSQL runs on its own server: a longer transaction holds up no request here, and fewer commits.
     maxBatchMs: options.maxBatchMs ?? 50,
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),
-  });
+  }));
+  /** A unit with an affinity (a visitor) always goes to the same writer, so its units never wait on each other's locks. */
+  const committerFor = (unit?: UnitOptions) => {
+    if (unit?.affinity !== undefined) return committers[hashOf(unit.affinity) % committers.length] as GroupCommitter<PostgresTx>;
+    return committers.reduce((least, c) => (c.pending < least.pending ? c : least));
+  };
   let closed = false;
 
   return cacheAuthReads({
     kind: 'postgres',
-    // UnitOptions are not taken: every unit keeps its savepoint, because a lock conflict with another collector
-    // must re-run that unit alone in the next transaction (group-commit.ts isConflict).
-    write: <T>(work: (tx: StoreTx) => Promise<T>) => {
+    // UnitOptions.savepoint is not taken: every unit keeps its savepoint, because a lock conflict with another
+    // writer must re-run that unit alone in the next transaction (group-commit.ts isConflict).
+    write: <T>(work: (tx: StoreTx) => Promise<T>, unit?: UnitOptions) => {
       if (closed) return Promise.reject(new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }));
-      return committer.submit(work);
+      return committerFor(unit).submit(work);
     },
     getEvent: (a, id) => reads.getEvent(a, id),
     listEvents: (a, f, p) => reads.listEvents(a, f, p),
@@ -143,8 +161,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     ping: () => reads.ping(),
     close: async () => {
       closed = true;
-      await committer.drained();
-      writer.release();
+      await Promise.all(committers.map((c) => c.drained()));
+      for (const writer of writers) writer.release();
       await pool.end();
     },
   });

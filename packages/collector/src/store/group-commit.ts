@@ -22,6 +22,15 @@ export interface TxRunner<Tx> {
    * those after it run again in the next transaction, first, instead of failing.
    */
   isConflict?(error: unknown): boolean;
+  /** Optional: told when a unit without a savepoint finished in the transaction (it holds that unit's locks now). */
+  unitDone?(tx: Tx): void;
+}
+
+/** A unit without a savepoint met another writer: the whole transaction rolls back and runs again, that unit first. */
+class RetryTransaction extends Error {
+  constructor(readonly job: Job<unknown>) {
+    super('conflict in a unit without a savepoint');
+  }
 }
 
 /** A unit that keeps meeting conflicts gives up after this many runs, with a 503 the client retries. */
@@ -131,6 +140,10 @@ export class GroupCommitter<Tx> {
       await this.runner.commit(tx);
     } catch (error) {
       if (tx !== undefined) await this.runner.rollback(tx).catch(() => {});
+      if (error instanceof RetryTransaction) {
+        this.retry(batch, error.job as Job<Tx>);
+        return;
+      }
       const failure = this.runner.classify(error);
       for (const job of batch) job.reject(failure);
       return;
@@ -152,19 +165,38 @@ export class GroupCommitter<Tx> {
     this.syncing.add(syncing);
   }
 
+  /**
+   * Nothing of the rolled-back transaction was answered: its units run again, the one that met another writer first
+   * (it then waits for its locks instead of trying them), unless it met conflicts too often.
+   */
+  private retry(batch: Job<Tx>[], conflicting: Job<Tx>): void {
+    const others = batch.filter((job) => job !== conflicting);
+    if (conflicting.runs >= MAX_RUNS) {
+      conflicting.reject(new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }));
+      this.queue.unshift(...others);
+    } else {
+      this.queue.unshift(conflicting, ...others);
+    }
+  }
+
   /** Runs one unit in its savepoint; false when it met another writer and must run again in the next transaction. */
   private async runJob(tx: Tx, job: Job<Tx>): Promise<boolean> {
-    job.runs += 1;
     if (!job.savepoint) {
       try {
         job.outcome = { ok: true, value: await job.work(tx) };
       } catch (error) {
+        if (this.runner.isConflict?.(error)) {
+          job.runs += 1;
+          throw new RetryTransaction(job as Job<unknown>);
+        }
         // A refusal wrote nothing (the unit's promise); anything else fails the transaction in runBatch.
         if (!(error instanceof TrackletError && error.status < 500)) throw error;
         job.outcome = { ok: false, error };
       }
+      this.runner.unitDone?.(tx);
       return true;
     }
+    job.runs += 1;
     await this.runner.savepoint(tx);
     try {
       job.outcome = { ok: true, value: await job.work(tx) };

@@ -73,6 +73,7 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
     },
     savepoint: (tx) => on(tx, 'SAVEPOINT unit'),
     release: async (tx) => { await on(tx, 'RELEASE unit'); tx.holdsLocks = true; },
+    unitDone: (tx) => { tx.holdsLocks = true; },
     rollbackToSavepoint: async (tx) => { await on(tx, 'ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
     commit: async (tx) => { await on(tx, 'COMMIT'); tx.committed(); },
     rollback: async (tx) => {
@@ -139,11 +140,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
   return cacheAuthReads({
     kind: 'postgres',
-    // UnitOptions.savepoint is not taken: every unit keeps its savepoint, because a lock conflict with another
-    // writer must re-run that unit alone in the next transaction (group-commit.ts isConflict).
     write: <T>(work: (tx: StoreTx) => Promise<T>, unit?: UnitOptions) => {
       if (closed) return Promise.reject(new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }));
-      return committerFor(unit).submit(work);
+      return committerFor(unit).submit(work, unit);
     },
     getEvent: (a, id) => reads.getEvent(a, id),
     listEvents: (a, f, p) => reads.listEvents(a, f, p),

@@ -10,7 +10,7 @@ import type { PendingEvent } from './context.js';
  */
 export async function checkIdempotency(tx: StoreTx, event: PendingEvent): Promise<StoredEvent | null> {
   if (!event.idempotencyKey) return null;
-  await tx.lockIdentity(event.accountId, `idempotency_key:${event.idempotencyKey}`);
+  await tx.lockIdentity(event.accountId, idempotencyLockKey(event.idempotencyKey));
   const found = await tx.findEventByIdempotencyKey(event.accountId, event.idempotencyKey);
   if (!found) return null;
   if (found.requestHash !== event.requestHash) {
@@ -19,3 +19,6 @@ export async function checkIdempotency(tx: StoreTx, event: PendingEvent): Promis
   }
   return found.event;
 }
+
+/** The lock that serializes the units using one idempotency key (StoreTx.lockIdentity). */
+export const idempotencyLockKey = (key: string) => `idempotency_key:${key}`;

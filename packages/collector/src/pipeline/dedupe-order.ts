@@ -7,6 +7,9 @@ export async function dedupeOrder(tx: StoreTx, event: PendingEvent): Promise<voi
   if (event.event !== 'confirmation') return;
   const orderId = orderIdOf(event);
   // Held until commit, so another collector's confirmation of this order waits, then sees this one.
-  await tx.lockIdentity(event.accountId, `order_id:${orderId}`);
+  await tx.lockIdentity(event.accountId, orderLockKey(orderId));
   if ((await tx.findOrder(event.accountId, orderId)) !== null) throw new Discarded('duplicate_order', orderId);
 }
+
+/** The lock that serializes the confirmations of one order id (StoreTx.lockIdentity). */
+export const orderLockKey = (orderId: string) => `order_id:${orderId}`;

@@ -6,6 +6,7 @@ import { checkIdempotency } from './check-idempotency.js';
 import { Discarded, type Outcome, type PendingEvent, type PipelineDeps } from './context.js';
 import { dedupeOrder } from './dedupe-order.js';
 import { persistEvent } from './persist-event.js';
+import { prepareUnit } from './prepare-unit.js';
 import { resolveContact } from './resolve-contact.js';
 import { throttleEmailOpen } from './throttle-email-open.js';
 import { updateContact } from './update-contact.js';
@@ -57,7 +58,10 @@ function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
 
 /** Ingests one event; resolves only after the transaction committed durably. */
 export async function ingestEvent(deps: PipelineDeps, e: PendingEvent): Promise<Outcome> {
-  const outcome = await deps.store.write((tx) => ingestInTx(deps, tx, e), unitOf(e));
+  const outcome = await deps.store.write(async (tx) => {
+    await prepareUnit(tx, [e]);
+    return ingestInTx(deps, tx, e);
+  }, unitOf(e));
   report(deps, e, outcome);
   return outcome;
 }
@@ -80,6 +84,7 @@ const isRefusal = (error: unknown): error is TrackletError => error instanceof T
 export async function ingestOutcomes(deps: PipelineDeps, events: PendingEvent[]): Promise<ItemOutcome[]> {
   if (events.length === 0) return [];
   const outcomes = await deps.store.write(async (tx) => {
+    await prepareUnit(tx, events);
     const done: ItemOutcome[] = [];
     for (const e of events) {
       try {

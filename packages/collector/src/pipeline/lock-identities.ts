@@ -10,9 +10,16 @@ const lockOrder: IdentityField[] = ['external_id', 'email', 'phone'];
  */
 export async function lockIdentities(tx: StoreTx, accountId: number, identity: Partial<Record<IdentityField, string | null>>,
   anonymousId: string | null = null): Promise<void> {
+  for (const key of identityLockKeys(identity, anonymousId)) await tx.lockIdentity(accountId, key);
+}
+
+/** The lock keys lockIdentities takes, in its order. */
+export function identityLockKeys(identity: Partial<Record<IdentityField, string | null>>, anonymousId: string | null): string[] {
+  const keys: string[] = [];
   for (const field of lockOrder) {
     const value = identity[field];
-    if (value) await tx.lockIdentity(accountId, `${field}:${field === 'email' ? normalizeEmail(value) : value}`);
+    if (value) keys.push(`${field}:${field === 'email' ? normalizeEmail(value) : value}`);
   }
-  if (anonymousId) await tx.lockIdentity(accountId, `anonymous_id:${anonymousId}`);
+  if (anonymousId) keys.push(`anonymous_id:${anonymousId}`);
+  return keys;
 }

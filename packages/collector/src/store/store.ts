@@ -5,6 +5,15 @@ import type { AccountRecord, ContactFilter, ContactRecord, EventFilter, EventRec
 
 export type IdentityField = 'email' | 'phone' | 'external_id';
 
+/** What a unit's events will lock and look up in one account (StoreTx.prepare). */
+export interface UnitReads {
+  accountId: number;
+  /** lockIdentity keys. */
+  locks: string[];
+  idempotencyKeys: string[];
+  anonymousIds: string[];
+}
+
 /**
  * Reads and writes inside the writer's transaction. Every method sees the writes made before it in the same
  * transaction. A unit of work that throws is rolled back alone (savepoint); the others commit.
@@ -16,6 +25,11 @@ export interface StoreTx {
    * the transaction commits. Call it before the reads it guards. A store with a single writer (SQLite) does nothing.
    */
   lockIdentity(accountId: number, key: string): Promise<void>;
+  /**
+   * Optional: takes these locks and reads these rows ahead, in as few statements as the store can, so that the
+   * lockIdentity, findEventByIdempotencyKey and contactIdForAnonymousId calls that follow find them held.
+   */
+  prepare?(units: UnitReads[]): Promise<void>;
   /** Runs `work` in a nested savepoint: when it throws, what it wrote is rolled back and the error rethrown. */
   inSavepoint<T>(work: () => Promise<T>): Promise<T>;
   findEventByIdempotencyKey(accountId: number, key: string): Promise<{ event: StoredEvent; requestHash: string | null } | null>;

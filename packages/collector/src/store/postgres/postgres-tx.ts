@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, toStoredEvent } from '../output.js';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
-import type { IdentityField, StoreTx } from '../store.js';
+import type { IdentityField, StoreTx, UnitReads } from '../store.js';
 import { WriterConflict } from './postgres-errors.js';
 import { accountFromRow, contactFromRow, eventColumnList, eventFromRow, eventParams, eventPlaceholders, jsonb, keyFromRow,
   type Row, schemaFromRow } from './rows.js';
@@ -27,6 +27,8 @@ export class PostgresTx implements StoreTx {
   private readonly locked = new Set<string>();
   private readonly anonymousIds = new Map<string, number | null>();
   private readonly contacts = new Map<string, ContactRecord>();
+  /** Idempotency keys looked up under their lock: the event stored under it, or null. */
+  private readonly idempotency = new Map<string, { event: StoredEvent; requestHash: string | null } | null>();
   /** Schemas this transaction wrote: the shared cache takes them once the transaction committed (committed()). */
   private readonly pendingSchemas = new Map<string, EventSchemaRecord>();
 
@@ -37,7 +39,46 @@ export class PostgresTx implements StoreTx {
     this.locked.clear();
     this.anonymousIds.clear();
     this.contacts.clear();
+    this.idempotency.clear();
     this.pendingSchemas.clear();
+  }
+
+  /**
+   * Every lock of the unit in one statement (in one sorted order, so two writers never wait on each other in
+   * opposite orders; only tried when this transaction already holds locks), then its idempotency keys and
+   * anonymous ids in one more. What is read here is read under its lock, so it can be reused until commit.
+   */
+  async prepare(units: UnitReads[]): Promise<void> {
+    const lockKeys = [...new Set(units.flatMap((u) => u.locks.map((l) => `${u.accountId}:${l}`)))]
+      .filter((k) => !this.locked.has(k)).sort();
+    if (lockKeys.length > 0) {
+      if (!this.holdsLocks) {
+        await this.client.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) AS keys', [lockKeys]);
+      } else {
+        const [row] = await this.rows(`SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended(k, 0))) AS ok
+          FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) AS keys`, [lockKeys]);
+        if (!row?.ok) throw new WriterConflict(lockKeys.join(' '));
+      }
+      for (const key of lockKeys) this.locked.add(key);
+    }
+    const keys = units.flatMap((u) => u.idempotencyKeys.map((k) => [u.accountId, k] as const)).filter(([a, k]) => !this.idempotency.has(`${a}:${k}`));
+    const anonymous = units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)).filter(([a, id]) => !this.anonymousIds.has(`${a}:${id}`));
+    if (keys.length === 0 && anonymous.length === 0) return;
+    const rows = await this.rows(`SELECT 'event' AS kind, to_jsonb(e) AS row FROM events e
+        JOIN unnest($1::bigint[], $2::text[]) AS k(account_id, key) ON e.account_id = k.account_id AND e.idempotency_key = k.key
+      UNION ALL SELECT 'anonymous_id', to_jsonb(m) FROM anonymous_ids m
+        JOIN unnest($3::bigint[], $4::text[]) AS k(account_id, anonymous_id) ON m.account_id = k.account_id AND m.anonymous_id = k.anonymous_id`,
+    [keys.map(([a]) => a), keys.map(([, k]) => k), anonymous.map(([a]) => a), anonymous.map(([, id]) => id)]);
+    for (const [a, k] of keys) this.idempotency.set(`${a}:${k}`, null);
+    for (const [a, id] of anonymous) this.anonymousIds.set(`${a}:${id}`, null);
+    for (const { kind, row } of rows as Array<{ kind: string; row: Row }>) {
+      if (kind === 'event') {
+        this.idempotency.set(`${row.account_id}:${row.idempotency_key}`,
+          { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null });
+      } else {
+        this.anonymousIds.set(`${row.account_id}:${row.anonymous_id}`, row.contact_id as number);
+      }
+    }
   }
 
   /** Called after COMMIT: the schemas written are now everybody's. */
@@ -98,6 +139,8 @@ export class PostgresTx implements StoreTx {
   }
 
   async findEventByIdempotencyKey(accountId: number, key: string) {
+    const known = this.idempotency.get(`${accountId}:${key}`);
+    if (known !== undefined) return known;
     const [row] = await this.rows('SELECT * FROM events WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
     if (!row) return null;
     return { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null };
@@ -206,6 +249,7 @@ export class PostgresTx implements StoreTx {
 
   async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {
     this.anonymousIds.clear();
+    this.idempotency.clear();
     await this.client.query('UPDATE anonymous_ids SET contact_id = $1 WHERE account_id = $2 AND contact_id = $3', [intoId, accountId, fromId]);
     await this.client.query('UPDATE events SET contact_id = $1, updated_at = $2 WHERE account_id = $3 AND contact_id = $4',
       [intoId, now, accountId, fromId]);
@@ -213,10 +257,13 @@ export class PostgresTx implements StoreTx {
 
   async insertEvent(e: EventRecord): Promise<StoredEvent> {
     await this.client.query(`INSERT INTO events (${eventColumnList}) VALUES (${eventPlaceholders})`, eventParams(e));
-    return toStoredEvent(e);
+    const stored = toStoredEvent(e);
+    if (e.idempotency_key) this.idempotency.set(`${e.account_id}:${e.idempotency_key}`, { event: stored, requestHash: e.request_hash });
+    return stored;
   }
 
   async deleteContact(accountId: number, id: number) {
+    this.idempotency.clear();
     this.anonymousIds.clear();
     this.contacts.clear();
     await this.client.query(`DELETE FROM orders WHERE account_id = $1 AND event_id IN

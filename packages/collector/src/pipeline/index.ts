@@ -60,7 +60,9 @@ function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
 export async function ingestEvent(deps: PipelineDeps, e: PendingEvent): Promise<Outcome> {
   const outcome = await deps.store.write(async (tx) => {
     await prepareUnit(tx, [e]);
-    return ingestInTx(deps, tx, e);
+    const done = await ingestInTx(deps, tx, e);
+    await tx.flush?.();
+    return done;
   }, unitOf(e));
   report(deps, e, outcome);
   return outcome;
@@ -94,6 +96,7 @@ export async function ingestOutcomes(deps: PipelineDeps, events: PendingEvent[])
         done.push({ status: 'rejected', errors: error.toApiErrors() });
       }
     }
+    await tx.flush?.();
     return done;
   }, unitOf(events[0]));
   outcomes.forEach((outcome, i) => {

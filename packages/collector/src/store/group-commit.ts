@@ -26,10 +26,14 @@ export interface TxRunner<Tx> {
   unitDone?(tx: Tx): void;
 }
 
-/** A unit without a savepoint met another writer: the whole transaction rolls back and runs again, that unit first. */
+/**
+ * A unit without a savepoint failed after it may have written: the whole transaction rolls back. When it met
+ * another writer (`conflict`), everything runs again, that unit first; otherwise that unit alone gets `error` and
+ * the others run again without it.
+ */
 class RetryTransaction extends Error {
-  constructor(readonly job: Job<unknown>) {
-    super('conflict in a unit without a savepoint');
+  constructor(readonly job: Job<unknown>, readonly conflict: boolean, readonly error: unknown) {
+    super('a unit without a savepoint failed');
   }
 }
 
@@ -141,7 +145,7 @@ export class GroupCommitter<Tx> {
     } catch (error) {
       if (tx !== undefined) await this.runner.rollback(tx).catch(() => {});
       if (error instanceof RetryTransaction) {
-        this.retry(batch, error.job as Job<Tx>);
+        this.retry(batch, error);
         return;
       }
       const failure = this.runner.classify(error);
@@ -166,16 +170,21 @@ export class GroupCommitter<Tx> {
   }
 
   /**
-   * Nothing of the rolled-back transaction was answered: its units run again, the one that met another writer first
-   * (it then waits for its locks instead of trying them), unless it met conflicts too often.
+   * Nothing of the rolled-back transaction was answered: its units run again. The one that met another writer runs
+   * first (it then waits for its locks instead of trying them), unless it met conflicts too often; one that failed
+   * otherwise (text the database cannot store, a broken connection) gets its error alone.
    */
-  private retry(batch: Job<Tx>[], conflicting: Job<Tx>): void {
-    const others = batch.filter((job) => job !== conflicting);
-    if (conflicting.runs >= MAX_RUNS) {
-      conflicting.reject(new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }));
+  private retry(batch: Job<Tx>[], failure: RetryTransaction): void {
+    const failed = failure.job as Job<Tx>;
+    const others = batch.filter((job) => job !== failed);
+    if (!failure.conflict) {
+      failed.reject(this.runner.classify(failure.error));
+      this.queue.unshift(...others);
+    } else if (failed.runs >= MAX_RUNS) {
+      failed.reject(new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }));
       this.queue.unshift(...others);
     } else {
-      this.queue.unshift(conflicting, ...others);
+      this.queue.unshift(failed, ...others);
     }
   }
 
@@ -185,12 +194,12 @@ export class GroupCommitter<Tx> {
       try {
         job.outcome = { ok: true, value: await job.work(tx) };
       } catch (error) {
-        if (this.runner.isConflict?.(error)) {
-          job.runs += 1;
-          throw new RetryTransaction(job as Job<unknown>);
+        // A refusal wrote nothing (the unit's promise): the unit fails, the transaction goes on.
+        if (!(error instanceof TrackletError && error.status < 500)) {
+          const conflict = this.runner.isConflict?.(error) ?? false;
+          if (conflict) job.runs += 1;
+          throw new RetryTransaction(job as Job<unknown>, conflict, error);
         }
-        // A refusal wrote nothing (the unit's promise); anything else fails the transaction in runBatch.
-        if (!(error instanceof TrackletError && error.status < 500)) throw error;
         job.outcome = { ok: false, error };
       }
       this.runner.unitDone?.(tx);

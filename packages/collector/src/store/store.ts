@@ -30,6 +30,11 @@ export interface StoreTx {
    * lockIdentity, findEventByIdempotencyKey and contactIdForAnonymousId calls that follow find them held.
    */
   prepare?(units: UnitReads[]): Promise<void>;
+  /**
+   * Optional: sends writes the store holds back to batch them (PostgreSQL's event inserts). The pipeline calls it at
+   * the end of a unit, so a failing insert fails that unit; the commit flushes whatever is left.
+   */
+  flush?(): Promise<void>;
   /** Runs `work` in a nested savepoint: when it throws, what it wrote is rolled back and the error rethrown. */
   inSavepoint<T>(work: () => Promise<T>): Promise<T>;
   findEventByIdempotencyKey(accountId: number, key: string): Promise<{ event: StoredEvent; requestHash: string | null } | null>;

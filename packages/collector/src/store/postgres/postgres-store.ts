@@ -75,7 +75,11 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
     release: async (tx) => { await on(tx, 'RELEASE unit'); tx.holdsLocks = true; },
     unitDone: (tx) => { tx.holdsLocks = true; },
     rollbackToSavepoint: async (tx) => { await on(tx, 'ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
-    commit: async (tx) => { await on(tx, 'COMMIT'); tx.committed(); },
+    commit: async (tx) => {
+      await tx.flush();
+      await on(tx, 'COMMIT');
+      tx.committed();
+    },
     rollback: async (tx) => {
       try {
         await on(tx, 'ROLLBACK');

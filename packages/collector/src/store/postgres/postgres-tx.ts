@@ -4,7 +4,7 @@ import { normalizeEmail, toStoredEvent } from '../output.js';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
 import type { IdentityField, StoreTx, UnitReads } from '../store.js';
 import { WriterConflict } from './postgres-errors.js';
-import { accountFromRow, contactFromRow, eventColumnList, eventFromRow, eventParams, eventPlaceholders, jsonb, keyFromRow,
+import { accountFromRow, contactFromRow, eventColumnList, eventFromRow, jsonb, keyFromRow,
   type Row, schemaFromRow } from './rows.js';
 
 /** Committed event schemas by `account:event`, shared by the store's transactions (getEventSchema). */
@@ -29,13 +29,28 @@ export class PostgresTx implements StoreTx {
   private readonly contacts = new Map<string, ContactRecord>();
   /** Idempotency keys looked up under their lock: the event stored under it, or null. */
   private readonly idempotency = new Map<string, { event: StoredEvent; requestHash: string | null } | null>();
+  /**
+   * Events inserted but not yet sent: they go as one INSERT (flush) at the end of the unit, or before any statement
+   * that reads or changes events, so a 100-event beacon costs one statement instead of a hundred.
+   */
+  private pendingEvents: EventRecord[] = [];
   /** Schemas this transaction wrote: the shared cache takes them once the transaction committed (committed()). */
   private readonly pendingSchemas = new Map<string, EventSchemaRecord>();
 
   constructor(readonly client: pg.PoolClient, private readonly schemas: SchemaCache = new Map()) {}
 
+  /** Sends the events inserted since the last flush, in one statement. */
+  async flush(): Promise<void> {
+    if (this.pendingEvents.length === 0) return;
+    const rows = this.pendingEvents;
+    this.pendingEvents = [];
+    await this.client.query(`INSERT INTO events (${eventColumnList})
+      SELECT ${eventColumnList} FROM json_populate_recordset(NULL::events, $1)`, [JSON.stringify(rows)]);
+  }
+
   /** Called when a savepoint rolled back: locks and rows of the undone work may no longer be ours. */
   forgetCachedReads(): void {
+    this.pendingEvents = [];
     this.locked.clear();
     this.anonymousIds.clear();
     this.contacts.clear();
@@ -64,6 +79,7 @@ export class PostgresTx implements StoreTx {
     const keys = units.flatMap((u) => u.idempotencyKeys.map((k) => [u.accountId, k] as const)).filter(([a, k]) => !this.idempotency.has(`${a}:${k}`));
     const anonymous = units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)).filter(([a, id]) => !this.anonymousIds.has(`${a}:${id}`));
     if (keys.length === 0 && anonymous.length === 0) return;
+    await this.flush();
     const rows = await this.rows(`SELECT 'event' AS kind, to_jsonb(e) AS row FROM events e
         JOIN unnest($1::bigint[], $2::text[]) AS k(account_id, key) ON e.account_id = k.account_id AND e.idempotency_key = k.key
       UNION ALL SELECT 'anonymous_id', to_jsonb(m) FROM anonymous_ids m
@@ -105,6 +121,7 @@ export class PostgresTx implements StoreTx {
   }
 
   async inSavepoint<T>(work: () => Promise<T>): Promise<T> {
+    await this.flush();
     await this.client.query('SAVEPOINT item');
     try {
       const value = await work();
@@ -141,6 +158,7 @@ export class PostgresTx implements StoreTx {
   async findEventByIdempotencyKey(accountId: number, key: string) {
     const known = this.idempotency.get(`${accountId}:${key}`);
     if (known !== undefined) return known;
+    await this.flush();
     const [row] = await this.rows('SELECT * FROM events WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
     if (!row) return null;
     return { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null };
@@ -156,6 +174,7 @@ export class PostgresTx implements StoreTx {
   }
 
   async lastEmailOpenAt(accountId: number, contactId: number) {
+    await this.flush();
     // The event name is a literal, so the partial index events_email_open serves it.
     const [row] = await this.rows(`SELECT max(created_at) AS at FROM events WHERE account_id = $1 AND contact_id = $2 AND event = 'email_open'`,
       [accountId, contactId]);
@@ -248,6 +267,7 @@ export class PostgresTx implements StoreTx {
   }
 
   async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {
+    await this.flush();
     this.anonymousIds.clear();
     this.idempotency.clear();
     await this.client.query('UPDATE anonymous_ids SET contact_id = $1 WHERE account_id = $2 AND contact_id = $3', [intoId, accountId, fromId]);
@@ -256,13 +276,14 @@ export class PostgresTx implements StoreTx {
   }
 
   async insertEvent(e: EventRecord): Promise<StoredEvent> {
-    await this.client.query(`INSERT INTO events (${eventColumnList}) VALUES (${eventPlaceholders})`, eventParams(e));
+    this.pendingEvents.push(e);
     const stored = toStoredEvent(e);
     if (e.idempotency_key) this.idempotency.set(`${e.account_id}:${e.idempotency_key}`, { event: stored, requestHash: e.request_hash });
     return stored;
   }
 
   async deleteContact(accountId: number, id: number) {
+    await this.flush();
     this.idempotency.clear();
     this.anonymousIds.clear();
     this.contacts.clear();

@@ -25,13 +25,6 @@ export const pgTypes = {
 export const jsonb = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
 export const eventColumnList = eventColumns.join(', ');
-export const eventPlaceholders = eventColumns.map((_, i) => `$${i + 1}`).join(', ');
-
-/** Positional parameters for an INSERT of every event column, in eventColumns order. */
-export function eventParams(e: EventRecord): unknown[] {
-  return eventColumns.map((column) => (column === 'data' || column === 'click_ids' ? jsonb(e[column]) : e[column]));
-}
-
 export function eventFromRow(r: Row): EventRecord {
   return { ...(r as unknown as EventRecord), data: (r.data ?? {}) as EventRecord['data'],
     click_ids: (r.click_ids ?? null) as EventRecord['click_ids'] };

@@ -54,8 +54,10 @@ describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (grou
       order.push(i);
     };
     await Promise.all(Array.from({ length: 6 }, (_, i) => store.write((tx) => slow(tx, i))));
-    // 30 ms units against a 55 ms bound: two per transaction, in submission order, and all six committed.
-    expect(commits).toEqual([2, 2, 2]);
+    // 30 ms units against a 55 ms bound: at most two per transaction (fewer when the machine is slow), in
+    // submission order, and all six committed.
+    expect(commits.every((n) => n >= 1 && n <= 2), String(commits)).toBe(true);
+    expect(commits.reduce((a, b) => a + b, 0)).toBe(6);
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
     expect(await store.countAccounts()).toBe(7);
     await store.close();

@@ -80,10 +80,14 @@ export class PostgresTx implements StoreTx {
     const anonymous = units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)).filter(([a, id]) => !this.anonymousIds.has(`${a}:${id}`));
     if (keys.length === 0 && anonymous.length === 0) return;
     await this.flush();
-    const rows = await this.rows(`SELECT 'event' AS kind, to_jsonb(e) AS row FROM events e
+    // The visitors' contacts come locked too (FOR UPDATE, as getContact would), so resolving them costs nothing more.
+    const rows = await this.rows(`WITH mapped AS (SELECT m.* FROM anonymous_ids m
+          JOIN unnest($3::bigint[], $4::text[]) AS k(account_id, anonymous_id) ON m.account_id = k.account_id AND m.anonymous_id = k.anonymous_id),
+        visitors AS (SELECT c.* FROM contacts c JOIN mapped ON c.account_id = mapped.account_id AND c.id = mapped.contact_id ${this.forUpdate})
+      SELECT 'event' AS kind, to_jsonb(e) AS row FROM events e
         JOIN unnest($1::bigint[], $2::text[]) AS k(account_id, key) ON e.account_id = k.account_id AND e.idempotency_key = k.key
-      UNION ALL SELECT 'anonymous_id', to_jsonb(m) FROM anonymous_ids m
-        JOIN unnest($3::bigint[], $4::text[]) AS k(account_id, anonymous_id) ON m.account_id = k.account_id AND m.anonymous_id = k.anonymous_id`,
+      UNION ALL SELECT 'anonymous_id', to_jsonb(mapped) FROM mapped
+      UNION ALL SELECT 'contact', to_jsonb(visitors) FROM visitors`,
     [keys.map(([a]) => a), keys.map(([, k]) => k), anonymous.map(([a]) => a), anonymous.map(([, id]) => id)]);
     for (const [a, k] of keys) this.idempotency.set(`${a}:${k}`, null);
     for (const [a, id] of anonymous) this.anonymousIds.set(`${a}:${id}`, null);
@@ -91,6 +95,8 @@ export class PostgresTx implements StoreTx {
       if (kind === 'event') {
         this.idempotency.set(`${row.account_id}:${row.idempotency_key}`,
           { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null });
+      } else if (kind === 'contact') {
+        this.hold(contactFromRow(row));
       } else {
         this.anonymousIds.set(`${row.account_id}:${row.anonymous_id}`, row.contact_id as number);
       }

@@ -2,7 +2,7 @@ import { jwtVerify } from 'jose';
 import { scopeSchema, type Scope } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
 import { hashSecret, keyTypeOf, lookupPrefix, safeEqual } from '../keys.js';
-import type { KeyRecord } from '../store/records.js';
+import type { AccountRecord, KeyRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { Auth } from './context.js';
 
@@ -16,8 +16,19 @@ export async function findKey(store: Store, key: string): Promise<KeyRecord | nu
   return candidates.find((k) => safeEqual(k.hash, hash) && k.revoked_at === null) ?? null;
 }
 
-async function authFromKey(store: Store, key: KeyRecord): Promise<Auth> {
-  const account = await store.getAccount(key.account_id);
+/** The live key for a full key and its account, read together when the store can (one auth-version read). */
+async function findKeyAndAccount(store: Store, key: string): Promise<{ record: KeyRecord; account: AccountRecord | null } | null> {
+  if (!store.findKeysWithAccounts) {
+    const record = await findKey(store, key);
+    return record && { record, account: await store.getAccount(record.account_id) };
+  }
+  if (!keyTypeOf(key)) return null;
+  const hash = hashSecret(key);
+  const found = (await store.findKeysWithAccounts(lookupPrefix(key))).find((k) => safeEqual(k.key.hash, hash) && k.key.revoked_at === null);
+  return found ? { record: found.key, account: found.account } : null;
+}
+
+function authFromKey(key: KeyRecord, account: AccountRecord | null): Auth {
   if (!account) throw unauthorized('the key belongs to no account');
   return { account, keyId: key.id, kind: key.type, scopes: key.scopes, test: key.type === 'test' };
 }
@@ -43,9 +54,9 @@ export async function authenticateBearer(store: Store, jwtSecret: string | null,
   if (!match?.[1]) throw unauthorized('send Authorization: Bearer <key>');
   const token = match[1];
   if (token.startsWith('tk_')) {
-    const key = await findKey(store, token);
-    if (!key) throw unauthorized('unknown or revoked key');
-    return authFromKey(store, key);
+    const found = await findKeyAndAccount(store, token);
+    if (!found) throw unauthorized('unknown or revoked key');
+    return authFromKey(found.record, found.account);
   }
   if (!jwtSecret) throw unauthorized('unknown key');
   return authFromJwt(store, jwtSecret, token);
@@ -54,12 +65,12 @@ export async function authenticateBearer(store: Store, jwtSecret: string | null,
 /** Beacons: a publishable key from the body, used from one of the account's allowed origins. */
 export async function authenticatePublishable(store: Store, key: string, origin: string | null): Promise<Auth> {
   const type = keyTypeOf(key);
-  const record = await findKey(store, key);
-  if (!record) throw unauthorized('unknown or revoked key');
+  const found = await findKeyAndAccount(store, key);
+  if (!found) throw unauthorized('unknown or revoked key');
   if (type !== 'publishable') {
     throw new TrackletError('publishable_key_required', 'beacons take a tk_pub_ key; never put a secret key in a page');
   }
-  const auth = await authFromKey(store, record);
+  const auth = authFromKey(found.record, found.account);
   const allowed = auth.account.allowed_origins;
   if (allowed.length > 0 && (!origin || !allowed.includes(origin))) {
     throw new TrackletError('origin_not_allowed', `origin ${origin ?? '(none)'} is not allowed for this key`);

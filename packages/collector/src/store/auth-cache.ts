@@ -15,13 +15,24 @@ interface Entry<V> {
  * any process sharing the database) is the one read before the row was: a revoked key is refused at once by every
  * collector, for one single-row read per request. Only found rows are cached, so guessing keys cannot fill it.
  */
-export function cacheAuthReads(store: Store): Store {
+export function cacheAuthReads(store: Omit<Store, 'findKeysWithAccounts'>): Store {
   const keys = new LRUCache<string, Entry<KeyRecord[]>>({ max: 10_000 });
   const accounts = new LRUCache<number, Entry<AccountRecord | null>>({ max: 10_000 });
-  async function cached<K extends string | number, V>(cache: LRUCache<K, Entry<V>>, key: K, read: () => Promise<V>, keep: (v: V) => boolean) {
-    // Never shared between lookups: a read begun before a revoke committed could still answer the old version.
-    const version = await store.authVersion();
+  /**
+   * The store's auth version, or null when the store cannot answer: a collector in log mode keeps accepting events
+   * into the log while PostgreSQL is down, authenticating with what it last read (docs/deploy.md).
+   */
+  const currentVersion = (): Promise<number | { error: unknown }> => store.authVersion().catch((error: unknown) => ({ error }));
+
+  async function cached<K extends string | number, V>(cache: LRUCache<K, Entry<V>>, key: K, read: () => Promise<V>,
+    keep: (v: V) => boolean, known?: number | { error: unknown }) {
+    // Never shared between requests: a read begun before a revoke committed could still answer the old version.
+    const version = known !== undefined ? known : await currentVersion();
     const hit = cache.get(key);
+    if (typeof version !== 'number') {
+      if (hit) return hit.value;
+      throw version.error; // nothing cached: the store's own error answers
+    }
     if (hit && hit.version === version) return hit.value;
     const value = await read();
     if (keep(value)) cache.set(key, { value, version });
@@ -33,5 +44,12 @@ export function cacheAuthReads(store: Store): Store {
     ...store,
     findKeysByPrefix: (prefix) => cached(keys, prefix, () => store.findKeysByPrefix(prefix), (found) => found.length > 0),
     getAccount: (id) => cached(accounts, id, () => store.getAccount(id), (found) => found !== null),
+    // One authentication, one version read: its keys and their accounts as of that version.
+    findKeysWithAccounts: async (prefix) => {
+      const version = await currentVersion();
+      const found = await cached(keys, prefix, () => store.findKeysByPrefix(prefix), (k) => k.length > 0, version);
+      return Promise.all(found.map(async (key) => ({ key,
+        account: await cached(accounts, key.account_id, () => store.getAccount(key.account_id), (a) => a !== null, version) })));
+    },
   };
 }

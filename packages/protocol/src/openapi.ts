@@ -5,12 +5,12 @@ import { beaconEventSchema, beaconSchema } from './beacon.js';
 import { contactProfileSchema, contactUpsertSchema, eventSchemaSummarySchema } from './contact.js';
 import { errorBodySchema } from './errors.js';
 import { batchInputSchema, eventInputSchema, storedEventSchema } from './event.js';
-import { discardedBodySchema, eventStatusSchema, resultsBodySchema } from './results.js';
+import { acceptedBodySchema, discardedBodySchema, eventStatusSchema, resultsBodySchema } from './results.js';
 
 const components = {
   EventInput: eventInputSchema, BatchInput: batchInputSchema, StoredEvent: storedEventSchema,
   Beacon: beaconSchema, BeaconEvent: beaconEventSchema, Results: resultsBodySchema,
-  Discarded: discardedBodySchema, EventStatus: eventStatusSchema, ContactUpsert: contactUpsertSchema,
+  Discarded: discardedBodySchema, Accepted: acceptedBodySchema, EventStatus: eventStatusSchema, ContactUpsert: contactUpsertSchema,
   ContactProfile: contactProfileSchema, EventSchema: eventSchemaSummarySchema, ErrorBody: errorBodySchema,
   CreateAccount: createAccountSchema, UpdateAccount: updateAccountSchema, CreateKey: createKeySchema,
   Account: accountSchema, AccountWithKeys: accountWithKeysSchema, IssuedKey: issuedKeySchema,
@@ -44,7 +44,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths: {
       '/v1/events': {
-        post: op('Record one event', 'events.write', 'EventInput', { '201': event, '200': answer('replayed or discarded', 'StoredEvent') }),
+        post: op('Record one event', 'events.write', 'EventInput', { '201': event, '200': answer('replayed or discarded', 'StoredEvent'),
+          '202': answer('log mode: accepted, not yet written', 'Accepted') }),
         get: op('List events, newest first', 'events.read', null, { '200': answer('events', 'StoredEvent', true) }),
       },
       '/v1/events/batch': { post: op('Record up to 500 events', 'events.write', 'BatchInput', { '200': answer('results', 'Results') }) },

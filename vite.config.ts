@@ -4,12 +4,26 @@ import { defineConfig } from 'vitest/config';
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 const collectorTests = 'packages/collector/test/**/*.test.ts';
 const exclude = ['e2e/**', '**/node_modules/**', '**/dist/**'];
+const clusterTests = 'packages/collector/test/cluster/**';
+/**
+ * Collector tests the cluster project leaves out: they test single-node internals the event log does not use.
+ * - group-commit: the store's group committer, called directly (no HTTP, no log).
+ * - kill-9, durability, graceful-shutdown: SIGKILL / SIGTERM of one collector process and its own write queue (they
+ *   spawn dist/main.js without a log); test/cluster/ kills writers and NATS nodes instead.
+ * - postgres-*: the PostgreSQL adapter itself (migration races, two direct writers' locks, a cut writer connection,
+ *   an outage of the direct write path); test/cluster/ has the log-mode outage.
+ * - sqlite-disk: SQLite only.
+ */
+const singleNodeOnly = ['group-commit', 'kill-9', 'durability', 'graceful-shutdown', 'postgres-*', 'sqlite-disk']
+  .map((name) => `packages/collector/test/${name}.test.ts`);
 
 /**
  * Vitest for unit and integration tests; Playwright specs in e2e/ run separately (npm run test:e2e). The collector's
  * suite runs twice, once per store: `sqlite` (temp files) and `postgres` (a real PostgreSQL server started by the
- * globalSetup, one fresh database per collector); `postgres-*.test.ts` need PostgreSQL and run only there. Every
- * other package's tests run once, in `packages`.
+ * globalSetup, one fresh database per collector); `postgres-*.test.ts` need PostgreSQL and run only there. `cluster`
+ * (issue #8) runs it in log mode — PostgreSQL plus a 3-node NATS JetStream cluster, a stream and an in-process log
+ * writer per collector — together with test/cluster/ (multi-process collectors and writers, kill -9, node loss).
+ * Every other package's tests run once, in `packages`.
  */
 export default defineConfig({
   resolve: { alias: { '@tracklet/protocol': src('protocol') } },
@@ -22,15 +36,26 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: [collectorTests], exclude: [...exclude, 'packages/collector/test/**/postgres-*.test.ts'] },
+        test: { name: 'sqlite', include: [collectorTests], exclude: [...exclude, clusterTests, 'packages/collector/test/**/postgres-*.test.ts'] },
       },
       {
         extends: true,
         test: {
           name: 'postgres',
           include: [collectorTests],
+          exclude: [...exclude, clusterTests],
           env: { TRACKLET_TEST_STORE: 'postgres' },
           globalSetup: ['packages/collector/test/support/postgres-global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: [collectorTests],
+          exclude: [...exclude, ...singleNodeOnly],
+          env: { TRACKLET_TEST_STORE: 'cluster' },
+          globalSetup: ['packages/collector/test/support/postgres-global-setup.ts', 'packages/collector/test/support/nats-global-setup.ts'],
         },
       },
       {

@@ -6,6 +6,8 @@ import { clientErrorHandler, frameworkErrors, installErrorHandler } from './erro
 import { depthLimitedJsonParser } from './json-body.js';
 import { EventIdGenerator } from './ids.js';
 import { loggerOptions } from './logging.js';
+import type { EventLog } from './log/event-log.js';
+import { openLogMode } from './log/log-mode.js';
 import { createMetrics } from './metrics.js';
 import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
 import { createRateLimits } from './rate-limits.js';
@@ -37,6 +39,8 @@ export interface BuildOptions {
   demoKeysFile?: string;
   /** Or serve /demo/ for an account the caller made (tests). */
   demo?: { accountId: number; publishableKey: string };
+  /** With TRACKLET_LOG: also run a log writer in this process (tests; production runs `tracklet writer` apart). */
+  logWriter?: boolean;
 }
 
 declare module 'fastify' {
@@ -66,14 +70,14 @@ function createServer(config: CollectorConfig, logger: boolean | undefined): Fas
   return app;
 }
 
-async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOptions | null): Promise<void> {
+async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOptions | null, log: EventLog | null): Promise<void> {
   const rateLimits = await createRateLimits(app, deps.config);
-  healthRoutes(app, deps);
+  healthRoutes(app, deps, log);
   // The server API: every route needs a bearer credential, authenticated before the body is read, then its budget.
   await app.register(async (api) => {
     api.addHook('onRequest', async (request) => { await authenticate(deps, request); });
     api.addHook('onRequest', rateLimits.api);
-    eventRoutes(api, deps);
+    eventRoutes(api, deps, log);
     contactRoutes(api, deps);
     eventSchemaRoutes(api, deps);
   });
@@ -82,7 +86,7 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOpt
     await scriptSecurityHeaders(scope);
     trackerScriptRoutes(scope, deps);
   });
-  await app.register((scope, _opts, done) => { collectRoutes(scope, deps, rateLimits.beacons).then(() => done(), done); });
+  await app.register((scope, _opts, done) => { collectRoutes(scope, deps, rateLimits.beacons, log).then(() => done(), done); });
   if (demo) await app.register((scope, _opts, done) => { demoRoutes(scope, deps, demo).then(() => done(), done); });
 }
 
@@ -103,11 +107,18 @@ export async function buildApp(config: CollectorConfig = loadConfig(), options: 
     userAgents: createUserAgentParser(),
   };
   const app = createServer(config, options.logger);
+  const logMode = await openLogMode(config, deps, app.log, options.logWriter ?? false).catch(async (error) => {
+    await store.close();
+    throw error;
+  });
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
   });
-  app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    await logMode?.close();
+    await store.close();
+  });
   app.decorate('demoAccount', demoAccount);
-  await registerRoutes(app, deps, demo && discards ? { ...demo, discards } : null);
+  await registerRoutes(app, deps, demo && discards ? { ...demo, discards } : null, logMode?.log ?? null);
   return app;
 }

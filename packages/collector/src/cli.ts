@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createAccountSchema, createKeySchema, updateAccountSchema } from '@tracklet/protocol';
 import { loadConfig, openStore } from './config.js';
 import { TrackletError } from './errors.js';
+import { runWriterCommand } from './log/writer-command.js';
 import { createAccountWithKeys, issueKey, revokeKey, updateAccount } from './services/accounts.js';
 import type { Store } from './store/store.js';
 import { parseOrThrow } from './validate.js';
@@ -12,7 +13,8 @@ const usage = `usage (the store is TRACKLET_DB, as for the server):
                           [--api-rate N|default] [--beacon-rate N|default]   (requests per minute)
   tracklet accounts update ID [--name NAME] [--origins LIST|none] [--events LIST|none] [--api-rate N|default] [--beacon-rate N|default]
   tracklet keys create --account ID --type publishable|live|test [--scopes events.write,events.read,...]
-  tracklet keys revoke ID`;
+  tracklet keys revoke ID
+  tracklet writer          (log mode: TRACKLET_LOG=nats://…, TRACKLET_DB=postgres://…; docs/deploy.md)`;
 
 const list = (value: string | undefined) => (value === undefined ? undefined : value === 'none' ? null : value.split(',').filter(Boolean));
 const budget = (value: string | undefined) => (value === undefined ? undefined : value === 'default' ? null : Number(value));
@@ -51,15 +53,21 @@ async function run(store: Store, argv: string[]): Promise<unknown> {
   throw new Error(usage);
 }
 
-const store = await openStore(loadConfig()).catch((error: unknown) => {
+const fail = (error: unknown): never => {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
-});
-run(store, process.argv.slice(2))
-  .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
-  .catch((error: unknown) => {
-    const text = error instanceof TrackletError ? JSON.stringify({ errors: error.toApiErrors() }, null, 2) : (error as Error).message;
-    process.stderr.write(`${text}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => store.close());
+};
+
+if (process.argv[2] === 'writer') {
+  await runWriterCommand().catch(fail);
+} else {
+  const store = await openStore(loadConfig()).catch(fail);
+  run(store, process.argv.slice(2))
+    .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
+    .catch((error: unknown) => {
+      const text = error instanceof TrackletError ? JSON.stringify({ errors: error.toApiErrors() }, null, 2) : (error as Error).message;
+      process.stderr.write(`${text}\n`);
+      process.exitCode = 1;
+    })
+    .finally(() => store.close());
+}

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { maxInstanceId } from './ids.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { type LogConfig, loadLogConfig } from './log/log-config.js';
 import type { Store } from './store/store.js';
 
 export interface CollectorConfig {
@@ -28,6 +29,8 @@ export interface CollectorConfig {
   rateLimits: { apiPerMinute: number; beaconsPerMinute: number };
   /** On SIGTERM, how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
+  /** The event log (TRACKLET_LOG=nats://…, issue #8, docs/deploy.md); null: events go straight to the store. */
+  log: LogConfig | null;
 }
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
       beaconsPerMinute: integer(env, 'TRACKLET_RATE_LIMIT_BEACONS', 1200, 0, 10_000_000),
     },
     shutdownGraceMs: integer(env, 'TRACKLET_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    log: loadLogConfig(env, { postgres: isPostgresUrl(env.TRACKLET_DB || ''), integer }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, call, client, createAccount, humanUserAgent, startCollector, tempDir, type TestCollector, testStore } from './support/collector.js';
+import { type Answer, beaconTaken, call, client, createAccount, humanUserAgent, startCollector, tempDir, type TestCollector, testStore } from './support/collector.js';
 
 /**
  * Every answer to a bad body: a 4xx (never 5xx) in the contract's error shape, each entry with a code and a message,
@@ -142,7 +142,7 @@ describe('bad request bodies never break the collector', () => {
     it('accepts text/plain JSON, as navigator.sendBeacon sends it', async () => {
       const answer = await send(collect, JSON.stringify(collect.valid()), 'text/plain;charset=UTF-8');
       expect(answer.status).toBe(200);
-      expect(answer.body.results[0].status).toBe('created');
+      expect(answer.body.results[0].status).toBe(beaconTaken);
     });
 
     it('answers 400 invalid_json to invalid JSON sent as text/plain', async () => {
@@ -163,7 +163,7 @@ describe('bad request bodies never break the collector', () => {
       expect(Buffer.byteLength(body)).toBeLessThan(64 * 1024);
       const answer = await send(collect, body, 'text/plain;charset=UTF-8');
       expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(200);
-      expect(answer.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created']);
+      expect(answer.body.results.map((r: { status: string }) => r.status)).toEqual([beaconTaken, beaconTaken]);
     });
 
     it('answers 400 to a __proto__ key sent as text/plain', async () => {
@@ -176,7 +176,7 @@ describe('bad request bodies never break the collector', () => {
         { id: `m-${++seq}`, event: 'page_view', anonymous_id: 'anon-m' }] };
       const answer = await send(collect, JSON.stringify(body), 'text/plain');
       expect(answer.status).toBe(200);
-      expect(answer.body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected', 'created']);
+      expect(answer.body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected', beaconTaken]);
     });
   });
 

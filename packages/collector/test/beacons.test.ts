@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, call, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { beacon, beaconTaken, call, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
 
 const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 const ipad = 'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -22,7 +22,8 @@ describe('browser beacons at /v1/collect', () => {
     const answer = await beacon(c, { key: keys.publishable, sent_at: new Date().toISOString(), events: [event('p-1', {
       url: 'https://shop.example/?utm_source=x&utm_medium=cpc', title: 'Shop', referrer: 'https://google.com/', session_id: 's-1' })] });
     expect(answer.status).toBe(200);
-    expect(answer.body.results).toEqual([{ index: 0, status: 'created', id: expect.any(Number) }]);
+    expect(answer.body.results).toEqual([{ index: 0, status: beaconTaken, id: expect.any(Number) }]);
+    await settled(c);
     const stored = (await api.get(`/v1/events/${answer.body.results[0].id}`)).body;
     expect(stored).toMatchObject({ event: 'page_view', url: 'https://shop.example/?utm_source=x&utm_medium=cpc', title: 'Shop',
       referrer: 'https://google.com/', session_id: 's-1', anonymous_id: 'anon-b', idempotency_key: 'p-1', user_id: null,
@@ -32,12 +33,14 @@ describe('browser beacons at /v1/collect', () => {
   it('accepts application/json beacons too', async () => {
     const answer = await call(`${c.url}/v1/collect`, { method: 'POST', json: { key: keys.publishable, events: [event('p-json')] },
       headers: { 'user-agent': iphone } });
-    expect(answer.body.results[0].status).toBe('created');
+    expect(answer.body.results[0].status).toBe(beaconTaken);
+    await settled(c);
     expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body).toMatchObject({ device_type: 'mobile', os: 'iOS' });
   });
 
   it('recognises tablets from the user agent', async () => {
     const answer = await beacon(c, { key: keys.publishable, events: [event('p-ipad')] }, { 'user-agent': ipad });
+    await settled(c);
     expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body.device_type).toBe('tablet');
   });
 
@@ -47,13 +50,14 @@ describe('browser beacons at /v1/collect', () => {
     const retry = await beacon(c, body);
     expect(retry.body.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate']);
     expect(retry.body.results.map((r: { id: number }) => r.id)).toEqual(first.body.results.map((r: { id: number }) => r.id));
+    await settled(c);
     expect((await api.get('/v1/events/status?idempotency_key=p-retry')).body.status).toBe('created');
   });
 
   it('rejects one bad event without rejecting the others', async () => {
     const answer = await beacon(c, { key: keys.publishable, events: [event('p-ok'), { id: 'p-bad', event: 'Not Valid', anonymous_id: 'a' },
       event('p-nested', { data: { deep: { x: 1 } } })] });
-    expect(answer.body.results[0].status).toBe('created');
+    expect(answer.body.results[0].status).toBe(beaconTaken);
     expect(answer.body.results[1]).toMatchObject({ index: 1, status: 'rejected', errors: [{ code: 'invalid_event_name', path: 'event' }] });
     expect(answer.body.results[2]).toMatchObject({ status: 'rejected', errors: [{ code: 'invalid_property_value', path: 'data.deep' }] });
   });
@@ -75,6 +79,7 @@ describe('browser beacons at /v1/collect', () => {
   it('resolves the contact from `user` once the visitor logged in', async () => {
     const contact = (await api.post('/v1/contacts', { email: 'buyer@example.com' })).body;
     const answer = await beacon(c, { key: keys.publishable, events: [event('p-user', { anonymous_id: 'anon-u', user: { email: 'BUYER@example.com' } })] });
+    await settled(c);
     expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body.contact_id).toBe(contact.id);
   });
 
@@ -99,11 +104,13 @@ describe('browser beacons at /v1/collect', () => {
 
   it('takes the client ip from the socket and ignores X-Forwarded-For unless trust-proxy is on', async () => {
     const answer = await beacon(c, { key: keys.publishable, events: [event('p-xff')] }, { 'x-forwarded-for': '203.0.113.9' });
+    await settled(c);
     expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body.ip).toBe('127.0.0.1');
     const proxied = await startCollector(`${dir.path}/proxy.db`, { TRACKLET_TRUST_PROXY: 'true' });
     try {
       const account = await createAccount(proxied);
       const via = await beacon(proxied, { key: account.keys.publishable, events: [event('p-xff2')] }, { 'x-forwarded-for': '203.0.113.9' });
+      await settled(proxied);
       expect((await client(proxied, account.keys.live).get(`/v1/events/${via.body.results[0].id}`)).body.ip).toBe('203.0.113.9');
     } finally {
       await proxied.stop();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { beacon, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
 
 describe('contacts API', () => {
   const dir = tempDir();
@@ -71,6 +71,7 @@ describe('contacts API', () => {
 
   it('creates an anonymous contact for the first event of an unknown anonymous_id', async () => {
     await beacon(c, { key: keys.publishable, events: [{ id: 'c-1', event: 'page_view', anonymous_id: 'anon-c' }] });
+    await settled(c);
     const event = (await api.get('/v1/events?anonymous_id=anon-c')).body[0];
     const profile = (await api.get(`/v1/contacts/${event.contact_id}`)).body;
     expect(profile).toMatchObject({ email: null, anonymous_ids: ['anon-c'], event_count: 1 });
@@ -80,6 +81,7 @@ describe('contacts API', () => {
     await beacon(c, { key: keys.publishable, events: [{ id: 'd-1', event: 'page_view', anonymous_id: 'anon-d' },
       { id: 'd-2', event: 'login', anonymous_id: 'anon-d', data: { email: 'erase@example.com' } },
       { id: 'd-3', event: 'confirmation', anonymous_id: 'anon-d', data: { order_id: 'E-1' } }] });
+    await settled(c);
     const { id } = (await api.get('/v1/contacts?email=erase@example.com')).body;
     const answer = await api.delete(`/v1/contacts/${id}`);
     expect(answer.body).toEqual({ id, deleted: true });
@@ -89,6 +91,7 @@ describe('contacts API', () => {
     expect((await api.delete(`/v1/contacts/${id}`)).status).toBe(404);
     // The anonymous id is forgotten too: it starts a new contact, and the erased order id is free again.
     await beacon(c, { key: keys.publishable, events: [{ id: 'd-4', event: 'confirmation', anonymous_id: 'anon-d', data: { order_id: 'E-1' } }] });
+    await settled(c);
     const fresh = (await api.get('/v1/events?anonymous_id=anon-d')).body;
     expect(fresh).toHaveLength(1);
     expect(fresh[0].contact_id).not.toBe(id);

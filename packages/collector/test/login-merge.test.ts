@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { beacon, beaconTaken, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
 
 describe('login, update and logout', () => {
   const dir = tempDir();
@@ -7,8 +7,12 @@ describe('login, update and logout', () => {
   let keys: { publishable: string; live: string };
   let api: ReturnType<typeof client>;
   let n = 0;
-  const send = (anonymousId: string, event: string, extra: Record<string, unknown> = {}) =>
-    beacon(c, { key: keys.publishable, events: [{ id: `ev-${++n}`, event, anonymous_id: anonymousId, ...extra }] });
+  // Every test reads what its beacons did: in log mode, once the writer committed them.
+  const send = async (anonymousId: string, event: string, extra: Record<string, unknown> = {}) => {
+    const answer = await beacon(c, { key: keys.publishable, events: [{ id: `ev-${++n}`, event, anonymous_id: anonymousId, ...extra }] });
+    await settled(c);
+    return answer;
+  };
 
   beforeAll(async () => {
     c = await startCollector(`${dir.path}/t.db`);
@@ -38,7 +42,7 @@ describe('login, update and logout', () => {
     expect(anonymousContact).not.toBe(known.id);
 
     const login = await send('anon-merge', 'login', { data: { email: 'KNOWN@example.com', city: 'Paris' } });
-    expect(login.body.results[0].status).toBe('created');
+    expect(login.body.results[0].status).toBe(beaconTaken);
 
     const profile = (await api.get(`/v1/contacts/${known.id}`)).body;
     // Known contact's values win over the anonymous ones; the login's own attributes win over both.
@@ -84,7 +88,7 @@ describe('login, update and logout', () => {
 
   it('stores logout as a plain event and keeps the contact', async () => {
     const answer = await send('anon-new', 'logout', { user: { email: 'new@example.com' } });
-    expect(answer.body.results[0].status).toBe('created');
+    expect(answer.body.results[0].status).toBe(beaconTaken);
     const profile = (await api.get('/v1/contacts?email=new@example.com')).body;
     expect(profile.event_count).toBe(3);
   });

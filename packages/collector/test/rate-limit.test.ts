@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { type Answer, admin, beacon, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { type Answer, admin, beacon, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
 
 function expectLimited(answer: Answer): void {
   expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(429);
@@ -119,6 +119,7 @@ describe('rate limits', () => {
       for (let i = 0; i < 3; i++) expect((await beacon(c, beaconBody(keys.publishable), ip)).status).toBe(200);
       const limited = beaconBody(keys.publishable);
       expectLimited(await beacon(c, limited, ip));
+      await settled(c);
       expect((await client(c, keys.live).get(`/v1/events/status?idempotency_key=${limited.events[0]?.id}`)).body.status).toBe('not_found');
       // Another client IP has its own budget, and so has the same IP with another account's key.
       expect((await beacon(c, beaconBody(keys.publishable), { 'x-forwarded-for': '203.0.113.8' })).status).toBe(200);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { beacon, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
 
 /** Text that breaks out of a string literal or a statement when it is spliced into SQL. */
 const injections = [
@@ -69,6 +69,7 @@ describe('SQL injection', () => {
       const again = await api.post('/v1/events', { event: 'inject_again', external_id: text, anonymous_id: text });
       expect(again.body.contact_id).toBe(contact_id);
       const fromBeacon = await beacon(c, { key: publishable, events: [{ id: `b-${i}`, event: 'page_view', anonymous_id: text, user: { external_id: text } }] });
+      await settled(c);
       expect((await api.get(`/v1/events/${fromBeacon.body.results[0].id}`)).body.contact_id).toBe(contact_id);
     }
     for (const text of ["' OR '1'='1", "x' OR external_id IS NOT NULL --"]) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '@tracklet/protocol';
-import { type Answer, beacon, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { type Answer, beacon, beaconTaken, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
 
 /** A non-2xx answer in the contract's error shape with an entry of this code. */
 function expectError(answer: Answer, status: number, code: string) {
@@ -54,7 +54,8 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     expect((await a.post('/v1/contacts', { email, phone: '+4712345678', external_id: 'a-ext-1' })).status).toBe(200);
     const aBeacon = await beacon(c, { key: accountA.keys.publishable, events: [{ id: 'a-beacon-1', event: 'page_view', anonymous_id: 'a-visitor',
       url: 'https://a.example/' }] });
-    expect(aBeacon.body.results[0].status).toBe('created');
+    expect(aBeacon.body.results[0].status).toBe(beaconTaken);
+    await settled(c);
     aAnonymous = (await a.get(`/v1/events/${aBeacon.body.results[0].id}`)).body;
     bPublishable = accountB.keys.publishable;
     const bPosted = await b.post('/v1/events', { event: 'b_event', contact_email: 'bob@b.example', data: { b_prop: 'x' } });
@@ -178,8 +179,9 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   it("treats A's beacon event ids as B's own: B's beacon is stored for B, never answered as A's duplicate", async () => {
     as('POST', '/v1/collect');
     const answer = await beacon(c, { key: bPublishable, events: [{ id: 'a-beacon-1', event: 'login', anonymous_id: 'a-visitor', user: { email } }] });
-    expect(answer.body.results[0]).toMatchObject({ status: 'created' });
+    expect(answer.body.results[0]).toMatchObject({ status: beaconTaken });
     expect(answer.body.results[0].id).not.toBe(aAnonymous.id);
+    await settled(c);
     expect((await b.get(`/v1/events/${answer.body.results[0].id}`)).body.contact_id).not.toBe(aAnonymous.contact_id);
   });
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { batchInputSchema, eventStatusQuerySchema, limits } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
+import { acceptBatch, acceptEvent } from '../log/accept-events.js';
+import type { EventLog } from '../log/event-log.js';
 import { ingestEvent, ingestMany, type BatchItem } from '../pipeline/index.js';
 import { parseEvent } from '../pipeline/parse-event.js';
 import { parseOrThrow } from '../validate.js';
@@ -12,13 +14,18 @@ function countRejected(deps: AppDeps, error: unknown): never {
   throw error;
 }
 
-export function eventRoutes(app: FastifyInstance, deps: AppDeps): void {
+/** With an event log (`log`), writes are published to it and answered from the writer's outcome (log/accept-events.ts). */
+export function eventRoutes(app: FastifyInstance, deps: AppDeps, log: EventLog | null = null): void {
   for (const base of ['/v1/events', '/v1/my/events']) {
     app.post(base, { bodyLimit: limits.maxEventBytes }, async (request, reply) => {
       const auth = await bearer(deps, request, 'events.write');
       const outcome = await Promise.resolve()
-        .then(() => ingestEvent(deps, parseEvent(deps, auth, requestMeta(request), request.body, header(request, 'idempotency-key'))))
+        .then(() => {
+          const pending = parseEvent(deps, auth, requestMeta(request), request.body, header(request, 'idempotency-key'));
+          return log ? acceptEvent(deps, log, pending) : ingestEvent(deps, pending);
+        })
         .catch((error) => countRejected(deps, error));
+      if (outcome.status === 'accepted') return reply.code(202).send(outcome);
       if (outcome.status === 'discarded') return reply.code(200).send(outcome);
       if (outcome.status === 'duplicate') reply.header('Idempotent-Replayed', 'true');
       return reply.code(outcome.status === 'created' ? 201 : 200).send(outcome.event);
@@ -38,7 +45,7 @@ export function eventRoutes(app: FastifyInstance, deps: AppDeps): void {
         throw error;
       }
     });
-    const { results, storeFailure } = await ingestMany(deps, items);
+    const { results, storeFailure } = log ? await acceptBatch(deps, log, items) : await ingestMany(deps, items);
     // Nothing at all stored: the client should retry the whole batch, so say so with the store's 503.
     if (storeFailure && results.every((r) => r.status === 'rejected')) throw storeFailure;
     return reply.code(200).send({ results });

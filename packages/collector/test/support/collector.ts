@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import type { AccountWithKeys } from '@tracklet/protocol';
 import { buildApp } from '../../src/app.js';
 import { type CollectorConfig, loadConfig } from '../../src/config.js';
+import { logEnv } from './log-mode.js';
 import { createDatabase, databaseText } from './postgres.js';
 
 export interface TestCollector {
@@ -24,8 +25,12 @@ export function tempDir(): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** The store the collector tests run on: the `postgres` Vitest project sets TRACKLET_TEST_STORE (vite.config.ts). */
-export const testStore: 'sqlite' | 'postgres' = process.env.TRACKLET_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+/**
+ * The store the collector tests run on: the `postgres` Vitest project sets TRACKLET_TEST_STORE (vite.config.ts); the
+ * `cluster` project runs on PostgreSQL too, behind the event log (support/log-mode.ts).
+ */
+export const testStore: 'sqlite' | 'postgres' = ['postgres', 'cluster'].includes(process.env.TRACKLET_TEST_STORE ?? '') ? 'postgres' : 'sqlite';
+export { beaconTaken, settled, testLog } from './log-mode.js';
 
 /** The fixture server's maintenance URL, provided by the postgres project's globalSetup. */
 export function postgresAdminUrl(): string {
@@ -60,12 +65,12 @@ export async function storedText(dbPath: string): Promise<string> {
 
 /**
  * A real collector on a free loopback port, on a real SQLite file or a real PostgreSQL database (testStore); an
- * `env.TRACKLET_DB` given wins.
+ * `env.TRACKLET_DB` given wins. In the cluster project it runs in log mode with a log writer in its process.
  */
 export async function startCollector(dbPath: string, env: Record<string, string> = {}): Promise<TestCollector> {
   const config = loadConfig({ TRACKLET_DB: env.TRACKLET_DB ?? await testDb(dbPath), TRACKLET_ADMIN_TOKEN: 'test-admin-token', PORT: '0',
-    TRACKLET_LOG_LEVEL: 'warn', TRACKLET_TRACKER_SCRIPT: join(dbPath, '..', 'no-tracker.js'), ...env });
-  const app = await buildApp(config, { logger: false });
+    TRACKLET_LOG_LEVEL: 'warn', TRACKLET_TRACKER_SCRIPT: join(dbPath, '..', 'no-tracker.js'), ...logEnv(dbPath), ...env });
+  const app = await buildApp(config, { logger: false, logWriter: config.log !== null });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url, config, app,

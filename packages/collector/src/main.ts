@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     `  tracker script  ${address}/t.js${config.trackerScript ? '' : '  (not built: run npm run build)'}`,
     `  demo shop       ${address}/demo/${config.demoDir ? '' : '  (not built)'}`,
     `  API reference   ${address}/openapi.json`,
+    ...(config.log ? [`  event log       NATS JetStream ${config.log.servers.join(', ')} (stream ${config.log.stream}, ${config.log.replicas} `
+      + `replica${config.log.replicas === 1 ? '' : 's'}); events are stored by \`tracklet writer\` processes`] : []),
     config.adminTokenGenerated ? `  admin token     ${config.adminToken}  (generated; set TRACKLET_ADMIN_TOKEN to keep one)` : '  admin token     from TRACKLET_ADMIN_TOKEN',
   ];
   if (demo) {

@@ -1,22 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, beacon, call, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { beacon, call, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from './support/postgres.js';
-
-/** Polls until `check` holds (the collector reconnects on its own schedule); fails after `ms`. */
-async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function expectUnavailable(answer: Answer): void {
-  expect(answer.status).toBe(503);
-  expect(answer.headers.get('retry-after')).toBe('1');
-  expect(answer.body.errors[0]).toMatchObject({ code: 'store_unavailable', message: 'Store unavailable' });
-  expect(JSON.stringify(answer.body)).not.toMatch(/ECONNREFUSED|at .*\.js/);
-}
+import { eventually, expectUnavailable } from './support/outage.js';
 
 /** PostgreSQL stopped under a running collector, then started again: 503s while down, recovery without a restart. */
 describe('a PostgreSQL outage', () => {

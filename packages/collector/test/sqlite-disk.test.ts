@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, call, client, createAccount, startCollector, tempDir, type TestCollector, testStore } from './support/collector.js';
+import { call, client, createAccount, startCollector, tempDir, type TestCollector, testStore } from './support/collector.js';
 import { spawnCollectorProcess } from './support/collector-process.js';
+import { expectUnavailable } from './support/outage.js';
 
 /**
  * Issue #7, SQLite under a full disk and on a read-only database file. A full disk is a small tmpfs mounted for the
@@ -14,12 +15,6 @@ import { spawnCollectorProcess } from './support/collector-process.js';
  */
 const isRoot = process.getuid?.() === 0;
 const nobody = { uid: 65534, gid: 65534 };
-
-function expectUnavailable(answer: Answer): void {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(503);
-  expect(answer.headers.get('retry-after')).toBe('1');
-  expect(answer.body.errors).toEqual([expect.objectContaining({ code: 'store_unavailable', message: 'Store unavailable' })]);
-}
 
 function integrity(path: string): string {
   const db = new Database(path, { readonly: true });

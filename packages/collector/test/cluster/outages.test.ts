@@ -11,10 +11,11 @@ import { createMetrics } from '../../src/metrics.js';
 import { createUserAgentParser } from '../../src/pipeline/enrich-user-agent.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
-import { type Answer, beacon, call, client, postgresAdminUrl } from '../support/collector.js';
+import { beacon, call, client, postgresAdminUrl } from '../support/collector.js';
 import { natsUrl, settled } from '../support/log-mode.js';
 import { type NatsCluster, startNatsCluster } from '../support/nats-cluster.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../support/postgres.js';
+import { eventually, expectUnavailable } from '../support/outage.js';
 
 interface Running { url: string; config: CollectorConfig; app: FastifyInstance }
 
@@ -24,20 +25,6 @@ async function collector(env: Record<string, string>, writer = true): Promise<Ru
     TRACKLET_LOG_STREAM: `out_${randomBytes(6).toString('hex')}`, ...env });
   const app = await buildApp(config, { logger: false, logWriter: writer });
   return { url: await app.listen({ port: 0, host: '127.0.0.1' }), config, app };
-}
-
-async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function expectUnavailable(answer: Answer): void {
-  expect(answer.status).toBe(503);
-  expect(answer.headers.get('retry-after')).toBe('1');
-  expect(answer.body.errors[0]).toMatchObject({ code: 'store_unavailable', message: 'Store unavailable' });
 }
 
 /** A log writer in this process on a store opened beforehand (its own NATS connection). */

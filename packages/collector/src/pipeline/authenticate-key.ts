@@ -8,24 +8,26 @@ import type { Auth } from './context.js';
 
 const unauthorized = (why: string) => new TrackletError('unauthorized', why);
 
-/** The live key record for a full key, compared in constant time; null when unknown or revoked. */
-export async function findKey(store: Store, key: string): Promise<KeyRecord | null> {
+/**
+ * Among the records of a full key's lookup prefix (read by `read`), the live one whose hash matches, compared in
+ * constant time; null when the key is malformed, unknown or revoked.
+ */
+async function liveMatch<T>(key: string, read: (prefix: string) => Promise<T[]>, recordOf: (item: T) => KeyRecord): Promise<T | null> {
   if (!keyTypeOf(key)) return null;
   const hash = hashSecret(key);
-  const candidates = await store.findKeysByPrefix(lookupPrefix(key));
-  return candidates.find((k) => safeEqual(k.hash, hash) && k.revoked_at === null) ?? null;
+  return (await read(lookupPrefix(key))).find((item) => safeEqual(recordOf(item).hash, hash) && recordOf(item).revoked_at === null) ?? null;
+}
+
+/** The live key record for a full key; null when unknown or revoked. */
+export function findKey(store: Store, key: string): Promise<KeyRecord | null> {
+  return liveMatch(key, (prefix) => store.findKeysByPrefix(prefix), (record) => record);
 }
 
 /** The live key for a full key and its account, read together when the store can (one auth-version read). */
-async function findKeyAndAccount(store: Store, key: string): Promise<{ record: KeyRecord; account: AccountRecord | null } | null> {
-  if (!store.findKeysWithAccounts) {
-    const record = await findKey(store, key);
-    return record && { record, account: await store.getAccount(record.account_id) };
-  }
-  if (!keyTypeOf(key)) return null;
-  const hash = hashSecret(key);
-  const found = (await store.findKeysWithAccounts(lookupPrefix(key))).find((k) => safeEqual(k.key.hash, hash) && k.key.revoked_at === null);
-  return found ? { record: found.key, account: found.account } : null;
+async function findKeyAndAccount(store: Store, key: string): Promise<{ key: KeyRecord; account: AccountRecord | null } | null> {
+  if (store.findKeysWithAccounts) return liveMatch(key, store.findKeysWithAccounts.bind(store), (found) => found.key);
+  const record = await findKey(store, key);
+  return record && { key: record, account: await store.getAccount(record.account_id) };
 }
 
 function authFromKey(key: KeyRecord, account: AccountRecord | null): Auth {
@@ -56,7 +58,7 @@ export async function authenticateBearer(store: Store, jwtSecret: string | null,
   if (token.startsWith('tk_')) {
     const found = await findKeyAndAccount(store, token);
     if (!found) throw unauthorized('unknown or revoked key');
-    return authFromKey(found.record, found.account);
+    return authFromKey(found.key, found.account);
   }
   if (!jwtSecret) throw unauthorized('unknown key');
   return authFromJwt(store, jwtSecret, token);
@@ -70,7 +72,7 @@ export async function authenticatePublishable(store: Store, key: string, origin:
   if (type !== 'publishable') {
     throw new TrackletError('publishable_key_required', 'beacons take a tk_pub_ key; never put a secret key in a page');
   }
-  const auth = authFromKey(found.record, found.account);
+  const auth = authFromKey(found.key, found.account);
   const allowed = auth.account.allowed_origins;
   if (allowed.length > 0 && (!origin || !allowed.includes(origin))) {
     throw new TrackletError('origin_not_allowed', `origin ${origin ?? '(none)'} is not allowed for this key`);

@@ -2,6 +2,9 @@ import { LRUCache } from 'lru-cache';
 import type { AccountRecord, KeyRecord } from './records.js';
 import type { Store } from './store.js';
 
+/** The store's auth version, or why it could not be read. */
+type Version = number | { error: unknown };
+
 interface Entry<V> {
   value: V;
   /** The store's auth version read before the value was. */
@@ -19,13 +22,13 @@ export function cacheAuthReads(store: Omit<Store, 'findKeysWithAccounts'>): Stor
   const keys = new LRUCache<string, Entry<KeyRecord[]>>({ max: 10_000 });
   const accounts = new LRUCache<number, Entry<AccountRecord | null>>({ max: 10_000 });
   /**
-   * The store's auth version, or null when the store cannot answer: a collector in log mode keeps accepting events
+   * The store's auth version, or why it could not be read: a collector in log mode keeps accepting events
    * into the log while PostgreSQL is down, authenticating with what it last read (docs/deploy.md).
    */
-  const currentVersion = (): Promise<number | { error: unknown }> => store.authVersion().catch((error: unknown) => ({ error }));
+  const currentVersion = (): Promise<Version> => store.authVersion().catch((error: unknown) => ({ error }));
 
   async function cached<K extends string | number, V>(cache: LRUCache<K, Entry<V>>, key: K, read: () => Promise<V>,
-    keep: (v: V) => boolean, known?: number | { error: unknown }) {
+    keep: (v: V) => boolean, known?: Version) {
     // Never shared between requests: a read begun before a revoke committed could still answer the old version.
     const version = known !== undefined ? known : await currentVersion();
     const hit = cache.get(key);
@@ -40,16 +43,20 @@ export function cacheAuthReads(store: Omit<Store, 'findKeysWithAccounts'>): Stor
     return value;
   }
 
+  const keysOf = (prefix: string, version?: Version) =>
+    cached(keys, prefix, () => store.findKeysByPrefix(prefix), (found) => found.length > 0, version);
+  const accountOf = (id: number, version?: Version) =>
+    cached(accounts, id, () => store.getAccount(id), (found) => found !== null, version);
+
   return {
     ...store,
-    findKeysByPrefix: (prefix) => cached(keys, prefix, () => store.findKeysByPrefix(prefix), (found) => found.length > 0),
-    getAccount: (id) => cached(accounts, id, () => store.getAccount(id), (found) => found !== null),
+    findKeysByPrefix: (prefix) => keysOf(prefix),
+    getAccount: (id) => accountOf(id),
     // One authentication, one version read: its keys and their accounts as of that version.
     findKeysWithAccounts: async (prefix) => {
       const version = await currentVersion();
-      const found = await cached(keys, prefix, () => store.findKeysByPrefix(prefix), (k) => k.length > 0, version);
-      return Promise.all(found.map(async (key) => ({ key,
-        account: await cached(accounts, key.account_id, () => store.getAccount(key.account_id), (a) => a !== null, version) })));
+      const found = await keysOf(prefix, version);
+      return Promise.all(found.map(async (key) => ({ key, account: await accountOf(key.account_id, version) })));
     },
   };
 }

@@ -194,6 +194,64 @@ describe('the group committer on a backend that syncs after COMMIT', () => {
     expect(committed).toEqual([2]);
   });
 
+  const readsOf = (name: string) => () => [{ accountId: 1, locks: [`anonymous_id:${name}`], idempotencyKeys: [], anonymousIds: [name] }];
+
+  it('prepares the reads of every unit of a transaction at once, before the first unit runs', async () => {
+    const { runner } = backend();
+    runner.durable = undefined;
+    const steps: string[] = [];
+    runner.prepare = async (tx, reads) => { steps.push(`prepare@${tx.id}:${reads.map((r) => r.anonymousIds.join()).join(',')}`); };
+    const committer = new GroupCommitter(runner, { maxBatch: 10, maxQueue: 10 });
+    const unit = (name: string) => committer.submit(async (tx) => { steps.push(`${name}@${tx.id}`); }, { savepoint: false, reads: readsOf(name) });
+    await Promise.all([unit('a'), unit('b'), unit('c')]);
+    expect(steps).toEqual(['prepare@1:a,b,c', 'a@1', 'b@1', 'c@1']);
+  });
+
+  it('re-runs a transaction unit by unit when its commit failed, so the unit whose writes were refused fails alone', async () => {
+    const { committed, runner } = backend();
+    runner.durable = undefined;
+    const refused = new TrackletError('invalid_field', 'a text value holds a character the database cannot store');
+    // The backend holds writes back until commit (or until endUnit): a held-back bad write fails whoever sends it.
+    const held = new Map<number, string[]>();
+    const send = (tx: FakeTx) => {
+      const writes = held.get(tx.id) ?? [];
+      held.set(tx.id, []);
+      if (writes.includes('bad')) throw refused;
+    };
+    const prepared: number[] = [];
+    runner.prepare = async (tx) => { prepared.push(tx.id); };
+    runner.commit = async (tx) => { send(tx); committed.push(tx.id); };
+    runner.endUnit = async (tx) => send(tx);
+    const committer = new GroupCommitter(runner, { maxBatch: 10, maxQueue: 10 });
+    const unit = (name: string) => committer.submit(async (tx) => {
+      held.set(tx.id, [...(held.get(tx.id) ?? []), name]);
+      return name;
+    }, { savepoint: false, reads: readsOf(name) });
+    const results = await Promise.allSettled([unit('a'), unit('bad'), unit('c')]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as TrackletError).code))).toEqual(['a', 'invalid_field', 'c']);
+    // 1: all three prepared ahead, the commit refused; 2: one by one, nothing prepared, 'bad' fails at its end;
+    // 3: a and c again, prepared ahead, committed.
+    expect(prepared).toEqual([1, 3]);
+    expect(committed).toEqual([3]);
+  });
+
+  it('prepares nothing ahead when the first unit met another writer, so it may wait for its locks', async () => {
+    const { runner } = backend();
+    runner.durable = undefined;
+    const conflict = new Error('lock held by another writer');
+    runner.isConflict = (error) => error === conflict;
+    const prepared: number[] = [];
+    runner.prepare = async (tx) => { prepared.push(tx.id); };
+    const committer = new GroupCommitter(runner, { maxBatch: 10, maxQueue: 10 });
+    let conflicts = 1;
+    const unit = (name: string) => committer.submit(async () => {
+      if (name === 'b' && conflicts-- > 0) throw conflict;
+      return name;
+    }, { savepoint: false, reads: readsOf(name) });
+    expect(await Promise.all([unit('a'), unit('b')])).toEqual(['a', 'b']);
+    expect(prepared).toEqual([1]);
+  });
+
   it('fails the units of a transaction whose sync failed, and drained() waits for pending syncs', async () => {
     const { syncs, runner } = backend();
     runner.durable = () => new Promise<void>((_resolve, reject) => syncs.push(() => reject(new Error('EIO'))));

@@ -1,12 +1,13 @@
 import type { ApiError, ItemResult } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
+import type { UnitOptions } from '../store/group-commit.js';
 import type { StoreTx } from '../store/store.js';
 import { checkSchema, saveSchema } from './apply-schema.js';
 import { checkIdempotency } from './check-idempotency.js';
 import { Discarded, type Outcome, type PendingEvent, type PipelineDeps } from './context.js';
 import { dedupeOrder } from './dedupe-order.js';
 import { persistEvent } from './persist-event.js';
-import { prepareUnit } from './prepare-unit.js';
+import { prepareUnit, unitReadsOf } from './prepare-unit.js';
 import { resolveContact } from './resolve-contact.js';
 import { throttleEmailOpen } from './throttle-email-open.js';
 import { updateContact } from './update-contact.js';
@@ -42,9 +43,11 @@ async function ingestInTx(deps: PipelineDeps, tx: StoreTx, e: PendingEvent): Pro
  * ingestInTx refuses an event only before its first write, so its unit needs no savepoint; the unit's affinity is
  * its first event's visitor (UnitOptions).
  */
-function unitOf(e: PendingEvent | undefined) {
+function unitOf(events: PendingEvent[]): UnitOptions {
+  const e = events[0];
   const who = e && (e.anonymousId ?? e.identity.email ?? e.identity.external_id ?? e.identity.phone ?? e.identity.contact_id);
-  return who === undefined || who === null ? { savepoint: false } : { savepoint: false, affinity: `${e?.accountId}:${who}` };
+  const reads = () => unitReadsOf(events);
+  return who === undefined || who === null ? { savepoint: false, reads } : { savepoint: false, affinity: `${e?.accountId}:${who}`, reads };
 }
 
 /** Counts an outcome and tells the demo's listener of a discard, once its transaction committed. */
@@ -60,10 +63,8 @@ function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
 export async function ingestEvent(deps: PipelineDeps, e: PendingEvent): Promise<Outcome> {
   const outcome = await deps.store.write(async (tx) => {
     await prepareUnit(tx, [e]);
-    const done = await ingestInTx(deps, tx, e);
-    await tx.flush?.();
-    return done;
-  }, unitOf(e));
+    return ingestInTx(deps, tx, e);
+  }, unitOf([e]));
   report(deps, e, outcome);
   return outcome;
 }
@@ -96,9 +97,8 @@ export async function ingestOutcomes(deps: PipelineDeps, events: PendingEvent[])
         done.push({ status: 'rejected', errors: error.toApiErrors() });
       }
     }
-    await tx.flush?.();
     return done;
-  }, unitOf(events[0]));
+  }, unitOf(events));
   outcomes.forEach((outcome, i) => {
     if (outcome.status === 'rejected') countRejected(deps, outcome.errors);
     else report(deps, events[i] as PendingEvent, outcome);

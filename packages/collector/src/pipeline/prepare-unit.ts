@@ -8,10 +8,16 @@ import { identityLockKeys } from './lock-identities.js';
 /**
  * Tells the store, before a unit's events run, every lock they will take and every idempotency key and anonymous
  * id they will look up, so a store that pays a round trip per statement (PostgreSQL) takes them all in two
- * statements instead of four per event. The steps still ask for each lock and row; they then find them held.
+ * statements instead of four per event. The group committer normally does this for all units of a transaction at
+ * once (UnitOptions.reads); then this call finds everything held and sends nothing. The steps still ask for each
+ * lock and row; they then find them held.
  */
 export async function prepareUnit(tx: StoreTx, events: PendingEvent[]): Promise<void> {
-  if (!tx.prepare) return;
+  if (tx.prepare) await tx.prepare(unitReadsOf(events));
+}
+
+/** Per account: the locks a unit's events take, and the idempotency keys and anonymous ids they look up. */
+export function unitReadsOf(events: PendingEvent[]): UnitReads[] {
   const byAccount = new Map<number, UnitReads>();
   for (const e of events) {
     let reads = byAccount.get(e.accountId);
@@ -24,5 +30,5 @@ export async function prepareUnit(tx: StoreTx, events: PendingEvent[]): Promise<
     reads.locks.push(...identityLockKeys(e.identity, e.anonymousId));
     if (e.anonymousId) reads.anonymousIds.push(e.anonymousId);
   }
-  await tx.prepare([...byAccount.values()]);
+  return [...byAccount.values()];
 }

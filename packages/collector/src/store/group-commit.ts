@@ -1,4 +1,5 @@
 import { TrackletError } from '../errors.js';
+import type { UnitReads } from './store.js';
 
 /** The transaction primitives a backend gives the group committer. */
 export interface TxRunner<Tx> {
@@ -24,6 +25,18 @@ export interface TxRunner<Tx> {
   isConflict?(error: unknown): boolean;
   /** Optional: told when a unit without a savepoint finished in the transaction (it holds that unit's locks now). */
   unitDone?(tx: Tx): void;
+  /**
+   * Optional, for backends that pay a round trip per statement: takes the locks and reads the rows of every unit of
+   * the transaction at once, before the first unit runs, so the units then run from what it holds. Writes the units
+   * make may then be held back until commit (see endUnit).
+   */
+  prepare?(tx: Tx, reads: UnitReads[]): Promise<void>;
+  /**
+   * Optional: sends what a unit wrote but the backend held back. Called at the end of each unit only when a
+   * transaction is re-run unit by unit (after a commit failed in a way one unit may have caused), so that unit fails
+   * alone; otherwise the commit sends everything at once.
+   */
+  endUnit?(tx: Tx): Promise<void>;
 }
 
 /**
@@ -65,11 +78,14 @@ export interface UnitOptions {
    * never wait on each other's locks across writers.
    */
   affinity?: string;
+  /** What the unit will lock and read (TxRunner.prepare), computed only for a backend that prepares. */
+  reads?: () => UnitReads[];
 }
 
 interface Job<Tx> {
   work: (tx: Tx) => Promise<unknown>;
   savepoint: boolean;
+  reads: (() => UnitReads[]) | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   runs: number;
@@ -98,7 +114,7 @@ export class GroupCommitter<Tx> {
       return Promise.reject(new TrackletError('store_overloaded', 'the writer queue is full; retry shortly', { retryAfter: 1 }));
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, savepoint: options.savepoint ?? true, resolve: resolve as (v: unknown) => void, reject, runs: 0 });
+      this.queue.push({ work, savepoint: options.savepoint ?? true, reads: options.reads, resolve: resolve as (v: unknown) => void, reject, runs: 0 });
       if (!this.running) this.start();
     });
   }
@@ -130,14 +146,25 @@ export class GroupCommitter<Tx> {
     this.markIdle();
   }
 
-  private async runBatch(batch: Job<Tx>[]): Promise<void> {
+  /**
+   * One transaction: prepare every unit's reads at once (when the backend prepares), run the units, commit. When
+   * `oneByOne`, nothing is prepared ahead and each unit's held-back writes are sent at its end, so a unit whose
+   * writes the database refuses fails alone: a batch is re-run that way when its commit failed for such a reason.
+   */
+  private async runBatch(batch: Job<Tx>[], oneByOne = false): Promise<void> {
     const started = performance.now();
     let tx: Tx | undefined;
     let done = 0;
     try {
       tx = await this.runner.begin();
+      // A unit that met another writer runs first in a transaction that holds nothing yet, so it may wait for what
+      // it needs: nothing is prepared ahead then.
+      if (!oneByOne && this.runner.prepare && (batch[0] as Job<Tx>).runs === 0) {
+        const reads = batch.flatMap((job) => job.reads?.() ?? []);
+        if (reads.length > 0) await this.runner.prepare(tx, reads);
+      }
       const deadline = performance.now() + (this.options.maxBatchMs ?? 8);
-      while (done < batch.length && (await this.runJob(tx, batch[done] as Job<Tx>))) {
+      while (done < batch.length && (await this.runJob(tx, batch[done] as Job<Tx>, oneByOne))) {
         done++;
         if (performance.now() > deadline) break;
       }
@@ -148,7 +175,15 @@ export class GroupCommitter<Tx> {
         this.retry(batch, error);
         return;
       }
+      if (this.runner.isConflict?.(error)) {
+        this.retryAll(batch);
+        return;
+      }
       const failure = this.runner.classify(error);
+      if (!oneByOne && batch.length > 1 && this.runner.endUnit && !isUnavailable(failure)) {
+        await this.runBatch(batch, true);
+        return;
+      }
       for (const job of batch) job.reject(failure);
       return;
     }
@@ -188,20 +223,35 @@ export class GroupCommitter<Tx> {
     }
   }
 
+  private retryOf(job: Job<Tx>, error: unknown): RetryTransaction {
+    const conflict = this.runner.isConflict?.(error) ?? false;
+    if (conflict) job.runs += 1;
+    return new RetryTransaction(job as Job<unknown>, conflict, error);
+  }
+
+  /** A whole batch met another writer outside any one unit (e.g. a deadlock while preparing): it runs again. */
+  private retryAll(batch: Job<Tx>[]): void {
+    const again: Job<Tx>[] = [];
+    for (const job of batch) {
+      job.runs += 1;
+      if (job.runs >= MAX_RUNS) job.reject(new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }));
+      else again.push(job);
+    }
+    this.queue.unshift(...again);
+  }
+
   /** Runs one unit in its savepoint; false when it met another writer and must run again in the next transaction. */
-  private async runJob(tx: Tx, job: Job<Tx>): Promise<boolean> {
+  private async runJob(tx: Tx, job: Job<Tx>, oneByOne: boolean): Promise<boolean> {
     if (!job.savepoint) {
       try {
         job.outcome = { ok: true, value: await job.work(tx) };
       } catch (error) {
         // A refusal wrote nothing (the unit's promise): the unit fails, the transaction goes on.
-        if (!(error instanceof TrackletError && error.status < 500)) {
-          const conflict = this.runner.isConflict?.(error) ?? false;
-          if (conflict) job.runs += 1;
-          throw new RetryTransaction(job as Job<unknown>, conflict, error);
-        }
+        if (!(error instanceof TrackletError && error.status < 500)) throw this.retryOf(job, error);
         job.outcome = { ok: false, error };
       }
+      // Whatever the database says of the writes sent here is this unit's failure, never a refusal.
+      if (oneByOne && this.runner.endUnit) await this.runner.endUnit(tx).catch((error: unknown) => { throw this.retryOf(job, error); });
       this.runner.unitDone?.(tx);
       return true;
     }
@@ -222,6 +272,8 @@ export class GroupCommitter<Tx> {
     return true;
   }
 }
+
+const isUnavailable = (failure: unknown) => failure instanceof TrackletError && failure.status >= 500;
 
 function settle<Tx>(jobs: Job<Tx>[]): void {
   for (const job of jobs) {

@@ -31,8 +31,9 @@ export interface StoreTx {
    */
   prepare?(units: UnitReads[]): Promise<void>;
   /**
-   * Optional: sends writes the store holds back to batch them (PostgreSQL's event inserts). The pipeline calls it at
-   * the end of a unit, so a failing insert fails that unit; the commit flushes whatever is left.
+   * Optional: sends writes the store holds back to batch them (PostgreSQL's event inserts). The commit sends
+   * whatever is left; when a commit fails for a reason one unit may have caused (text the database refuses), the
+   * group committer re-runs the transaction calling it at the end of each unit, so that unit fails alone.
    */
   flush?(): Promise<void>;
   /** Runs `work` in a nested savepoint: when it throws, what it wrote is rolled back and the error rethrown. */

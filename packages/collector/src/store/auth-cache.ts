@@ -12,11 +12,32 @@ interface Entry<V> {
 }
 
 /**
+ * `read`, shared by concurrent callers without ever answering a caller with a read begun before its call: the first
+ * caller starts a read; callers arriving while it runs share the one read started right after it. Under load that
+ * is one version read per round trip to the store instead of one per request.
+ */
+export function readsBegunAfterCall<T>(read: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  let next: Promise<T> | null = null;
+  const start = (): Promise<T> => {
+    const begun = read().finally(() => { running = null; });
+    running = begun;
+    return begun;
+  };
+  return () => {
+    if (!running) return start();
+    next ??= running.then(() => { next = null; return start(); }, () => { next = null; return start(); });
+    return next;
+  };
+}
+
+/**
  * The store with authentication's reads (`findKeysByPrefix`, `getAccount`) cached in this process. Every request
  * authenticates; uncached that is two queries (the keys of a prefix, then the account) before any work. A cached
  * row is used only while the store's auth version (bumped in the transaction of every key or account change, by
  * any process sharing the database) is the one read before the row was: a revoked key is refused at once by every
- * collector, for one single-row read per request. Only found rows are cached, so guessing keys cannot fill it.
+ * collector, for one single-row read per request (shared by the requests that arrive while it runs:
+ * readsBegunAfterCall). Only found rows are cached, so guessing keys cannot fill it.
  */
 export function cacheAuthReads(store: Omit<Store, 'findKeysWithAccounts'>): Store {
   const keys = new LRUCache<string, Entry<KeyRecord[]>>({ max: 10_000 });
@@ -25,11 +46,11 @@ export function cacheAuthReads(store: Omit<Store, 'findKeysWithAccounts'>): Stor
    * The store's auth version, or why it could not be read: a collector in log mode keeps accepting events
    * into the log while PostgreSQL is down, authenticating with what it last read (docs/deploy.md).
    */
-  const currentVersion = (): Promise<Version> => store.authVersion().catch((error: unknown) => ({ error }));
+  const currentVersion = readsBegunAfterCall(() => store.authVersion().catch((error: unknown) => ({ error })));
 
   async function cached<K extends string | number, V>(cache: LRUCache<K, Entry<V>>, key: K, read: () => Promise<V>,
     keep: (v: V) => boolean, known?: Version) {
-    // Never shared between requests: a read begun before a revoke committed could still answer the old version.
+    // Only a read begun after this call: one begun before a revoke committed could still answer the old version.
     const version = known !== undefined ? known : await currentVersion();
     const hit = cache.get(key);
     if (typeof version !== 'number') {

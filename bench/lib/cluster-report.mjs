@@ -97,7 +97,7 @@ export function clusterMarkdown(results, budgets) {
       + `The cluster came up in ${n1(cluster.startSeconds)} s. `
       + `Passes: ${scale.writeSeconds} s; the warm-up (${scale.warmupSeconds} s) is not shown.`,
     '',
-    '| target | pass | conn. | rate | req/s | events/s | × baseline | p50 ms | p99 ms | failed | stored/s | backlog | drain s | CPU | CPU µs/event | autocannon CPU | load |',
+    '| target | pass | conn. | rate | req/s | events/s | × baseline | p50 ms | p99 ms | failed | stored/s | backlog | drain s | CPU | CPU µs/event | load-process CPU | load |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(passLine),
     '',

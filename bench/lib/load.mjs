@@ -1,10 +1,13 @@
 import autocannon from 'autocannon';
+import { pacedLoad } from './paced-load.mjs';
 import { scenarios } from './requests.mjs';
 
 /**
  * The load generator, in its own process (forked by the bench, so it never shares an event loop with a
  * server): receives { url, scenario, params, connections, duration, maxRequests, overallRate? } over IPC, runs
- * autocannon against loopback, bounded in time (duration) and count (maxRequests), and replies with a summary.
+ * against loopback, bounded in time (duration) and count (maxRequests), and replies with a summary. Without
+ * overallRate (the max-rate passes) that is autocannon, closed loop; with one, lib/paced-load.mjs, open loop and
+ * evenly paced (autocannon's overallRate sends each second's budget in a burst as the second starts).
  */
 function summarize(result, created, cpu) {
   const seconds = result.duration;
@@ -29,6 +32,11 @@ process.once('message', async (config) => {
   try {
     const url = new URL(config.url);
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error(`refusing a non-loopback target ${url.hostname}`);
+    if (config.overallRate) {
+      const summary = await pacedLoad(config);
+      process.send(summary, () => process.exit(0));
+      return;
+    }
     const scenario = scenarios[config.scenario](config.params);
     let created = 0;
     const cpuStart = process.cpuUsage();
@@ -42,7 +50,6 @@ process.once('message', async (config) => {
       maxOverallRequests: config.maxRequests,
       timeout: 30,
       requests,
-      ...(config.overallRate ? { overallRate: config.overallRate } : {}),
     });
     process.send(summarize(result, scenario.perResponse ? created : result['2xx'], process.cpuUsage(cpuStart)), () => process.exit(0));
   } catch (error) {

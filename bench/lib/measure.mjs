@@ -51,7 +51,7 @@ export async function measure(target, scenario, { label, connections, seconds, m
   const failed = row.non2xx + row.errors + row.timeouts;
   const events = scenario.startsWith('list-') ? '' : `${row.eventsPerSec.toFixed(0)} events/s, `;
   log(`  ${target.name} ${label}${overallRate ? ` @ ${overallRate} req/s` : ''}: ${row.reqPerSec.toFixed(0)} req/s, `
-    + `${events}p50 ${row.latency.p50} ms, p99 ${row.latency.p99} ms${failed ? `, ${failed} failed` : ''}`);
+    + `${events}p50 ${row.latency.p50} ms, p99 ${row.latency.p99} ms${failed ? `, ${failed} failed` : ''}${row.lateSends === undefined ? '' : ` (paced: offered ${row.offeredRate.toFixed(0)} req/s, ${row.lateSends} sent > 5 ms late, load CPU ${Math.round(row.loadCpu * 100)}%)`}`);
   return row;
 }
 

@@ -107,7 +107,7 @@ const LEGEND = 'req/s and events/s count what clients got acknowledged (2xx) wit
   + 'the collector\'s own count of stored events over the pass (tracklet_events_accepted_total); "drain s": how long '
   + 'it went on storing queued work after the pass ended. "CPU": the server process\'s CPU time over wall time (100% '
   + '= one core); "CPU µs/req": that CPU time per acknowledged request (per event too for 100-event beacons), which '
-  + 'depends much less on the machine\'s load than req/s does; "autocannon CPU": the load process\'s CPU share. "commits": the collector\'s group commits during the pass (count × mean units per commit, mean ms '
+  + 'depends much less on the machine\'s load than req/s does; "load-process CPU": the load generator\'s CPU share (autocannon at max rate, the paced generator at half rate). "commits": the collector\'s group commits during the pass (count × mean units per commit, mean ms '
   + 'per commit). "load": the 1-minute load average when the pass started. A `… @ X\'s half rate` baseline row is the '
   + 'bare server at the same offered rate: the latency the loaded machine adds by itself.';
 
@@ -145,7 +145,7 @@ export function toMarkdown(results, budgets) {
     '',
     LEGEND,
     '',
-    '| target | pass | conn. | rate | req/s | events/s | × baseline | p50 ms | p99 ms | failed | stored/s | drain s | CPU | CPU µs/req | autocannon CPU | peak RSS MB | commits | load |',
+    '| target | pass | conn. | rate | req/s | events/s | × baseline | p50 ms | p99 ms | failed | stored/s | drain s | CPU | CPU µs/req | load-process CPU | peak RSS MB | commits | load |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(rowLine),
     '',

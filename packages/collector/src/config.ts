@@ -24,7 +24,8 @@ export interface CollectorConfig {
   trackerScript: string | null;
   /** The built demo served at /demo/ (null: not served). */
   demoDir: string | null;
-  writer: { maxBatch: number; maxQueue: number };
+  /** Group commit bounds; `writers`: PostgreSQL writer connections, each with its own group transaction. */
+  writer: { maxBatch: number; maxQueue: number; writers: number };
   /** Requests per minute unless an account sets its own (0 = no limit): per secret key, per client IP + publishable key. */
   rateLimits: { apiPerMinute: number; beaconsPerMinute: number };
   /** On SIGTERM, how long in-flight requests may take before their connections are cut. */
@@ -68,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     writer: {
       maxBatch: integer(env, 'TRACKLET_WRITER_MAX_BATCH', 2000, 1, 100_000),
       maxQueue: integer(env, 'TRACKLET_WRITER_MAX_QUEUE', 20_000, 1, 10_000_000),
+      writers: integer(env, 'TRACKLET_PG_WRITERS', 2, 1, 64),
     },
     rateLimits: {
       apiPerMinute: integer(env, 'TRACKLET_RATE_LIMIT_API', 6000, 0, 10_000_000),
@@ -93,10 +95,11 @@ export function describeStore(db: string): string {
  * PostgreSQL (connecting and migrating first, so it is async), anything else is an SQLite file path.
  */
 export async function openStore(config: CollectorConfig, onCommit?: (seconds: number, size: number) => void): Promise<Store> {
-  const options = { ...config.writer, ...(onCommit ? { onCommit } : {}) };
+  const { writers, ...bounds } = config.writer;
+  const options = { ...bounds, ...(onCommit ? { onCommit } : {}) };
   if (!isPostgresUrl(config.db)) return openSqliteStore(config.db, options);
   try {
-    return await openPostgresStore(config.db, options);
+    return await openPostgresStore(config.db, { ...options, writers });
   } catch (error) {
     throw new Error(`cannot open the PostgreSQL store ${describeStore(config.db)}: ${(error as Error).message}`, { cause: error });
   }

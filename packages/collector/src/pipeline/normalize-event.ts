@@ -15,8 +15,18 @@ export function roundFloats(data: Record<string, PropertyValue>): Record<string,
   return out;
 }
 
+/**
+ * What a URL must contain for its query to name a UTM parameter: `utm`, or a percent-encoded letter, or a tab or
+ * newline (the URL parser removes them, so `u\ttm_source` is `utm_source`). Besides a `?`: the query starts there.
+ */
+const mayNameUtm = /utm|%|[\t\n\r]/;
+
+/**
+ * The query of a URL, or null when it has none that could hold a UTM parameter: those URLs are not parsed, since
+ * every `get` of a UTM key would answer null anyway (most page URLs carry no query).
+ */
 function queryOf(url: string | null | undefined): URLSearchParams | null {
-  if (!url) return null;
+  if (!url || !url.includes('?') || !mayNameUtm.test(url)) return null;
   try {
     return new URL(url, 'http://relative.invalid').searchParams;
   } catch {
@@ -26,11 +36,21 @@ function queryOf(url: string | null | undefined): URLSearchParams | null {
 
 /** UTM fields as given, else from resource_url's (or the page url's) query string. */
 export function utmOf(input: AnyEventInput): PendingEvent['utm'] {
-  const query = queryOf(input.resource_url) ?? null;
-  const pageQuery = queryOf(input.url);
+  // Each URL is parsed only when a field is missing; the page URL only when resource_url leaves one missing.
+  let query: URLSearchParams | null | undefined;
+  let pageQuery: URLSearchParams | null | undefined;
   const utm = {} as PendingEvent['utm'];
   for (const key of utmKeys) {
-    utm[key] = input[key] ?? query?.get(key)?.slice(0, 512) ?? pageQuery?.get(key)?.slice(0, 512) ?? null;
+    let value = input[key] ?? null;
+    if (value === null) {
+      if (query === undefined) query = queryOf(input.resource_url);
+      value = query?.get(key)?.slice(0, 512) ?? null;
+    }
+    if (value === null) {
+      if (pageQuery === undefined) pageQuery = queryOf(input.url);
+      value = pageQuery?.get(key)?.slice(0, 512) ?? null;
+    }
+    utm[key] = value;
   }
   return utm;
 }
@@ -53,13 +73,17 @@ function identityOf(input: AnyEventInput): Identity {
   const user = (input as BeaconEvent).user;
   const fromBody = input.event === 'login' ? (input.contact ?? input.data ?? {}) : {};
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-  const identity: Identity = {
-    contact_id: api.contact_id,
-    email: api.contact_email ?? user?.email ?? text(fromBody.email),
-    phone: api.contact_phone ?? user?.phone ?? text(fromBody.phone),
-    external_id: api.external_id ?? user?.external_id ?? text(fromBody.external_id),
-  };
-  return Object.fromEntries(Object.entries(identity).filter(([, v]) => v !== undefined));
+  // Only the fields that are there, in this order.
+  const identity: Identity = {};
+  const contactId = api.contact_id;
+  const email = api.contact_email ?? user?.email ?? text(fromBody.email);
+  const phone = api.contact_phone ?? user?.phone ?? text(fromBody.phone);
+  const externalId = api.external_id ?? user?.external_id ?? text(fromBody.external_id);
+  if (contactId !== undefined) identity.contact_id = contactId;
+  if (email !== undefined) identity.email = email;
+  if (phone !== undefined) identity.phone = phone;
+  if (externalId !== undefined) identity.external_id = externalId;
+  return identity;
 }
 
 /** Attributes to set on the contact: `contact`, or for login/update `data` when `contact` is absent. */

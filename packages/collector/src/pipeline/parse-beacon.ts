@@ -7,6 +7,7 @@ import type { Auth, PipelineDeps, RequestMeta } from './context.js';
 import { dropBots } from './drop-bots.js';
 import type { BatchItem } from './index.js';
 import { normalizeEvent } from './normalize-event.js';
+import { quickBeaconEvent } from './quick-beacon-event.js';
 import { requestHash } from './request-hash.js';
 
 export type ParsedBeacon = { items: BatchItem[] } | { dropped: ItemResult[] };
@@ -32,7 +33,7 @@ export function parseBeacon(deps: PipelineDeps, meta: RequestMeta, { beacon, aut
   if (dropped) return { dropped };
   const items = beacon.events.map((raw): BatchItem => {
     try {
-      const input = parseOrThrow(beaconEventSchema, raw);
+      const input = quickBeaconEvent(raw) ?? parseOrThrow(beaconEventSchema, raw);
       const pending = normalizeEvent(input, { auth, meta, source: 'beacon', idempotencyKey: input.id, requestHash: requestHash(input), userAgent });
       checkEventRules(auth, pending);
       return pending;

@@ -3,10 +3,55 @@ import type { ContactRecord, EventRecord, TouchRecord } from './records.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The stored event every read returns (API.md "Stored event"), from a backend-neutral record. */
+/**
+ * `iso`, remembering its last answer: the events of one request share their receive time (created_at, updated_at)
+ * and mostly their occurred_at, so most conversions repeat the one before.
+ */
+function lastIso(): (ms: number) => string {
+  let lastMs = Number.NaN;
+  let lastText = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastText = iso(ms);
+      lastMs = ms;
+    }
+    return lastText;
+  };
+}
+const occurredIso = lastIso();
+const createdIso = lastIso();
+const updatedIso = lastIso();
+
+/**
+ * The stored event every read returns (API.md "Stored event"), from a backend-neutral record: its fields in the
+ * record's order without request_hash, then the three times as ISO-8601.
+ */
 export function toStoredEvent(e: EventRecord): StoredEvent {
-  const { request_hash: _hash, occurred_at, created_at, updated_at, ...fields } = e;
-  return { ...fields, occurred_at: iso(occurred_at), created_at: iso(created_at), updated_at: iso(updated_at) };
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(e)) {
+    if (key !== 'request_hash' && key !== 'occurred_at' && key !== 'created_at' && key !== 'updated_at') fields[key] = e[key as keyof EventRecord];
+  }
+  fields.occurred_at = occurredIso(e.occurred_at);
+  fields.created_at = createdIso(e.created_at);
+  fields.updated_at = updatedIso(e.updated_at);
+  return fields as unknown as StoredEvent;
+}
+
+/**
+ * `toStoredEvent` of a record whose fields are exactly the event columns, in their order (`eventColumns`, as
+ * persist-event.ts builds them): the same object, built in one step.
+ */
+export function storedEventOf(e: EventRecord): StoredEvent {
+  return {
+    id: e.id, account_id: e.account_id, contact_id: e.contact_id, user_id: e.user_id, anonymous_id: e.anonymous_id,
+    session_id: e.session_id, event: e.event, amount: e.amount, data: e.data, idempotency_key: e.idempotency_key,
+    resource_uid: e.resource_uid, resource_name: e.resource_name, resource_url: e.resource_url, url: e.url,
+    title: e.title, test: e.test, generated: e.generated, chain_depth: e.chain_depth, ip: e.ip, user_agent: e.user_agent,
+    browser: e.browser, os: e.os, device_type: e.device_type, referrer: e.referrer, utm_source: e.utm_source,
+    utm_medium: e.utm_medium, utm_term: e.utm_term, utm_content: e.utm_content, utm_campaign: e.utm_campaign,
+    click_ids: e.click_ids, occurred_at: occurredIso(e.occurred_at), created_at: createdIso(e.created_at),
+    updated_at: updatedIso(e.updated_at),
+  };
 }
 
 export function toTouch(t: TouchRecord | null): Touch | null {

@@ -24,7 +24,8 @@ function runnerFor(connections: SqliteConnections): TxRunner<SqliteTx> {
     savepoint: async (tx) => { tx.db.exec('SAVEPOINT unit'); },
     release: async (tx) => { tx.db.exec('RELEASE unit'); },
     rollbackToSavepoint: async (tx) => { tx.db.exec('ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
-    commit: async (tx) => { tx.db.exec('COMMIT'); },
+    // What SqliteTx held for this transaction (contacts, anonymous ids) is dropped the moment it ends.
+    commit: async (tx) => { tx.db.exec('COMMIT'); tx.forgetTransactionReads(); },
     // synchronous=NORMAL leaves the WAL unsynced at COMMIT; the units are answered only after this fdatasync of it,
     // which runs on libuv's thread pool: the event loop keeps serving, and the next transaction starts meanwhile.
     durable: () => connections.syncWal(),

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { StoredEvent } from '@tracklet/protocol';
-import { normalizeEmail, toStoredEvent } from '../output.js';
+import { normalizeEmail, storedEventOf, toStoredEvent } from '../output.js';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
 import type { IdentityField, StoreTx } from '../store.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
@@ -17,12 +17,61 @@ export class SqliteTx implements StoreTx {
    * writer, so the cache is exact while what it wrote commits; any rollback forgets it (`forgetCachedReads`).
    */
   private readonly schemas = new Map<string, EventSchemaRecord | null>();
+  /**
+   * One record per contact per transaction, by `account:id`, as PostgresTx holds them: the 100 events of one
+   * visitor's beacon read and parse its row once, and every change to a contact is made on that record and saved.
+   * Every contact write of this connection (the database's only writer) goes through this class and keeps the
+   * records as the rows stand. Dropped on every rollback (`forgetCachedReads`) and when the transaction ends
+   * (`holdUntilTransactionEnds`).
+   */
+  private readonly contacts = new Map<string, ContactRecord>();
+  /** Anonymous id (`account:anonymous_id`) → its contact's id, or null when unmapped; held like `contacts`. */
+  private readonly anonymousIds = new Map<string, number | null>();
+  /** A drop of `contacts` and `anonymousIds` is scheduled (holdUntilTransactionEnds). */
+  private dropScheduled = false;
 
   constructor(readonly db: Database.Database) {}
 
   /** Called on every rollback: cached rows may hold writes that were just undone. */
   forgetCachedReads(): void {
     this.schemas.clear();
+    this.forgetTransactionReads();
+  }
+
+  /** Forgets what is held for one transaction only (contacts, anonymous ids); the schemas stay. */
+  forgetTransactionReads(): void {
+    this.contacts.clear();
+    this.anonymousIds.clear();
+  }
+
+  /**
+   * A safety net: the runner (sqlite-store.ts) drops what is held when the transaction commits or rolls back. Should
+   * a transaction ever end otherwise, better-sqlite3 is synchronous and the group committer turns the event loop
+   * (setImmediate) before it begins the next transaction, so dropping at the next turn is never later than the end
+   * of this one. A unit that waits on I/O inside a transaction may see it dropped sooner; that only costs a re-read.
+   */
+  private holdUntilTransactionEnds(): void {
+    if (this.dropScheduled) return;
+    this.dropScheduled = true;
+    setImmediate(() => {
+      this.dropScheduled = false;
+      this.forgetTransactionReads();
+    });
+  }
+
+  /** The record already held for this contact, else `contact`, held from now on. */
+  private hold(contact: ContactRecord): ContactRecord {
+    const key = `${contact.account_id}:${contact.id}`;
+    const held = this.contacts.get(key);
+    if (held) return held;
+    this.contacts.set(key, contact);
+    this.holdUntilTransactionEnds();
+    return contact;
+  }
+
+  /** A contacts row as its held record: parsed only when the contact is not held yet. */
+  private contactOfRow(row: Row): ContactRecord {
+    return this.contacts.get(`${row.account_id as number}:${row.id as number}`) ?? this.hold(contactFromRow(row));
   }
 
   private sql(text: string): Database.Statement {
@@ -92,21 +141,29 @@ export class SqliteTx implements StoreTx {
   }
 
   async getContact(accountId: number, id: number) {
+    const held = this.contacts.get(`${accountId}:${id}`);
+    if (held) return held;
     const row = this.sql('SELECT * FROM contacts WHERE account_id = ? AND id = ?').get(accountId, id) as Row | undefined;
-    return row ? contactFromRow(row) : null;
+    return row ? this.hold(contactFromRow(row)) : null;
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
     const wanted = field === 'email' ? normalizeEmail(value) : value;
     const row = this.sql(`SELECT * FROM contacts WHERE account_id = ? AND ${identityColumn[field]} = ? AND merged_into IS NULL
       ORDER BY id LIMIT 1`).get(accountId, wanted) as Row | undefined;
-    return row ? contactFromRow(row) : null;
+    return row ? this.contactOfRow(row) : null;
   }
 
   async contactIdForAnonymousId(accountId: number, anonymousId: string) {
+    const key = `${accountId}:${anonymousId}`;
+    const known = this.anonymousIds.get(key);
+    if (known !== undefined) return known;
     const row = this.sql('SELECT contact_id FROM anonymous_ids WHERE account_id = ? AND anonymous_id = ?')
       .get(accountId, anonymousId) as Row | undefined;
-    return row ? (row.contact_id as number) : null;
+    const contactId = row ? (row.contact_id as number) : null;
+    this.anonymousIds.set(key, contactId);
+    this.holdUntilTransactionEnds();
+    return contactId;
   }
 
   async createContact(c: NewContact, now: number) {
@@ -114,34 +171,44 @@ export class SqliteTx implements StoreTx {
       last_touch, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(c.account_id, c.email,
       c.email && normalizeEmail(c.email), c.phone, c.external_id, JSON.stringify(c.attributes),
       c.first_touch && JSON.stringify(c.first_touch), c.last_touch && JSON.stringify(c.last_touch), now, now) as Row;
-    return contactFromRow(row);
+    return this.hold(contactFromRow(row));
   }
 
   async saveContact(c: ContactRecord, now: number) {
-    this.sql(`UPDATE contacts SET email = ?, email_norm = ?, phone = ?, external_id = ?, attributes = ?, first_touch = ?,
-      last_touch = ?, merged_into = ?, updated_at = ? WHERE account_id = ? AND id = ?`).run(c.email,
+    const { changes } = this.sql(`UPDATE contacts SET email = ?, email_norm = ?, phone = ?, external_id = ?, attributes = ?,
+      first_touch = ?, last_touch = ?, merged_into = ?, updated_at = ? WHERE account_id = ? AND id = ?`).run(c.email,
       c.email && normalizeEmail(c.email), c.phone, c.external_id, JSON.stringify(c.attributes),
       c.first_touch && JSON.stringify(c.first_touch), c.last_touch && JSON.stringify(c.last_touch), c.merged_into, now,
       c.account_id, c.id);
     c.updated_at = now;
+    // The row is now this record, even if another one of the contact was held (read before a drop).
+    if (changes > 0) {
+      this.contacts.set(`${c.account_id}:${c.id}`, c);
+      this.holdUntilTransactionEnds();
+    }
   }
 
   async linkAnonymousId(accountId: number, anonymousId: string, contactId: number, now: number) {
     this.sql(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`).run(accountId, anonymousId, contactId, now);
+    this.anonymousIds.set(`${accountId}:${anonymousId}`, contactId);
+    this.holdUntilTransactionEnds();
   }
 
   async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {
+    this.anonymousIds.clear();
     this.sql('UPDATE anonymous_ids SET contact_id = ? WHERE account_id = ? AND contact_id = ?').run(intoId, accountId, fromId);
     this.sql('UPDATE events SET contact_id = ?, updated_at = ? WHERE account_id = ? AND contact_id = ?').run(intoId, now, accountId, fromId);
   }
 
   async insertEvent(e: EventRecord): Promise<StoredEvent> {
     this.sql(insertEventSql).run(eventParams(e));
-    return toStoredEvent(e);
+    return storedEventOf(e);
   }
 
   async deleteContact(accountId: number, id: number) {
+    // The contact, those merged into it and their anonymous ids go.
+    this.forgetTransactionReads();
     this.sql('DELETE FROM orders WHERE account_id = ? AND event_id IN (SELECT id FROM events WHERE account_id = ? AND contact_id = ?)')
       .run(accountId, accountId, id);
     this.sql('DELETE FROM events WHERE account_id = ? AND contact_id = ?').run(accountId, id);

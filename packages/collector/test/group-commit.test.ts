@@ -153,22 +153,27 @@ describe('the group committer on a backend that syncs after COMMIT', () => {
   }
   const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-  it('answers no unit before its transaction is durable, while the next transaction commits meanwhile', async () => {
+  it('answers no unit before its transaction is durable, and begins the next one with the units that arrived meanwhile', async () => {
     const { committed, syncs, runner } = backend();
-    const committer = new GroupCommitter(runner, { maxBatch: 1, maxQueue: 10 });
+    const committer = new GroupCommitter(runner, { maxBatch: 10, maxQueue: 10 });
     const answered: string[] = [];
     const a = committer.submit(async () => 'a').then((v) => answered.push(v));
-    const b = committer.submit(async () => 'b').then((v) => answered.push(v));
     await tick(); await tick(); await tick();
-    expect(committed).toEqual([1, 2]);
+    expect(committed).toEqual([1]);
+    // b and c arrive while a's sync runs: no transaction begins before it ends, then one holds both.
+    const later = [committer.submit(async () => 'b'), committer.submit(async () => 'c')].map((p) => p.then((v) => answered.push(v)));
+    await tick(); await tick(); await tick();
+    expect(committed).toEqual([1]);
     expect(answered).toEqual([]);
-    syncs[1]?.();
-    await b;
-    expect(answered).toEqual(['b']);
     syncs[0]?.();
     await a;
+    await tick(); await tick();
+    expect(committed).toEqual([1, 2]);
+    expect(answered).toEqual(['a']);
+    syncs[1]?.();
+    await Promise.all(later);
     await committer.drained();
-    expect(answered).toEqual(['b', 'a']);
+    expect(answered).toEqual(['a', 'b', 'c']);
   });
 
   it('runs a whole transaction again, the conflicting unit first, when a unit without a savepoint met another writer', async () => {

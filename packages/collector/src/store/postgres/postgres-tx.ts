@@ -12,6 +12,16 @@ export type SchemaCache = Map<string, EventSchemaRecord>;
 
 const identityColumn: Record<IdentityField, string> = { email: 'email_norm', phone: 'phone', external_id: 'external_id' };
 
+/** The distinct (account, text) pairs not yet in `known` (keyed `account:text`). */
+function unseen(pairs: Array<readonly [number, string]>, known: Map<string, unknown>): Array<readonly [number, string]> {
+  const wanted = new Map<string, readonly [number, string]>();
+  for (const pair of pairs) {
+    const key = `${pair[0]}:${pair[1]}`;
+    if (!known.has(key)) wanted.set(key, pair);
+  }
+  return [...wanted.values()];
+}
+
 /**
  * StoreTx on the writer's client, inside the group transaction (READ COMMITTED: each statement sees what other
  * collectors committed before it). One instance per transaction.
@@ -76,8 +86,10 @@ export class PostgresTx implements StoreTx {
       }
       for (const key of lockKeys) this.locked.add(key);
     }
-    const keys = units.flatMap((u) => u.idempotencyKeys.map((k) => [u.accountId, k] as const)).filter(([a, k]) => !this.idempotency.has(`${a}:${k}`));
-    const anonymous = units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)).filter(([a, id]) => !this.anonymousIds.has(`${a}:${id}`));
+    // Each once: the 100 events of one visitor's beacon name its anonymous id 100 times, and each row found comes
+    // back (and its contact is locked) once per time it is named.
+    const keys = unseen(units.flatMap((u) => u.idempotencyKeys.map((k) => [u.accountId, k] as const)), this.idempotency);
+    const anonymous = unseen(units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)), this.anonymousIds);
     if (keys.length === 0 && anonymous.length === 0) return;
     await this.flush();
     // The visitors' contacts come locked too (FOR UPDATE, as getContact would), so resolving them costs nothing more.

@@ -52,7 +52,10 @@ async function openDatabase(kind, workDir) {
   const { startPostgresServer, createDatabase } = await postgresFixture();
   const server = await startPostgresServer();
   try {
-    return { db: await createDatabase(server.url()), close: () => server.destroy() };
+    // The collector reaches the server over its Unix socket, as one on the database's own machine would (README:
+    // PostgreSQL): loopback TCP cost ~30% more CPU per query in the collector.
+    const name = new URL(await createDatabase(server.url())).pathname.slice(1);
+    return { db: server.socketUrl(name), close: () => server.destroy() };
   } catch (error) {
     await server.destroy();
     throw error;

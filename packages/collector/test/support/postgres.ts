@@ -15,6 +15,8 @@ export interface PostgresServer {
   port: number;
   /** The maintenance database's URL; `url('t_x')` for another database. */
   url(database?: string): string;
+  /** The same database reached over the server's Unix socket, as a collector on the database's machine would. */
+  socketUrl(database?: string): string;
   /** pg_ctl stop -m fast (the data stays). */
   stop(): Promise<void>;
   /** Starts it again on the same port and data. */
@@ -101,6 +103,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   return {
     port,
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    socketUrl: (database = 'postgres') => `postgres:///${database}?host=${dir}&port=${port}&user=postgres`,
     start,
     stop,
     destroy: async () => {

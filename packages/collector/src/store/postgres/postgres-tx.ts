@@ -4,7 +4,7 @@ import { normalizeEmail, toStoredEvent } from '../output.js';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
 import type { IdentityField, StoreTx, UnitReads } from '../store.js';
 import { WriterConflict } from './postgres-errors.js';
-import { accountFromRow, contactFromRow, eventColumnList, eventFromRow, jsonb, keyFromRow,
+import { accountFromRow, contactColumnList, contactFromRow, eventColumnList, eventFromRow, jsonb, keyFromRow,
   type Row, schemaFromRow } from './rows.js';
 
 /** Committed event schemas by `account:event`, shared by the store's transactions (getEventSchema). */
@@ -44,13 +44,34 @@ export class PostgresTx implements StoreTx {
    * that reads or changes events, so a 100-event beacon costs one statement instead of a hundred.
    */
   private pendingEvents: EventRecord[] = [];
+  /**
+   * Contact ids drawn ahead from the contacts' identity sequence by prepare(), one per visitor it found unmapped: a
+   * new visitor's contact then costs no statement of its own. Its row (pendingContacts) and its anonymous id's link
+   * (pendingLinks) are sent by flush(), with the events; every statement that reads contacts flushes first.
+   */
+  private freshContactIds: number[] = [];
+  private readonly pendingContacts = new Map<string, ContactRecord>();
+  private pendingLinks: Array<{ account_id: number; anonymous_id: string; contact_id: number; created_at: number }> = [];
   /** Schemas this transaction wrote: the shared cache takes them once the transaction committed (committed()). */
   private readonly pendingSchemas = new Map<string, EventSchemaRecord>();
 
   constructor(readonly client: pg.PoolClient, private readonly schemas: SchemaCache = new Map()) {}
 
-  /** Sends the events inserted since the last flush, in one statement. */
+  /** Sends the new contacts, their anonymous ids' links and the events held back, one statement for each. */
   async flush(): Promise<void> {
+    if (this.pendingContacts.size > 0) {
+      const contacts = [...this.pendingContacts.values()].map((c) => ({ ...c, email_norm: c.email && normalizeEmail(c.email) }));
+      this.pendingContacts.clear();
+      await this.client.query(`INSERT INTO contacts (${contactColumnList}) OVERRIDING SYSTEM VALUE
+        SELECT ${contactColumnList} FROM json_populate_recordset(NULL::contacts, $1)`, [JSON.stringify(contacts)]);
+    }
+    if (this.pendingLinks.length > 0) {
+      const links = this.pendingLinks;
+      this.pendingLinks = [];
+      await this.client.query(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at)
+        SELECT account_id, anonymous_id, contact_id, created_at FROM json_populate_recordset(NULL::anonymous_ids, $1)
+        ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`, [JSON.stringify(links)]);
+    }
     if (this.pendingEvents.length === 0) return;
     const rows = this.pendingEvents;
     this.pendingEvents = [];
@@ -61,6 +82,9 @@ export class PostgresTx implements StoreTx {
   /** Called when a savepoint rolled back: locks and rows of the undone work may no longer be ours. */
   forgetCachedReads(): void {
     this.pendingEvents = [];
+    this.freshContactIds = [];
+    this.pendingContacts.clear();
+    this.pendingLinks = [];
     this.locked.clear();
     this.anonymousIds.clear();
     this.contacts.clear();
@@ -99,7 +123,9 @@ export class PostgresTx implements StoreTx {
       SELECT 'event' AS kind, to_jsonb(e) AS row FROM events e
         JOIN unnest($1::bigint[], $2::text[]) AS k(account_id, key) ON e.account_id = k.account_id AND e.idempotency_key = k.key
       UNION ALL SELECT 'anonymous_id', to_jsonb(mapped) FROM mapped
-      UNION ALL SELECT 'contact', to_jsonb(visitors) FROM visitors`,
+      UNION ALL SELECT 'contact', to_jsonb(visitors) FROM visitors
+      UNION ALL SELECT 'contact_id', to_jsonb(nextval(pg_get_serial_sequence('contacts', 'id')))
+        FROM generate_series(1, cardinality($4::text[]) - (SELECT count(*) FROM mapped)::int)`,
     [keys.map(([a]) => a), keys.map(([, k]) => k), anonymous.map(([a]) => a), anonymous.map(([, id]) => id)]);
     for (const [a, k] of keys) this.idempotency.set(`${a}:${k}`, null);
     for (const [a, id] of anonymous) this.anonymousIds.set(`${a}:${id}`, null);
@@ -109,6 +135,8 @@ export class PostgresTx implements StoreTx {
           { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null });
       } else if (kind === 'contact') {
         this.hold(contactFromRow(row));
+      } else if (kind === 'contact_id') {
+        this.freshContactIds.push(Number(row));
       } else {
         this.anonymousIds.set(`${row.account_id}:${row.anonymous_id}`, row.contact_id as number);
       }
@@ -245,6 +273,7 @@ export class PostgresTx implements StoreTx {
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
+    await this.flush();
     const wanted = field === 'email' ? normalizeEmail(value) : value;
     const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND ${identityColumn[field]} = $2
       AND merged_into IS NULL ORDER BY id LIMIT 1 ${this.forUpdate}`, [accountId, wanted]);
@@ -263,6 +292,13 @@ export class PostgresTx implements StoreTx {
   }
 
   async createContact(c: NewContact, now: number) {
+    const id = this.freshContactIds.pop();
+    if (id !== undefined) {
+      const contact: ContactRecord = { id, account_id: c.account_id, email: c.email, phone: c.phone, external_id: c.external_id,
+        attributes: c.attributes, first_touch: c.first_touch, last_touch: c.last_touch, merged_into: null, created_at: now, updated_at: now };
+      this.pendingContacts.set(`${c.account_id}:${id}`, contact);
+      return this.hold(contact);
+    }
     const [row] = await this.rows(`INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes,
       first_touch, last_touch, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING *`,
     [c.account_id, c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes),
@@ -271,6 +307,13 @@ export class PostgresTx implements StoreTx {
   }
 
   async saveContact(c: ContactRecord, now: number) {
+    const key = `${c.account_id}:${c.id}`;
+    if (this.pendingContacts.has(key)) {
+      // Not sent yet: the row goes with its latest values when flushed.
+      c.updated_at = now;
+      this.pendingContacts.set(key, c);
+      return;
+    }
     await this.client.query(`UPDATE contacts SET email = $1, email_norm = $2, phone = $3, external_id = $4, attributes = $5,
       first_touch = $6, last_touch = $7, merged_into = $8, updated_at = $9 WHERE account_id = $10 AND id = $11`,
     [c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes), jsonb(c.first_touch),
@@ -279,6 +322,11 @@ export class PostgresTx implements StoreTx {
   }
 
   async linkAnonymousId(accountId: number, anonymousId: string, contactId: number, now: number) {
+    if (this.pendingContacts.has(`${accountId}:${contactId}`)) {
+      this.pendingLinks.push({ account_id: accountId, anonymous_id: anonymousId, contact_id: contactId, created_at: now });
+      this.anonymousIds.set(`${accountId}:${anonymousId}`, contactId);
+      return;
+    }
     await this.client.query(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES ($1, $2, $3, $4)
       ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`, [accountId, anonymousId, contactId, now]);
     this.anonymousIds.set(`${accountId}:${anonymousId}`, contactId);

@@ -25,6 +25,9 @@ export const pgTypes = {
 export const jsonb = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
 export const eventColumnList = eventColumns.join(', ');
+/** Every contacts column, for inserting whole rows (a new visitor's contact, sent with the events). */
+export const contactColumnList = ['id', 'account_id', 'email', 'email_norm', 'phone', 'external_id', 'attributes', 'first_touch',
+  'last_touch', 'merged_into', 'created_at', 'updated_at'].join(', ');
 export function eventFromRow(r: Row): EventRecord {
   return { ...(r as unknown as EventRecord), data: (r.data ?? {}) as EventRecord['data'],
     click_ids: (r.click_ids ?? null) as EventRecord['click_ids'] };

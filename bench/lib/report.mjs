@@ -159,7 +159,7 @@ export function toMarkdown(results, budgets) {
       + `insert in ${n1(s.seedSeconds)} s; collector \`${s.entry}\`, peak RSS (VmHWM over its whole run) ${n0(s.peakRssMb)} MB.`),
     `- Write passes: ${scale.writeSeconds} s, ${scale.writeConnections} connections (100-event beacons: ${scale.batchConnections}); `
       + `listings: ${scale.listSeconds} s, ${scale.listConnections} connections; every pass also stops at `
-      + `${scale.maxRequests.toLocaleString('en')} requests. autocannon runs in its own process, on loopback. The collector runs `
+      + `${scale.maxRequests.toLocaleString('en')} requests. The load (autocannon at max rate, an evenly paced open-loop generator at half rate: bench/lib/paced-load.mjs) runs in its own process, on loopback; PostgreSQL is reached over its Unix socket. The collector runs `
       + 'with TRACKLET_RATE_LIMIT_API=0 and TRACKLET_RATE_LIMIT_BEACONS=0: all load comes from one IP and one key.',
     '- ¹ not fed: `dist/main.js` opens the store without the group committer\'s onCommit hook, so its '
       + '`tracklet_store_commit_units` / `_seconds` histograms stay at zero; `npm run bench -- … --commit-metrics` starts '

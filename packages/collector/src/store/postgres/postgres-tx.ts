@@ -59,6 +59,16 @@ export class PostgresTx implements StoreTx {
 
   /** Sends the new contacts, their anonymous ids' links and the events held back, one statement for each. */
   async flush(): Promise<void> {
+    await this.flushContacts();
+    if (this.pendingEvents.length === 0) return;
+    const rows = this.pendingEvents;
+    this.pendingEvents = [];
+    await this.client.query(`INSERT INTO events (${eventColumnList})
+      SELECT ${eventColumnList} FROM json_populate_recordset(NULL::events, $1)`, [JSON.stringify(rows)]);
+  }
+
+  /** Sends the new contacts and their anonymous ids' links held back (a lookup of contacts by identity needs them). */
+  private async flushContacts(): Promise<void> {
     if (this.pendingContacts.size > 0) {
       const contacts = [...this.pendingContacts.values()].map((c) => ({ ...c, email_norm: c.email && normalizeEmail(c.email) }));
       this.pendingContacts.clear();
@@ -72,11 +82,6 @@ export class PostgresTx implements StoreTx {
         SELECT account_id, anonymous_id, contact_id, created_at FROM json_populate_recordset(NULL::anonymous_ids, $1)
         ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`, [JSON.stringify(links)]);
     }
-    if (this.pendingEvents.length === 0) return;
-    const rows = this.pendingEvents;
-    this.pendingEvents = [];
-    await this.client.query(`INSERT INTO events (${eventColumnList})
-      SELECT ${eventColumnList} FROM json_populate_recordset(NULL::events, $1)`, [JSON.stringify(rows)]);
   }
 
   /** Called when a savepoint rolled back: locks and rows of the undone work may no longer be ours. */
@@ -273,7 +278,7 @@ export class PostgresTx implements StoreTx {
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
-    await this.flush();
+    await this.flushContacts();
     const wanted = field === 'email' ? normalizeEmail(value) : value;
     const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND ${identityColumn[field]} = $2
       AND merged_into IS NULL ORDER BY id LIMIT 1 ${this.forUpdate}`, [accountId, wanted]);

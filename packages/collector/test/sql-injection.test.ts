@@ -88,7 +88,7 @@ describe('the store adapters\' SQL text', () => {
   const storeDir = fileURLToPath(new URL('../src/store/', import.meta.url));
   const files = ['sqlite', 'postgres'].flatMap((backend) => readdirSync(join(storeDir, backend)).map((f) => join(storeDir, backend, f)));
   /** What a template literal holding SQL may interpolate: clauses, column lists and DDL we build, never a value. */
-  const allowed = new Set(['where.sql', 'where', 'identityColumn[field]', 'eventColumns.join(\', \')', 'eventColumnList', 'contactColumnList', 'eventPlaceholders',
+  const allowed = new Set(['where.sql', 'where', 'identityColumn[field]', 'eventColumns.join(\', \')', 'eventColumnList', 'contactColumnList', 'insertContactsSql', 'insertLinksSql', 'eventPlaceholders',
     'eventIndexesSql', 'this.forUpdate', 'n + 1', 'n + 2', 'params.length', 'column', 'op', "eventColumns.map(() => '?').join(', ')", 'c', 'done + i + 1']);
 
   it('splices only our own identifiers and placeholders into SQL, never a value', () => {

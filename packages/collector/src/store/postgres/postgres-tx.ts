@@ -12,6 +12,13 @@ export type SchemaCache = Map<string, EventSchemaRecord>;
 
 const identityColumn: Record<IdentityField, string> = { email: 'email_norm', phone: 'phone', external_id: 'external_id' };
 
+/** Inserts of held-back rows from JSON parameters: $1 the new contacts (their ids drawn ahead), $2 their links. */
+const insertContactsSql = `INSERT INTO contacts (${contactColumnList}) OVERRIDING SYSTEM VALUE
+  SELECT ${contactColumnList} FROM json_populate_recordset(NULL::contacts, $1)`;
+const insertLinksSql = `INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at)
+  SELECT account_id, anonymous_id, contact_id, created_at FROM json_populate_recordset(NULL::anonymous_ids, $2)
+  ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`;
+
 /** The distinct (account, text) pairs not yet in `known` (keyed `account:text`). */
 function unseen(pairs: Array<readonly [number, string]>, known: Map<string, unknown>): Array<readonly [number, string]> {
   const wanted = new Map<string, readonly [number, string]>();
@@ -57,31 +64,34 @@ export class PostgresTx implements StoreTx {
 
   constructor(readonly client: pg.PoolClient, private readonly schemas: SchemaCache = new Map()) {}
 
-  /** Sends the new contacts, their anonymous ids' links and the events held back, one statement for each. */
+  /**
+   * Sends the new contacts, their anonymous ids' links and the events held back, in one statement (a transaction's
+   * round trips are what a unit waits for): contact ids were drawn ahead, so nothing in it depends on another part.
+   */
   async flush(): Promise<void> {
-    await this.flushContacts();
-    if (this.pendingEvents.length === 0) return;
-    const rows = this.pendingEvents;
+    if (this.pendingContacts.size === 0 && this.pendingLinks.length === 0 && this.pendingEvents.length === 0) return;
+    const [contacts, links] = this.takeContacts();
+    const events = this.pendingEvents;
     this.pendingEvents = [];
-    await this.client.query(`INSERT INTO events (${eventColumnList})
-      SELECT ${eventColumnList} FROM json_populate_recordset(NULL::events, $1)`, [JSON.stringify(rows)]);
+    await this.client.query(`WITH new_contacts AS (${insertContactsSql}), new_links AS (${insertLinksSql})
+      INSERT INTO events (${eventColumnList}) SELECT ${eventColumnList} FROM json_populate_recordset(NULL::events, $3)`,
+    [contacts, links, JSON.stringify(events)]);
   }
 
   /** Sends the new contacts and their anonymous ids' links held back (a lookup of contacts by identity needs them). */
   private async flushContacts(): Promise<void> {
-    if (this.pendingContacts.size > 0) {
-      const contacts = [...this.pendingContacts.values()].map((c) => ({ ...c, email_norm: c.email && normalizeEmail(c.email) }));
-      this.pendingContacts.clear();
-      await this.client.query(`INSERT INTO contacts (${contactColumnList}) OVERRIDING SYSTEM VALUE
-        SELECT ${contactColumnList} FROM json_populate_recordset(NULL::contacts, $1)`, [JSON.stringify(contacts)]);
-    }
-    if (this.pendingLinks.length > 0) {
-      const links = this.pendingLinks;
-      this.pendingLinks = [];
-      await this.client.query(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at)
-        SELECT account_id, anonymous_id, contact_id, created_at FROM json_populate_recordset(NULL::anonymous_ids, $1)
-        ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`, [JSON.stringify(links)]);
-    }
+    if (this.pendingContacts.size === 0 && this.pendingLinks.length === 0) return;
+    const [contacts, links] = this.takeContacts();
+    await this.client.query(`WITH new_contacts AS (${insertContactsSql}) ${insertLinksSql}`, [contacts, links]);
+  }
+
+  /** The held-back contacts and links as JSON parameters, each link once (the last one made wins). */
+  private takeContacts(): [string, string] {
+    const contacts = [...this.pendingContacts.values()].map((c) => ({ ...c, email_norm: c.email && normalizeEmail(c.email) }));
+    const links = new Map(this.pendingLinks.map((l) => [`${l.account_id}:${l.anonymous_id}`, l]));
+    this.pendingContacts.clear();
+    this.pendingLinks = [];
+    return [JSON.stringify(contacts), JSON.stringify([...links.values()])];
   }
 
   /** Called when a savepoint rolled back: locks and rows of the undone work may no longer be ours. */

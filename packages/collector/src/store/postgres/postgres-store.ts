@@ -76,7 +76,8 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
     savepoint: async (tx) => { await tx.flush(); await on(tx, 'SAVEPOINT unit'); },
     release: async (tx) => { await tx.flush(); await on(tx, 'RELEASE unit'); tx.holdsLocks = true; },
     // Every unit's locks, idempotency keys, visitors and contacts in two statements before the first unit runs; the
-    // units' events then go as one INSERT at commit: a transaction costs ~5 round trips, however many units it holds.
+    // units' new contacts, links and events then go as one statement at commit (PostgresTx.flush): a transaction
+    // costs ~5 round trips, however many units it holds.
     prepare: async (tx, reads) => { await tx.prepare(reads); tx.holdsLocks = true; },
     endUnit: (tx) => tx.flush(),
     unitDone: (tx) => { tx.holdsLocks = true; },
@@ -133,8 +134,8 @@ export interface PostgresStoreOptions extends Partial<Omit<GroupCommitOptions, '
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const pool = await connect(url, options.poolSize ?? 10);
   const reads = new PostgresReads(pool);
-  // Several writers, each with its own connection and group transaction: a unit's cost here is round trips, not
-  // CPU, so one connection would leave the server idle. They keep each other correct exactly as collectors sharing
+  // Several writers, each with its own connection and group transaction: a transaction's cost here is round trips,
+  // not CPU, so one connection would leave the server idle while it waits. They keep each other correct exactly as collectors sharing
   // the database do (advisory locks, FOR UPDATE, conflict re-runs).
   const writers = Array.from({ length: options.writers ?? 2 }, () => new WriterConnection(pool));
   const schemas: SchemaCache = new Map();

@@ -10,7 +10,7 @@ const json: DecodeJson = (text, fallback) => (typeof text === 'string' ? JSON.pa
 
 /**
  * Positional parameters for an INSERT of every event column, in `eventColumns` order: JSON columns as text,
- * booleans as 0/1 (test/sqlite-rows.test.ts holds it to that order).
+ * booleans as 0/1 (test/event-output.test.ts holds it to that order).
  */
 export function eventParams(e: EventRecord): unknown[] {
   return [e.id, e.account_id, e.contact_id, e.user_id, e.anonymous_id, e.session_id, e.event, e.amount,

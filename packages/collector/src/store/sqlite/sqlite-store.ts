@@ -27,7 +27,8 @@ function runnerFor(connections: SqliteConnections): TxRunner<SqliteTx> {
     // What SqliteTx held for this transaction (contacts, anonymous ids) is dropped the moment it ends.
     commit: async (tx) => { tx.db.exec('COMMIT'); tx.forgetTransactionReads(); },
     // synchronous=NORMAL leaves the WAL unsynced at COMMIT; the units are answered only after this fdatasync of it,
-    // which runs on libuv's thread pool: the event loop keeps serving, and the units that arrive meanwhile form the next transaction.
+    // which runs on libuv's thread pool: the event loop keeps serving, and the units that arrive meanwhile form the
+    // next transaction.
     durable: () => connections.syncWal(),
     rollback: async (tx) => { tx.forgetCachedReads(); if (tx.db.inTransaction) tx.db.exec('ROLLBACK'); },
     classify: (error) => {

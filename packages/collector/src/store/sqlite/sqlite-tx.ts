@@ -21,14 +21,12 @@ export class SqliteTx implements StoreTx {
    * One record per contact per transaction, by `account:id`, as PostgresTx holds them: the 100 events of one
    * visitor's beacon read and parse its row once, and every change to a contact is made on that record and saved.
    * Every contact write of this connection (the database's only writer) goes through this class and keeps the
-   * records as the rows stand. Dropped on every rollback (`forgetCachedReads`) and when the transaction ends
-   * (`holdUntilTransactionEnds`).
+   * records as the rows stand. Dropped when the transaction ends: the runner (sqlite-store.ts) calls
+   * `forgetTransactionReads` after COMMIT and `forgetCachedReads` on every rollback.
    */
   private readonly contacts = new Map<string, ContactRecord>();
   /** Anonymous id (`account:anonymous_id`) → its contact's id, or null when unmapped; held like `contacts`. */
   private readonly anonymousIds = new Map<string, number | null>();
-  /** A drop of `contacts` and `anonymousIds` is scheduled (holdUntilTransactionEnds). */
-  private dropScheduled = false;
 
   constructor(readonly db: Database.Database) {}
 
@@ -44,28 +42,12 @@ export class SqliteTx implements StoreTx {
     this.anonymousIds.clear();
   }
 
-  /**
-   * A safety net: the runner (sqlite-store.ts) drops what is held when the transaction commits or rolls back. Should
-   * a transaction ever end otherwise, better-sqlite3 is synchronous and the group committer turns the event loop
-   * (setImmediate) before it begins the next transaction, so dropping at the next turn is never later than the end
-   * of this one. A unit that waits on I/O inside a transaction may see it dropped sooner; that only costs a re-read.
-   */
-  private holdUntilTransactionEnds(): void {
-    if (this.dropScheduled) return;
-    this.dropScheduled = true;
-    setImmediate(() => {
-      this.dropScheduled = false;
-      this.forgetTransactionReads();
-    });
-  }
-
   /** The record already held for this contact, else `contact`, held from now on. */
   private hold(contact: ContactRecord): ContactRecord {
     const key = `${contact.account_id}:${contact.id}`;
     const held = this.contacts.get(key);
     if (held) return held;
     this.contacts.set(key, contact);
-    this.holdUntilTransactionEnds();
     return contact;
   }
 
@@ -162,7 +144,6 @@ export class SqliteTx implements StoreTx {
       .get(accountId, anonymousId) as Row | undefined;
     const contactId = row ? (row.contact_id as number) : null;
     this.anonymousIds.set(key, contactId);
-    this.holdUntilTransactionEnds();
     return contactId;
   }
 
@@ -182,17 +163,13 @@ export class SqliteTx implements StoreTx {
       c.account_id, c.id);
     c.updated_at = now;
     // The row is now this record, even if another one of the contact was held (read before a drop).
-    if (changes > 0) {
-      this.contacts.set(`${c.account_id}:${c.id}`, c);
-      this.holdUntilTransactionEnds();
-    }
+    if (changes > 0) this.contacts.set(`${c.account_id}:${c.id}`, c);
   }
 
   async linkAnonymousId(accountId: number, anonymousId: string, contactId: number, now: number) {
     this.sql(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`).run(accountId, anonymousId, contactId, now);
     this.anonymousIds.set(`${accountId}:${anonymousId}`, contactId);
-    this.holdUntilTransactionEnds();
   }
 
   async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {

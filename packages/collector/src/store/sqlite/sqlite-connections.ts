@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { SqliteTx } from './sqlite-tx.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /**
  * Page cache per role, in KiB. The writer's stays valid across its transactions: 16 MB (8× the default, within the
@@ -24,6 +25,8 @@ function open(path: string, role: 'writer' | 'reader' | 'auth'): Database.Databa
     // before any unit of the transaction is answered (syncWal). An acknowledged event survives power loss as with
     // FULL, without blocking every request for the fsync. Checkpoints still sync the WAL and the database file.
     db.pragma('synchronous = NORMAL');
+    // Checkpoints run on a thread of their own (wal-checkpointer.ts); this is only the writer's safety net.
+    db.pragma(`wal_autocheckpoint = ${WalCheckpointer.fallbackPages}`);
     db.pragma('foreign_keys = ON');
   } else {
     db.pragma('query_only = ON');
@@ -56,6 +59,7 @@ export class SqliteConnections {
   private readOnly = false;
   /** The WAL file, opened at the first sync; it lives as long as the writer connection. */
   private walFd: number | null = null;
+  private readonly checkpointer: WalCheckpointer | null;
 
   constructor(private readonly path: string) {
     const db = open(path, 'writer');
@@ -64,6 +68,7 @@ export class SqliteConnections {
     this.reader = path === ':memory:' ? db : open(path, 'reader');
     this.reads = new SqliteReads(this.reader);
     this.authReads = path === ':memory:' ? this.reads : new SqliteReads(open(path, 'auth'));
+    this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(path);
   }
 
   noteFailure(error: unknown): void {
@@ -74,7 +79,7 @@ export class SqliteConnections {
   /** The writer for the next transaction, opened again first when it was read-only and the file is writable now. */
   tx(): SqliteTx {
     if (this.readOnly && writable(this.path)) {
-      this.close();
+      this.closeConnections();
       this.writer = new SqliteTx(open(this.path, 'writer'));
       this.reader = open(this.path, 'reader');
       this.reads = new SqliteReads(this.reader);
@@ -95,7 +100,13 @@ export class SqliteConnections {
     return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
   }
 
-  close(): void {
+  /** Stops the checkpoint thread, then closes every connection. */
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    this.closeConnections();
+  }
+
+  private closeConnections(): void {
     if (this.walFd !== null) closeSync(this.walFd);
     this.walFd = null;
     if (this.authReads !== this.reads) this.authReads.close();

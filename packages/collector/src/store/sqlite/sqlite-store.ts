@@ -84,7 +84,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     close: async () => {
       closed = true;
       await committer.drained();
-      connections.close();
+      await connections.close();
     },
   });
 }

@@ -93,4 +93,18 @@ describe('the PostgreSQL store', () => {
     expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'invalid_field', status: 400 } });
     expect(await store.countAccounts()).toBe(1);
   });
+
+  it('begins a writer\'s next transaction with its COMMIT, and that open transaction holds no snapshot or id', async () => {
+    const url = await createDatabase(postgresAdminUrl());
+    const store = await open(url, { writers: 1 });
+    await store.write((tx) => tx.createAccount(account('one')));
+    const database = new URL(url).pathname.slice(1);
+    const waiting = () => sql<{ query: string; backend_xmin: string | null; backend_xid: string | null }>(postgresAdminUrl(),
+      `SELECT query, backend_xmin, backend_xid FROM pg_stat_activity WHERE datname = $1 AND state = 'idle in transaction'`, [database]);
+    expect(await waiting()).toEqual([{ query: 'COMMIT; BEGIN', backend_xmin: null, backend_xid: null }]);
+    // The next transaction runs in it and leaves the one after begun in turn.
+    await store.write((tx) => tx.createAccount(account('two')));
+    expect(await store.countAccounts()).toBe(2);
+    expect(await waiting()).toHaveLength(1);
+  });
 });

@@ -16,6 +16,12 @@ import { pgTypes } from './rows.js';
 class WriterConnection {
   private client: pg.PoolClient | null = null;
   private broken = false;
+  /**
+   * The client is inside a transaction no statement ran in yet: each COMMIT sends the next BEGIN with it, saving
+   * one round trip a transaction. Such a transaction holds nothing: PostgreSQL takes no snapshot, lock or
+   * transaction id until its first statement, so its start time (now(), which no statement here uses) is all it fixes.
+   */
+  begun = false;
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -27,25 +33,29 @@ class WriterConnection {
     client.on('error', () => { if (this.client === client) this.broken = true; });
     client.on('end', () => { if (this.client === client) this.broken = true; });
     try {
-      // Acknowledge only after the commit is flushed to the WAL on disk, whatever the server's default says.
-      await client.query('SET synchronous_commit = on');
+      // Acknowledge only after the commit is flushed to the WAL on disk, whatever the server's default says; and
+      // never end this session for the idle transaction it keeps open between group commits (`begun`).
+      await client.query('SET synchronous_commit = on; SET idle_in_transaction_session_timeout = 0');
     } catch (error) {
       client.release(error as Error);
       throw error;
     }
     this.client = client;
     this.broken = false;
+    this.begun = false;
     return client;
   }
 
   discard(): void {
+    this.begun = false;
     if (!this.client) return;
     this.client.release(new Error('tracklet: writer connection discarded'));
     this.client = null;
   }
 
+  /** Back to the pool, unless broken or inside a transaction (then closed: the readers must never get it). */
   release(): void {
-    if (this.client && !this.broken) this.client.release();
+    if (this.client && !this.broken && !this.begun) this.client.release();
     else this.discard();
     this.client = null;
   }
@@ -64,7 +74,8 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
     begin: async () => {
       const client = await writer.acquire();
       try {
-        await client.query('BEGIN');
+        if (!writer.begun) await client.query('BEGIN');
+        writer.begun = false;
       } catch (error) {
         writer.discard();
         throw error;
@@ -84,11 +95,14 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
     rollbackToSavepoint: async (tx) => { await on(tx, 'ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
     commit: async (tx) => {
       await tx.flush();
-      await on(tx, 'COMMIT');
+      // A failed COMMIT skips the BEGIN after it (one simple query stops at its first error).
+      await on(tx, 'COMMIT; BEGIN');
+      writer.begun = true;
       tx.committed();
     },
     rollback: async (tx) => {
       try {
+        writer.begun = false;
         await on(tx, 'ROLLBACK');
       } catch {
         writer.discard();

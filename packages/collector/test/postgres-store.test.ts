@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TrackletError } from '../src/errors.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { Store } from '../src/store/store.js';
@@ -106,5 +106,44 @@ describe('the PostgreSQL store', () => {
     await store.write((tx) => tx.createAccount(account('two')));
     expect(await store.countAccounts()).toBe(2);
     expect(await waiting()).toHaveLength(1);
+  });
+
+  const visitorReads = (anonymousId: string, key: string) => () => [{ accountId: 1, locks: [`anonymous_id:${anonymousId}`],
+    idempotencyKeys: [key], anonymousIds: [anonymousId] }];
+
+  it('takes a transaction\'s locks and first reads in one statement: two round trips for a unit that only reads (without a savepoint, as the pipeline runs them)', async () => {
+    const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
+    await store.write((tx) => tx.createAccount(account('warm-up')));
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      const found = await store.write(async (tx) => {
+        await tx.lockIdentity(1, 'anonymous_id:v1');
+        return [await tx.contactIdForAnonymousId(1, 'v1'), await tx.findEventByIdempotencyKey(1, 'k1')];
+      }, { savepoint: false, reads: visitorReads('v1', 'k1') });
+      expect(found).toEqual([null, null]);
+      const texts = spy.mock.calls.map(([query]) => (typeof query === 'string' ? query : (query as { text: string }).text));
+      expect(texts).toEqual(['SELECT kind, found AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6)', 'COMMIT; BEGIN']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('reads only once its locks are held: it sees what the lock\'s holder committed while it waited', async () => {
+    const url = await createDatabase(postgresAdminUrl());
+    const store = await open(url, { writers: 1 });
+    await store.write((tx) => tx.createAccount(account('one')));
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SELECT pg_advisory_xact_lock(hashtextextended('1:anonymous_id:v2', 0))`);
+      const reading = store.write((tx) => tx.contactIdForAnonymousId(1, 'v2'), { reads: visitorReads('v2', 'k2') });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await other.query(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (1, 'v2', 42, 1)`);
+      await other.query('COMMIT');
+      expect(await reading).toBe(42);
+    } finally {
+      await other.end();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
+import { lockAndReadFunctionSql } from './lock-and-read-sql.js';
 
 /**
  * Versioned schema, the same tables, constraints and indexes as the SQLite store (store/sqlite/migrations.ts); the
@@ -47,6 +48,8 @@ const migrations: string[] = [
   'ALTER TABLE accounts ADD COLUMN rate_limit JSONB;',
   // 3 (issue #6): fewer index updates per inserted event.
   eventIndexChangesSql + authVersionSql,
+  // 4 (issue #6): locks and reads of a group transaction in one round trip.
+  lockAndReadFunctionSql,
 ];
 
 /**

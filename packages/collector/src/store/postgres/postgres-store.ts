@@ -86,9 +86,9 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
     // rollback to it undoes exactly that unit's writes.
     savepoint: async (tx) => { await tx.flush(); await on(tx, 'SAVEPOINT unit'); },
     release: async (tx) => { await tx.flush(); await on(tx, 'RELEASE unit'); tx.holdsLocks = true; },
-    // Every unit's locks, idempotency keys, visitors and contacts in two statements before the first unit runs; the
-    // units' new contacts, links and events then go as one statement at commit (PostgresTx.flush): a transaction
-    // costs ~5 round trips, however many units it holds.
+    // Every unit's locks, idempotency keys, visitors and contacts in one statement before the first unit runs; the
+    // units' new contacts, links and events then go as one statement at commit (PostgresTx.flush), and the COMMIT
+    // carries the next BEGIN: a transaction costs 3 round trips, however many units it holds.
     prepare: async (tx, reads) => { await tx.prepare(reads); tx.holdsLocks = true; },
     endUnit: (tx) => tx.flush(),
     unitDone: (tx) => { tx.holdsLocks = true; },

@@ -108,40 +108,23 @@ export class PostgresTx implements StoreTx {
   }
 
   /**
-   * Every lock of the unit in one statement (in one sorted order, so two writers never wait on each other in
-   * opposite orders; only tried when this transaction already holds locks), then its idempotency keys and
-   * anonymous ids in one more. What is read here is read under its lock, so it can be reused until commit.
+   * Every lock of the units, then their idempotency keys and anonymous ids, in one statement: the function of
+   * migration 4 (lock-and-read-sql.ts) reads only once the locks are held, in one sorted order, only tried when this
+   * transaction already holds locks. What is read here is read under its lock, so it can be reused until commit.
    */
   async prepare(units: UnitReads[]): Promise<void> {
     const lockKeys = [...new Set(units.flatMap((u) => u.locks.map((l) => `${u.accountId}:${l}`)))]
       .filter((k) => !this.locked.has(k)).sort();
-    if (lockKeys.length > 0) {
-      if (!this.holdsLocks) {
-        await this.client.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) AS keys', [lockKeys]);
-      } else {
-        const [row] = await this.rows(`SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended(k, 0))) AS ok
-          FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) AS keys`, [lockKeys]);
-        if (!row?.ok) throw new WriterConflict(lockKeys.join(' '));
-      }
-      for (const key of lockKeys) this.locked.add(key);
-    }
     // Each once: the 100 events of one visitor's beacon name its anonymous id 100 times, and each row found comes
     // back (and its contact is locked) once per time it is named.
     const keys = unseen(units.flatMap((u) => u.idempotencyKeys.map((k) => [u.accountId, k] as const)), this.idempotency);
     const anonymous = unseen(units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)), this.anonymousIds);
-    if (keys.length === 0 && anonymous.length === 0) return;
-    await this.flush();
-    // The visitors' contacts come locked too (FOR UPDATE, as getContact would), so resolving them costs nothing more.
-    const rows = await this.rows(`WITH mapped AS (SELECT m.* FROM anonymous_ids m
-          JOIN unnest($3::bigint[], $4::text[]) AS k(account_id, anonymous_id) ON m.account_id = k.account_id AND m.anonymous_id = k.anonymous_id),
-        visitors AS (SELECT c.* FROM contacts c JOIN mapped ON c.account_id = mapped.account_id AND c.id = mapped.contact_id ${this.forUpdate})
-      SELECT 'event' AS kind, to_jsonb(e) AS row FROM events e
-        JOIN unnest($1::bigint[], $2::text[]) AS k(account_id, key) ON e.account_id = k.account_id AND e.idempotency_key = k.key
-      UNION ALL SELECT 'anonymous_id', to_jsonb(mapped) FROM mapped
-      UNION ALL SELECT 'contact', to_jsonb(visitors) FROM visitors
-      UNION ALL SELECT 'contact_id', to_jsonb(nextval(pg_get_serial_sequence('contacts', 'id')))
-        FROM generate_series(1, cardinality($4::text[]) - (SELECT count(*) FROM mapped)::int)`,
-    [keys.map(([a]) => a), keys.map(([, k]) => k), anonymous.map(([a]) => a), anonymous.map(([, id]) => id)]);
+    if (lockKeys.length === 0 && keys.length === 0 && anonymous.length === 0) return;
+    if (keys.length > 0 || anonymous.length > 0) await this.flush();
+    const rows = await this.rows('SELECT kind, found AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6)',
+      [lockKeys, this.holdsLocks, keys.map(([a]) => a), keys.map(([, k]) => k), anonymous.map(([a]) => a), anonymous.map(([, id]) => id)]);
+    if (rows[0]?.kind === 'conflict') throw new WriterConflict(lockKeys.join(' '));
+    for (const key of lockKeys) this.locked.add(key);
     for (const [a, k] of keys) this.idempotency.set(`${a}:${k}`, null);
     for (const [a, id] of anonymous) this.anonymousIds.set(`${a}:${id}`, null);
     for (const { kind, row } of rows as Array<{ kind: string; row: Row }>) {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TrackletError } from '../src/errors.js';
+import { eventColumns, type EventRecord } from '../src/store/records.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { Store } from '../src/store/store.js';
 import { postgresAdminUrl } from './support/collector.js';
@@ -145,5 +146,85 @@ describe('the PostgreSQL store', () => {
     } finally {
       await other.end();
     }
+  });
+
+  const eventRecord = (id: number, event: string): EventRecord => ({
+    ...Object.fromEntries(eventColumns.map((c) => [c, null])),
+    id, account_id: 1, contact_id: 1, event, data: {}, test: false, generated: false, chain_depth: 0, occurred_at: 1, created_at: 1, updated_at: 1,
+  }) as EventRecord;
+
+  /**
+   * Records when each statement goes on the wire (the protocol's Parse, or a simple Query) and each ReadyForQuery
+   * that comes back (the end of one answer). Without pipelining, a statement queued behind another leaves only once
+   * that one's ReadyForQuery arrived.
+   */
+  function traceWire() {
+    const trace: string[] = [];
+    const first = (text: string) => text.trim().split(/\s+/)[0] as string;
+    const listening = new Map<pg.Connection, () => void>();
+    const listen = (connection: pg.Connection) => {
+      if (listening.has(connection)) return;
+      const ready = () => { trace.push('ready'); };
+      listening.set(connection, ready);
+      // Before the client's own listener, which sends what it queued.
+      connection.prependListener('readyForQuery', ready);
+    };
+    const spies = [
+      vi.spyOn(pg.Connection.prototype, 'parse').mockImplementation(function (this: pg.Connection, ...args: unknown[]) {
+        listen(this);
+        trace.push(`send ${first((args[0] as { text: string }).text)}`);
+        return (originalParse as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof originalParse),
+      vi.spyOn(pg.Connection.prototype, 'query').mockImplementation(function (this: pg.Connection, ...args: unknown[]) {
+        listen(this);
+        trace.push(`send ${first(args[0] as string)}`);
+        return (originalSimpleQuery as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof originalSimpleQuery),
+    ];
+    return {
+      trace,
+      restore: () => {
+        spies.forEach((spy) => spy.mockRestore());
+        for (const [connection, ready] of listening) connection.removeListener('readyForQuery', ready);
+      },
+    };
+  }
+  const originalParse = pg.Connection.prototype.parse;
+  const originalSimpleQuery = pg.Connection.prototype.query;
+
+  it('sends the COMMIT right behind the held-back writes, before their answer: one round trip for both', async () => {
+    const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
+    await store.write((tx) => tx.createAccount(account('warm-up')));
+    const { trace, restore } = traceWire();
+    try {
+      await store.write((tx) => tx.insertEvent(eventRecord(1, 'pipelined')), { savepoint: false });
+    } finally {
+      restore();
+    }
+    expect(trace).toEqual(['send WITH', 'send COMMIT;', 'ready', 'ready']);
+    expect((await store.getEvent(1, 1))?.event).toBe('pipelined');
+  });
+
+  it('stores nothing of a transaction whose held-back writes fail, though its COMMIT was already sent', async () => {
+    const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
+    await store.write((tx) => tx.createAccount(account('warm-up')));
+    const { trace, restore } = traceWire();
+    let outcome: unknown;
+    try {
+      // The same event id twice: the one INSERT that carries both fails on the primary key, after the COMMIT left.
+      outcome = await store.write(async (tx) => {
+        await tx.insertEvent(eventRecord(7, 'first'));
+        await tx.insertEvent(eventRecord(7, 'again'));
+      }, { savepoint: false }).then(() => 'stored', (error: unknown) => error);
+    } finally {
+      restore();
+    }
+    expect(trace.slice(0, 2)).toEqual(['send WITH', 'send COMMIT;']);
+    expect(trace.indexOf('ready')).toBeGreaterThan(1);
+    expect(outcome).not.toBe('stored');
+    expect(await store.getEvent(1, 7)).toBeNull();
+    // The writer goes on: its next transaction commits.
+    await store.write((tx) => tx.insertEvent(eventRecord(8, 'after')), { savepoint: false });
+    expect((await store.getEvent(1, 8))?.event).toBe('after');
   });
 });

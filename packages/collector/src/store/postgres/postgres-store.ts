@@ -94,9 +94,12 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
     unitDone: (tx) => { tx.holdsLocks = true; },
     rollbackToSavepoint: async (tx) => { await on(tx, 'ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
     commit: async (tx) => {
-      await tx.flush();
-      // A failed COMMIT skips the BEGIN after it (one simple query stops at its first error).
-      await on(tx, 'COMMIT; BEGIN');
+      // Pipelined: the held-back writes and the COMMIT leave together, one round trip. Each has its own sync point,
+      // so a failed write does not stop the COMMIT: PostgreSQL then ends the failed transaction with a rollback, and
+      // answers ROLLBACK rather than COMMIT; both are checked. A failed COMMIT skips the BEGIN after it (one simple
+      // query stops at its first error).
+      const [, results] = await Promise.all([tx.flush(), tx.client.query('COMMIT; BEGIN') as unknown as Promise<pg.QueryResult[]>]);
+      if (results[0]?.command !== 'COMMIT') throw new Error(`tracklet: COMMIT answered ${results[0]?.command}`);
       writer.begun = true;
       tx.committed();
     },
@@ -113,12 +116,21 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
   };
 }
 
-/** A pool on a migrated database; fails (and leaves nothing open) when the server cannot be reached. */
-async function connect(url: string, size: number): Promise<pg.Pool> {
+/**
+ * A pool of `size` connections. The writers' is pipelined (node-postgres sends a query without waiting for the
+ * answer to the one before, each with its own sync point): their commit goes out right behind the writes it commits.
+ */
+function poolOf(url: string, size: number, pipeline = false): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: size, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000,
-    types: pgTypes });
+    types: pgTypes, pipeline });
   // Idle clients that lose their connection are dropped by the pool; without a listener the error would crash us.
   pool.on('error', () => {});
+  return pool;
+}
+
+/** The readers' pool on a migrated database; fails (and leaves nothing open) when the server cannot be reached. */
+async function connect(url: string, size: number): Promise<pg.Pool> {
+  const pool = poolOf(url, size);
   try {
     await migrate(pool);
   } catch (error) {
@@ -146,12 +158,14 @@ export interface PostgresStoreOptions extends Partial<Omit<GroupCommitOptions, '
  * order ids, live identities) is held by unique constraints and by the advisory locks of StoreTx.lockIdentity.
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
-  const pool = await connect(url, options.poolSize ?? 10);
+  const writerCount = options.writers ?? 2;
+  const pool = await connect(url, Math.max(1, (options.poolSize ?? 10) - writerCount));
+  const writerPool = poolOf(url, writerCount, true);
   const reads = new PostgresReads(pool);
   // Several writers, each with its own connection and group transaction: a transaction's cost here is round trips,
   // not CPU, so one connection would leave the server idle while it waits. They keep each other correct exactly as collectors sharing
   // the database do (advisory locks, FOR UPDATE, conflict re-runs).
-  const writers = Array.from({ length: options.writers ?? 2 }, () => new WriterConnection(pool));
+  const writers = Array.from({ length: writerCount }, () => new WriterConnection(writerPool));
   const schemas: SchemaCache = new Map();
   const committers = writers.map((writer) => new GroupCommitter(runnerFor(writer, schemas), {
     maxBatch: options.maxBatch ?? 2000,
@@ -191,7 +205,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       closed = true;
       await Promise.all(committers.map((c) => c.drained()));
       for (const writer of writers) writer.release();
-      await pool.end();
+      await Promise.all([pool.end(), writerPool.end()]);
     },
   });
 }

@@ -87,8 +87,8 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
     savepoint: async (tx) => { await tx.flush(); await on(tx, 'SAVEPOINT unit'); },
     release: async (tx) => { await tx.flush(); await on(tx, 'RELEASE unit'); tx.holdsLocks = true; },
     // Every unit's locks, idempotency keys, visitors and contacts in one statement before the first unit runs; the
-    // units' new contacts, links and events then go as one statement at commit (PostgresTx.flush), and the COMMIT
-    // carries the next BEGIN: a transaction costs 3 round trips, however many units it holds.
+    // units' new contacts, links and events then go as one statement at commit (PostgresTx.flush), pipelined with
+    // the COMMIT that carries the next BEGIN: a transaction costs 2 round trips, however many units it holds.
     prepare: async (tx, reads) => { await tx.prepare(reads); tx.holdsLocks = true; },
     endUnit: (tx) => tx.flush(),
     unitDone: (tx) => { tx.holdsLocks = true; },

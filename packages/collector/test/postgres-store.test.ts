@@ -123,7 +123,7 @@ describe('the PostgreSQL store', () => {
       }, { savepoint: false, reads: visitorReads('v1', 'k1') });
       expect(found).toEqual([null, null]);
       const texts = spy.mock.calls.map(([query]) => (typeof query === 'string' ? query : (query as { text: string }).text));
-      expect(texts).toEqual(['SELECT kind, found AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6)', 'COMMIT; BEGIN']);
+      expect(texts).toEqual(['SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6)', 'COMMIT; BEGIN']);
     } finally {
       spy.mockRestore();
     }

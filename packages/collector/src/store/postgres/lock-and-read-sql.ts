@@ -1,3 +1,16 @@
+/** The reads, locking the visitors' contacts with `lock`; static SQL, so plpgsql plans it once per session. */
+const readsSql = (lock: string) => `
+    RETURN QUERY WITH mapped AS (SELECT m.* FROM anonymous_ids m
+        JOIN unnest(p_visitor_accounts, p_anonymous_ids) AS v(account_id, anonymous_id)
+          ON m.account_id = v.account_id AND m.anonymous_id = v.anonymous_id),
+      visitors AS (SELECT c.* FROM contacts c JOIN mapped ON c.account_id = mapped.account_id AND c.id = mapped.contact_id ${lock})
+    SELECT 'event'::TEXT, to_jsonb(e) FROM events e
+      JOIN unnest(p_key_accounts, p_keys) AS k(account_id, key) ON e.account_id = k.account_id AND e.idempotency_key = k.key
+    UNION ALL SELECT 'anonymous_id', to_jsonb(mapped) FROM mapped
+    UNION ALL SELECT 'contact', to_jsonb(visitors) FROM visitors
+    UNION ALL SELECT 'contact_id', to_jsonb(nextval(pg_get_serial_sequence('contacts', 'id')))
+      FROM generate_series(1, cardinality(p_anonymous_ids) - (SELECT count(*) FROM mapped)::INT);`;
+
 /**
  * Migration 4 (issue #6): a group transaction's locks and first reads in one round trip instead of two.
  *
@@ -6,40 +19,31 @@
  * its lock. A VOLATILE function takes a fresh snapshot for each statement it runs (READ COMMITTED), so here the
  * reads begin only once every lock is held, as two statements of their own did.
  *
- * `held`: the transaction already holds locks, so it must not wait (two writers could wait on each other): the locks
+ * `p_held`: the transaction already holds locks, so it must not wait (two writers could wait on each other): the locks
  * are only tried, and when one is taken elsewhere the function answers one `conflict` row and reads nothing; its
  * contacts are locked NOWAIT. Locks go in sorted order. The rows: `event` (stored under an idempotency key),
  * `anonymous_id` (the visitor's map entry), `contact` (the visitors' contacts, locked FOR UPDATE) and `contact_id`
  * (one id drawn from the contacts' sequence per visitor not found, for the contacts the units will create).
  */
 export const lockAndReadFunctionSql = `
-CREATE FUNCTION tracklet_lock_and_read(lock_keys TEXT[], held BOOLEAN, key_accounts BIGINT[], idempotency_keys TEXT[],
-    visitor_accounts BIGINT[], anonymous_ids TEXT[])
-  RETURNS TABLE (kind TEXT, found JSONB) LANGUAGE plpgsql VOLATILE AS $fn$
+CREATE FUNCTION tracklet_lock_and_read(p_lock_keys TEXT[], p_held BOOLEAN, p_key_accounts BIGINT[], p_keys TEXT[],
+    p_visitor_accounts BIGINT[], p_anonymous_ids TEXT[])
+  RETURNS TABLE (out_kind TEXT, out_row JSONB) LANGUAGE plpgsql VOLATILE AS $fn$
 BEGIN
-  IF held THEN
+  IF p_held THEN
     IF NOT coalesce((SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended(l.k, 0)))
-        FROM (SELECT unnest(lock_keys) AS k ORDER BY 1) AS l), true) THEN
+        FROM (SELECT unnest(p_lock_keys) AS k ORDER BY 1) AS l), true) THEN
       RETURN QUERY SELECT 'conflict'::TEXT, NULL::JSONB;
       RETURN;
     END IF;
   ELSE
-    PERFORM pg_advisory_xact_lock(hashtextextended(l.k, 0)) FROM (SELECT unnest(lock_keys) AS k ORDER BY 1) AS l;
+    PERFORM pg_advisory_xact_lock(hashtextextended(l.k, 0)) FROM (SELECT unnest(p_lock_keys) AS k ORDER BY 1) AS l;
   END IF;
-  IF cardinality(idempotency_keys) = 0 AND cardinality(anonymous_ids) = 0 THEN
+  IF cardinality(p_keys) = 0 AND cardinality(p_anonymous_ids) = 0 THEN
     RETURN;
   END IF;
-  RETURN QUERY EXECUTE format($q$
-    WITH mapped AS (SELECT m.* FROM anonymous_ids m
-        JOIN unnest($3, $4) AS k(account_id, anonymous_id) ON m.account_id = k.account_id AND m.anonymous_id = k.anonymous_id),
-      visitors AS (SELECT c.* FROM contacts c JOIN mapped ON c.account_id = mapped.account_id AND c.id = mapped.contact_id %s)
-    SELECT 'event'::TEXT, to_jsonb(e) FROM events e
-      JOIN unnest($1, $2) AS k(account_id, key) ON e.account_id = k.account_id AND e.idempotency_key = k.key
-    UNION ALL SELECT 'anonymous_id', to_jsonb(mapped) FROM mapped
-    UNION ALL SELECT 'contact', to_jsonb(visitors) FROM visitors
-    UNION ALL SELECT 'contact_id', to_jsonb(nextval(pg_get_serial_sequence('contacts', 'id')))
-      FROM generate_series(1, cardinality($4) - (SELECT count(*) FROM mapped)::INT)$q$,
-    CASE WHEN held THEN 'FOR UPDATE NOWAIT' ELSE 'FOR UPDATE' END)
-  USING key_accounts, idempotency_keys, visitor_accounts, anonymous_ids;
+  IF p_held THEN${readsSql('FOR UPDATE OF c NOWAIT')}
+  ELSE${readsSql('FOR UPDATE OF c')}
+  END IF;
 END
 $fn$;`;

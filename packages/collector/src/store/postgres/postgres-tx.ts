@@ -121,7 +121,7 @@ export class PostgresTx implements StoreTx {
     const anonymous = unseen(units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)), this.anonymousIds);
     if (lockKeys.length === 0 && keys.length === 0 && anonymous.length === 0) return;
     if (keys.length > 0 || anonymous.length > 0) await this.flush();
-    const rows = await this.rows('SELECT kind, found AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6)',
+    const rows = await this.rows('SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6)',
       [lockKeys, this.holdsLocks, keys.map(([a]) => a), keys.map(([, k]) => k), anonymous.map(([a]) => a), anonymous.map(([, id]) => id)]);
     if (rows[0]?.kind === 'conflict') throw new WriterConflict(lockKeys.join(' '));
     for (const key of lockKeys) this.locked.add(key);

@@ -13,31 +13,43 @@ function manualReads() {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('auth version reads shared by concurrent requests', () => {
-  it('answers a caller only with a read begun after its call, and shares one read among callers that wait for it', async () => {
+  it('shares one read among the callers of one event-loop turn, begun only after all of their calls', async () => {
+    const { begun, read } = manualReads();
+    const version = readsBegunAfterCall(read);
+    const callers = [version(), version(), version()];
+    // Not begun yet: a read begun at the first call would have begun before the second and third.
+    expect(begun).toHaveLength(0);
+    await tick();
+    expect(begun).toHaveLength(1);
+    begun[0]?.finish();
+    expect(await Promise.all(callers)).toEqual([1, 1, 1]);
+  });
+
+  it('gives a caller that arrives while a read runs a read of its own, without waiting for the running one', async () => {
     const { begun, read } = manualReads();
     const version = readsBegunAfterCall(read);
     const first = version();
+    await tick();
     expect(begun).toHaveLength(1);
-    // Three callers arrive while read 1 runs: it may have begun before a revoke they must see, so they wait for read 2.
-    const waiting = [version(), version(), version()];
-    expect(begun).toHaveLength(1);
-    begun[0]?.finish();
-    expect(await first).toBe(1);
+    // Read 1 may have begun before a revoke this caller must see: it gets read 2, which begins at once.
+    const later = version();
     await tick();
     expect(begun).toHaveLength(2);
     begun[1]?.finish();
-    expect(await Promise.all(waiting)).toEqual([2, 2, 2]);
+    expect(await later).toBe(2);
+    begun[0]?.finish();
+    expect(await first).toBe(1);
   });
 
-  it('starts a new read for a caller that arrives after the last one finished', async () => {
-    const { begun, read } = manualReads();
-    const version = readsBegunAfterCall(read);
-    const first = version();
-    begun[0]?.finish();
-    await first;
-    const later = version();
-    expect(begun).toHaveLength(2);
-    begun[1]?.finish();
-    expect(await later).toBe(2);
+  it('passes a failed read to the callers that shared it, and the next caller reads again', async () => {
+    let calls = 0;
+    const version = readsBegunAfterCall(async () => {
+      calls++;
+      if (calls === 1) throw new Error('store down');
+      return 7;
+    });
+    await expect(Promise.all([version(), version()])).rejects.toThrow('store down');
+    expect(await version()).toBe(7);
+    expect(calls).toBe(2);
   });
 });

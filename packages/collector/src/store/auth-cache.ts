@@ -12,21 +12,21 @@ interface Entry<V> {
 }
 
 /**
- * `read`, shared by concurrent callers without ever answering a caller with a read begun before its call: the first
- * caller starts a read; callers arriving while it runs share the one read started right after it. Under load that
- * is one version read per round trip to the store instead of one per request.
+ * `read`, shared by concurrent callers without ever answering a caller with a read begun before its call: a read
+ * begins when the event loop has run every callback of the current turn (setImmediate), and every caller of that turn
+ * shares it. A caller arriving while a read runs does not wait for it to end: the next read begins at the end of its
+ * own turn and may overlap the first (on PostgreSQL, on another pooled connection), so a request waits for one
+ * round trip, not two. Under load that is one version read per turn of the event loop instead of one per request.
  */
 export function readsBegunAfterCall<T>(read: () => Promise<T>): () => Promise<T> {
-  let running: Promise<T> | null = null;
   let next: Promise<T> | null = null;
-  const start = (): Promise<T> => {
-    const begun = read().finally(() => { running = null; });
-    running = begun;
-    return begun;
-  };
   return () => {
-    if (!running) return start();
-    next ??= running.then(() => { next = null; return start(); }, () => { next = null; return start(); });
+    next ??= new Promise<T>((resolve, reject) => {
+      setImmediate(() => {
+        next = null;
+        read().then(resolve, reject);
+      });
+    });
     return next;
   };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, toStoredEvent } from '../output.js';
+import { holdContact } from '../held-contacts.js';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
 import type { IdentityField, StoreTx, UnitReads } from '../store.js';
 import { WriterConflict } from './postgres-errors.js';
@@ -132,7 +133,7 @@ export class PostgresTx implements StoreTx {
         this.idempotency.set(`${row.account_id}:${row.idempotency_key}`,
           { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null });
       } else if (kind === 'contact') {
-        this.hold(contactFromRow(row));
+        holdContact(this.contacts, contactFromRow(row));
       } else if (kind === 'contact_id') {
         this.freshContactIds.push(Number(row));
       } else {
@@ -255,19 +256,7 @@ export class PostgresTx implements StoreTx {
     const held = this.contacts.get(key);
     if (held) return held;
     const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND id = $2 ${this.forUpdate}`, [accountId, id]);
-    return row ? this.hold(contactFromRow(row)) : null;
-  }
-
-  /**
-   * One record per contact per transaction: every change to a contact is made on its record and saved, so a second
-   * record of the same contact, read before, would be stale. The first record read stays the one returned.
-   */
-  private hold(contact: ContactRecord): ContactRecord {
-    const key = `${contact.account_id}:${contact.id}`;
-    const held = this.contacts.get(key);
-    if (held) return held;
-    this.contacts.set(key, contact);
-    return contact;
+    return row ? holdContact(this.contacts, contactFromRow(row)) : null;
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
@@ -275,7 +264,7 @@ export class PostgresTx implements StoreTx {
     const wanted = field === 'email' ? normalizeEmail(value) : value;
     const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND ${identityColumn[field]} = $2
       AND merged_into IS NULL ORDER BY id LIMIT 1 ${this.forUpdate}`, [accountId, wanted]);
-    return row ? this.hold(contactFromRow(row)) : null;
+    return row ? holdContact(this.contacts, contactFromRow(row)) : null;
   }
 
   /** Cached only under the anonymous id's lock (taken by the pipeline first), which no other writer passes. */
@@ -295,13 +284,13 @@ export class PostgresTx implements StoreTx {
       const contact: ContactRecord = { id, account_id: c.account_id, email: c.email, phone: c.phone, external_id: c.external_id,
         attributes: c.attributes, first_touch: c.first_touch, last_touch: c.last_touch, merged_into: null, created_at: now, updated_at: now };
       this.pendingContacts.set(`${c.account_id}:${id}`, contact);
-      return this.hold(contact);
+      return holdContact(this.contacts, contact);
     }
     const [row] = await this.rows(`INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes,
       first_touch, last_touch, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING *`,
     [c.account_id, c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes),
       jsonb(c.first_touch), jsonb(c.last_touch), now]);
-    return this.hold(contactFromRow(row as Row));
+    return holdContact(this.contacts, contactFromRow(row as Row));
   }
 
   async saveContact(c: ContactRecord, now: number) {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, storedEventOf, toStoredEvent } from '../output.js';
+import { holdContact } from '../held-contacts.js';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
 import type { IdentityField, StoreTx } from '../store.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
@@ -42,18 +43,9 @@ export class SqliteTx implements StoreTx {
     this.anonymousIds.clear();
   }
 
-  /** The record already held for this contact, else `contact`, held from now on. */
-  private hold(contact: ContactRecord): ContactRecord {
-    const key = `${contact.account_id}:${contact.id}`;
-    const held = this.contacts.get(key);
-    if (held) return held;
-    this.contacts.set(key, contact);
-    return contact;
-  }
-
   /** A contacts row as its held record: parsed only when the contact is not held yet. */
   private contactOfRow(row: Row): ContactRecord {
-    return this.contacts.get(`${row.account_id as number}:${row.id as number}`) ?? this.hold(contactFromRow(row));
+    return this.contacts.get(`${row.account_id as number}:${row.id as number}`) ?? holdContact(this.contacts, contactFromRow(row));
   }
 
   private sql(text: string): Database.Statement {
@@ -126,7 +118,7 @@ export class SqliteTx implements StoreTx {
     const held = this.contacts.get(`${accountId}:${id}`);
     if (held) return held;
     const row = this.sql('SELECT * FROM contacts WHERE account_id = ? AND id = ?').get(accountId, id) as Row | undefined;
-    return row ? this.hold(contactFromRow(row)) : null;
+    return row ? holdContact(this.contacts, contactFromRow(row)) : null;
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
@@ -152,7 +144,7 @@ export class SqliteTx implements StoreTx {
       last_touch, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(c.account_id, c.email,
       c.email && normalizeEmail(c.email), c.phone, c.external_id, JSON.stringify(c.attributes),
       c.first_touch && JSON.stringify(c.first_touch), c.last_touch && JSON.stringify(c.last_touch), now, now) as Row;
-    return this.hold(contactFromRow(row));
+    return holdContact(this.contacts, contactFromRow(row));
   }
 
   async saveContact(c: ContactRecord, now: number) {

@@ -32,10 +32,18 @@ export function logEnv(dbPath: string): Record<string, string> {
 
 const managers = new Map<string, Promise<JetStreamManager>>();
 
-/** One connection per cluster for the whole test file. */
+/**
+ * One connection per cluster for the whole test file. Without the API check on creation (an account-info request):
+ * right after a node is killed that request can time out while the survivors elect again, and every JetStream call
+ * below is asked again until its deadline anyway.
+ */
 function jsm(servers: string[]): Promise<JetStreamManager> {
   let manager = managers.get(servers.join());
-  if (!manager) managers.set(servers.join(), (manager = connect({ servers, maxReconnectAttempts: -1 }).then((nc) => jetstreamManager(nc))));
+  if (!manager) {
+    manager = connect({ servers, maxReconnectAttempts: -1 }).then((nc) => jetstreamManager(nc, { checkAPI: false }));
+    managers.set(servers.join(), manager);
+    manager.catch(() => managers.delete(servers.join()));
+  }
   return manager;
 }
 

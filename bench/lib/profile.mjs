@@ -14,11 +14,12 @@ function moduleOf(path, functionName) {
 }
 
 /**
- * The hottest functions of the newest .cpuprofile in `dir` (written by node --cpu-prof when the collector exits):
- * self time per function, as a share of the sampled time, idle excluded.
+ * The hottest functions of the main thread's newest .cpuprofile in `dir` (written by node --cpu-prof when the
+ * collector exits; named CPU.<date>.<time>.<pid>.<thread>.<seq>, thread 0 the main one: a worker thread, such as the
+ * SQLite checkpointer, writes its own): self time per function, as a share of the sampled time, idle excluded.
  */
 export function topFunctions(dir, count = 15) {
-  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
+  const file = readdirSync(dir).filter((f) => /\.0\.\d+\.cpuprofile$/.test(f)).sort().at(-1);
   if (!file) return null;
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -199,7 +199,7 @@ describe('the group committer on a backend that syncs after COMMIT', () => {
     expect(committed).toEqual([2]);
   });
 
-  const readsOf = (name: string) => () => [{ accountId: 1, locks: [`anonymous_id:${name}`], idempotencyKeys: [], anonymousIds: [name] }];
+  const readsOf = (name: string) => () => [{ accountId: 1, locks: [`anonymous_id:${name}`], idempotencyKeys: [], anonymousIds: [name], identities: [] }];
 
   it('prepares the reads of every unit of a transaction at once, before the first unit runs', async () => {
     const { runner } = backend();

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TrackletError } from '../src/errors.js';
-import { eventColumns, type EventRecord } from '../src/store/records.js';
+import { blankContact, eventColumns, type EventRecord } from '../src/store/records.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { Store } from '../src/store/store.js';
 import { postgresAdminUrl } from './support/collector.js';
@@ -109,8 +109,10 @@ describe('the PostgreSQL store', () => {
     expect(await waiting()).toHaveLength(1);
   });
 
+  /** The one statement of a transaction's locks and first reads (PostgresTx.prepare). */
+  const lockAndReadText = 'SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6, $7, $8, $9)';
   const visitorReads = (anonymousId: string, key: string) => () => [{ accountId: 1, locks: [`anonymous_id:${anonymousId}`],
-    idempotencyKeys: [key], anonymousIds: [anonymousId] }];
+    idempotencyKeys: [key], anonymousIds: [anonymousId], identities: [] }];
 
   it('takes a transaction\'s locks and first reads in one statement: two round trips for a unit that only reads (without a savepoint, as the pipeline runs them)', async () => {
     const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
@@ -123,10 +125,59 @@ describe('the PostgreSQL store', () => {
       }, { savepoint: false, reads: visitorReads('v1', 'k1') });
       expect(found).toEqual([null, null]);
       const texts = spy.mock.calls.map(([query]) => (typeof query === 'string' ? query : (query as { text: string }).text));
-      expect(texts).toEqual(['SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6)', 'COMMIT; BEGIN']);
+      expect(texts).toEqual([lockAndReadText, 'COMMIT; BEGIN']);
     } finally {
       spy.mockRestore();
     }
+  });
+
+  const identityReads = (...emails: string[]) => () => [{ accountId: 1, locks: emails.map((e) => `email:${e}`),
+    idempotencyKeys: [], anonymousIds: [], identities: emails.map((e) => ['email', e] as const) }];
+
+  it('finds a unit\'s contacts by email in that one statement: two round trips for a unit of a known and an unknown email', async () => {
+    const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
+    const known = await store.write((tx) => tx.createContact({ ...blankContact(1), email: 'Known@Example.com' }, 1));
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      const found = await store.write(async (tx) => {
+        await tx.lockIdentity(1, 'email:known@example.com');
+        return [await tx.findContactBy(1, 'email', ' KNOWN@example.com'), await tx.findContactBy(1, 'email', 'nobody@example.com')];
+      }, { savepoint: false, reads: identityReads('known@example.com', 'nobody@example.com') });
+      expect(found.map((c) => c?.id ?? null)).toEqual([known.id, null]);
+      const texts = spy.mock.calls.map(([query]) => (typeof query === 'string' ? query : (query as { text: string }).text));
+      expect(texts).toEqual([lockAndReadText, 'COMMIT; BEGIN']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('finds a contact by the identity the transaction gave it, though the read ahead found none', async () => {
+    const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
+    const found = await store.write(async (tx) => {
+      const contact = await tx.createContact(blankContact(1), 1);
+      const none = await tx.findContactBy(1, 'email', 'new@example.com');
+      contact.email = 'new@example.com';
+      await tx.saveContact(contact, 2);
+      const created = await tx.createContact({ ...blankContact(1), email: 'Created@example.com' }, 3);
+      return [none, (await tx.findContactBy(1, 'email', 'new@example.com'))?.id === contact.id,
+        (await tx.findContactBy(1, 'email', 'created@example.com'))?.id === created.id];
+    }, { savepoint: false, reads: identityReads('new@example.com', 'created@example.com') });
+    expect(found).toEqual([null, true, true]);
+  });
+
+  it('moves a database of migration 4 to the function of migration 5, leaving one function', async () => {
+    const url = await createDatabase(postgresAdminUrl());
+    await (await open(url)).close();
+    // Migration 4 as it was: the function without the identities' three arguments.
+    await sql(url, `CREATE FUNCTION tracklet_lock_and_read(TEXT[], BOOLEAN, BIGINT[], TEXT[], BIGINT[], TEXT[])
+      RETURNS TABLE (out_kind TEXT, out_row JSONB) LANGUAGE sql AS 'SELECT NULL::TEXT, NULL::JSONB WHERE false'`);
+    await sql(url, 'DELETE FROM schema_migrations WHERE version = 5');
+    const store = await open(url, { writers: 1 });
+    const functions = await sql<{ args: number }>(url, "SELECT pronargs AS args FROM pg_proc WHERE proname = 'tracklet_lock_and_read'");
+    expect(functions).toEqual([{ args: 9 }]);
+    const known = await store.write((tx) => tx.createContact({ ...blankContact(1), email: 'kept@example.com' }, 1));
+    const found = await store.write((tx) => tx.findContactBy(1, 'email', 'kept@example.com'), { reads: identityReads('kept@example.com') });
+    expect(found?.id).toBe(known.id);
   });
 
   it('reads only once its locks are held: it sees what the lock\'s holder committed while it waited', async () => {

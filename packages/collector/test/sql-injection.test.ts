@@ -90,8 +90,9 @@ describe('the store adapters\' SQL text', () => {
   /** What a template literal holding SQL may interpolate: clauses, column lists and DDL we build, never a value. */
   const allowed = new Set(['where.sql', 'where', 'identityColumn[field]', 'eventColumns.join(\', \')', 'eventColumnList', 'contactColumnList', 'insertContactsSql', 'insertLinksSql', 'eventPlaceholders',
     'eventIndexesSql', 'this.forUpdate', 'n + 1', 'n + 2', 'params.length', 'column', 'op', "eventColumns.map(() => '?').join(', ')", 'c', 'done + i + 1',
-    // lock-and-read-sql.ts: the function's two row-lock clauses, constants of ours.
-    'lock', "readsSql('FOR UPDATE OF c NOWAIT')", "readsSql('FOR UPDATE OF c')"]);
+    // lock-and-read-sql.ts: the function's two row-lock clauses and the identity columns and names, constants of ours.
+    'lock', "readsSql('FOR UPDATE OF c NOWAIT')", "readsSql('FOR UPDATE OF c')", 'field', "identifiedSql('email_norm', 'email', lock)",
+    "identifiedSql('phone', 'phone', lock)", "identifiedSql('external_id', 'external_id', lock)"]);
 
   it('splices only our own identifiers and placeholders into SQL, never a value', () => {
     const offending: string[] = [];

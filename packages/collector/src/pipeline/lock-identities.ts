@@ -13,13 +13,19 @@ export async function lockIdentities(tx: StoreTx, accountId: number, identity: P
   for (const key of identityLockKeys(identity, anonymousId)) await tx.lockIdentity(accountId, key);
 }
 
-/** The lock keys lockIdentities takes, in its order. */
-export function identityLockKeys(identity: Partial<Record<IdentityField, string | null>>, anonymousId: string | null): string[] {
-  const keys: string[] = [];
+/** The identities given, in lock order, as contacts are found by them: emails normalized. */
+export function identitiesOf(identity: Partial<Record<IdentityField, string | null>>): Array<readonly [IdentityField, string]> {
+  const found: Array<readonly [IdentityField, string]> = [];
   for (const field of lockOrder) {
     const value = identity[field];
-    if (value) keys.push(`${field}:${field === 'email' ? normalizeEmail(value) : value}`);
+    if (value) found.push([field, field === 'email' ? normalizeEmail(value) : value]);
   }
+  return found;
+}
+
+/** The lock keys lockIdentities takes, in its order. */
+export function identityLockKeys(identity: Partial<Record<IdentityField, string | null>>, anonymousId: string | null): string[] {
+  const keys = identitiesOf(identity).map(([field, value]) => `${field}:${value}`);
   if (anonymousId) keys.push(`anonymous_id:${anonymousId}`);
   return keys;
 }

@@ -62,7 +62,9 @@ export async function resolveContact(tx: StoreTx, e: PendingEvent): Promise<Cont
   } else if (visitor && (explicit || !hasIdentity(identity) || isAnonymous(visitor))) {
     target = visitor;
   } else {
-    target = await tx.createContact(blankContact(accountId), now);
+    // No contact holds any of the identities (findKnown found none, under their locks): the new one takes them all.
+    target = await tx.createContact({ ...blankContact(accountId), email: identity.email ?? null, phone: identity.phone ?? null,
+      external_id: identity.external_id ?? null }, now);
   }
   if (hasIdentity(identity)) await fillIdentity(tx, target, identity, now);
   if (e.anonymousId && mappedId !== target.id) await tx.linkAnonymousId(accountId, e.anonymousId, target.id, now);

@@ -12,6 +12,8 @@ export interface UnitReads {
   locks: string[];
   idempotencyKeys: string[];
   anonymousIds: string[];
+  /** Identities the units look contacts up by (emails normalized), each under its lock in `locks`. */
+  identities: Array<readonly [IdentityField, string]>;
 }
 
 /**

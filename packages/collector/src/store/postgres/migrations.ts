@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
-import { lockAndReadFunctionSql } from './lock-and-read-sql.js';
+import { lockAndReadFunctionSql, lockAndReadWithIdentitiesSql } from './lock-and-read-sql.js';
 
 /**
  * Versioned schema, the same tables, constraints and indexes as the SQLite store (store/sqlite/migrations.ts); the
@@ -50,6 +50,8 @@ const migrations: string[] = [
   eventIndexChangesSql + authVersionSql,
   // 4 (issue #6): locks and reads of a group transaction in one round trip.
   lockAndReadFunctionSql,
+  // 5 (issue #6): the same function reads the contacts by email, phone and external id too.
+  lockAndReadWithIdentitiesSql,
 ];
 
 /**

@@ -30,6 +30,31 @@ function unseen(pairs: Array<readonly [number, string]>, known: Map<string, unkn
   return [...wanted.values()];
 }
 
+/** The call of migration 5's function (lock-and-read-sql.ts). */
+const lockAndReadCall = 'SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+
+/** `field:value` (the form prepare() keys identities by) back into its parts; a value may hold colons. */
+function splitIdentity(identity: string): [IdentityField, string] {
+  const colon = identity.indexOf(':');
+  return [identity.slice(0, colon) as IdentityField, identity.slice(colon + 1)];
+}
+
+/** `account:field:value` → the lowest id of the live contacts among `rows` holding that identity. */
+function identityHolders(rows: Array<{ kind: string; row: Row }>): Map<string, number> {
+  const holders = new Map<string, number>();
+  for (const { kind, row } of rows) {
+    if (kind !== 'contact' || row.merged_into !== null) continue;
+    for (const [field, column] of Object.entries(identityColumn)) {
+      const value = row[column];
+      if (typeof value !== 'string') continue;
+      const key = `${row.account_id}:${field}:${value}`;
+      const id = Number(row.id);
+      if (!(id >= (holders.get(key) ?? Infinity))) holders.set(key, id);
+    }
+  }
+  return holders;
+}
+
 /**
  * StoreTx on the writer's client, inside the group transaction (READ COMMITTED: each statement sees what other
  * collectors committed before it). One instance per transaction.
@@ -45,6 +70,12 @@ export class PostgresTx implements StoreTx {
   private readonly locked = new Set<string>();
   private readonly anonymousIds = new Map<string, number | null>();
   private readonly contacts = new Map<string, ContactRecord>();
+  /**
+   * `account:field:value` → the id of the live contact holding that identity (the lowest), or null: read by prepare()
+   * under the identity's lock, its contact held. A contact written in this transaction may give or take identities
+   * (or be merged): its old and new ones are forgotten then (forgetIdentitiesOf) and looked up again when asked.
+   */
+  private readonly identities = new Map<string, number | null>();
   /** Idempotency keys looked up under their lock: the event stored under it, or null. */
   private readonly idempotency = new Map<string, { event: StoredEvent; requestHash: string | null } | null>();
   /**
@@ -53,8 +84,8 @@ export class PostgresTx implements StoreTx {
    */
   private pendingEvents: EventRecord[] = [];
   /**
-   * Contact ids drawn ahead from the contacts' identity sequence by prepare(), one per visitor it found unmapped: a
-   * new visitor's contact then costs no statement of its own. Its row (pendingContacts) and its anonymous id's link
+   * Contact ids drawn ahead from the contacts' identity sequence by prepare(), one per visitor it found unmapped and
+   * per identity no contact holds: a new visitor's or customer's contact then costs no statement of its own. Its row (pendingContacts) and its anonymous id's link
    * (pendingLinks) are sent by flush(), with the events; every statement that reads contacts flushes first.
    */
   private freshContactIds: number[] = [];
@@ -104,13 +135,14 @@ export class PostgresTx implements StoreTx {
     this.locked.clear();
     this.anonymousIds.clear();
     this.contacts.clear();
+    this.identities.clear();
     this.idempotency.clear();
     this.pendingSchemas.clear();
   }
 
   /**
-   * Every lock of the units, then their idempotency keys and anonymous ids, in one statement: the function of
-   * migration 4 (lock-and-read-sql.ts) reads only once the locks are held, in one sorted order, only tried when this
+   * Every lock of the units, then their idempotency keys, anonymous ids and identities, in one statement: the function
+   * of migrations 4 and 5 (lock-and-read-sql.ts) reads only once the locks are held, in one sorted order, only tried when this
    * transaction already holds locks. What is read here is read under its lock, so it can be reused until commit.
    */
   async prepare(units: UnitReads[]): Promise<void> {
@@ -120,15 +152,20 @@ export class PostgresTx implements StoreTx {
     // back (and its contact is locked) once per time it is named.
     const keys = unseen(units.flatMap((u) => u.idempotencyKeys.map((k) => [u.accountId, k] as const)), this.idempotency);
     const anonymous = unseen(units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)), this.anonymousIds);
-    if (lockKeys.length === 0 && keys.length === 0 && anonymous.length === 0) return;
-    if (keys.length > 0 || anonymous.length > 0) await this.flush();
-    const rows = await this.rows('SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6)',
-      [lockKeys, this.holdsLocks, keys.map(([a]) => a), keys.map(([, k]) => k), anonymous.map(([a]) => a), anonymous.map(([, id]) => id)]);
+    const identities = unseen(units.flatMap((u) => u.identities.map(([field, value]) => [u.accountId, `${field}:${value}`] as const)),
+      this.identities).map(([a, identity]) => [a, ...splitIdentity(identity)] as const);
+    if (lockKeys.length === 0 && keys.length === 0 && anonymous.length === 0 && identities.length === 0) return;
+    if (keys.length > 0 || anonymous.length > 0 || identities.length > 0) await this.flush();
+    const rows = await this.rows(lockAndReadCall, [lockKeys, this.holdsLocks, keys.map(([a]) => a), keys.map(([, k]) => k),
+      anonymous.map(([a]) => a), anonymous.map(([, id]) => id), identities.map(([a]) => a), identities.map(([, f]) => f),
+      identities.map(([, , v]) => v)]) as Array<{ kind: string; row: Row }>;
     if (rows[0]?.kind === 'conflict') throw new WriterConflict(lockKeys.join(' '));
     for (const key of lockKeys) this.locked.add(key);
     for (const [a, k] of keys) this.idempotency.set(`${a}:${k}`, null);
     for (const [a, id] of anonymous) this.anonymousIds.set(`${a}:${id}`, null);
-    for (const { kind, row } of rows as Array<{ kind: string; row: Row }>) {
+    const holders = identityHolders(rows);
+    for (const [a, field, value] of identities) this.identities.set(`${a}:${field}:${value}`, holders.get(`${a}:${field}:${value}`) ?? null);
+    for (const { kind, row } of rows) {
       if (kind === 'event') {
         this.idempotency.set(`${row.account_id}:${row.idempotency_key}`,
           { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null });
@@ -260,8 +297,10 @@ export class PostgresTx implements StoreTx {
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
-    await this.flushContacts();
     const wanted = field === 'email' ? normalizeEmail(value) : value;
+    const holder = this.identities.get(`${accountId}:${field}:${wanted}`);
+    if (holder !== undefined) return holder === null ? null : (this.contacts.get(`${accountId}:${holder}`) ?? null);
+    await this.flushContacts();
     const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND ${identityColumn[field]} = $2
       AND merged_into IS NULL ORDER BY id LIMIT 1 ${this.forUpdate}`, [accountId, wanted]);
     return row ? holdContact(this.contacts, contactFromRow(row)) : null;
@@ -283,17 +322,29 @@ export class PostgresTx implements StoreTx {
     if (id !== undefined) {
       const contact: ContactRecord = { id, account_id: c.account_id, email: c.email, phone: c.phone, external_id: c.external_id,
         attributes: c.attributes, first_touch: c.first_touch, last_touch: c.last_touch, merged_into: null, created_at: now, updated_at: now };
-      this.pendingContacts.set(`${c.account_id}:${id}`, contact);
+      this.pendingContacts.set(`${c.account_id}:${id}`, this.forgetIdentitiesOf(contact));
       return holdContact(this.contacts, contact);
     }
     const [row] = await this.rows(`INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes,
       first_touch, last_touch, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING *`,
     [c.account_id, c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes),
       jsonb(c.first_touch), jsonb(c.last_touch), now]);
-    return holdContact(this.contacts, contactFromRow(row as Row));
+    return holdContact(this.contacts, this.forgetIdentitiesOf(contactFromRow(row as Row)));
+  }
+
+  /** Forgets the identities read ahead that `contact`, just written, held or now holds (identities). */
+  private forgetIdentitiesOf(contact: ContactRecord): ContactRecord {
+    const { account_id: accountId, id } = contact;
+    for (const [key, holder] of this.identities) if (holder === id && key.startsWith(`${accountId}:`)) this.identities.delete(key);
+    for (const field of Object.keys(identityColumn) as IdentityField[]) {
+      const value = contact[field];
+      if (value) this.identities.delete(`${accountId}:${field}:${field === 'email' ? normalizeEmail(value) : value}`);
+    }
+    return contact;
   }
 
   async saveContact(c: ContactRecord, now: number) {
+    this.forgetIdentitiesOf(c);
     const key = `${c.account_id}:${c.id}`;
     if (this.pendingContacts.has(key)) {
       // Not sent yet: the row goes with its latest values when flushed.
@@ -340,6 +391,7 @@ export class PostgresTx implements StoreTx {
     this.idempotency.clear();
     this.anonymousIds.clear();
     this.contacts.clear();
+    this.identities.clear();
     await this.client.query(`DELETE FROM orders WHERE account_id = $1 AND event_id IN
       (SELECT id FROM events WHERE account_id = $1 AND contact_id = $2)`, [accountId, id]);
     await this.client.query('DELETE FROM events WHERE account_id = $1 AND contact_id = $2', [accountId, id]);

@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, type PubAck } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
 import { nuid } from '@nats-io/transport-node';
 import { TrackletError } from '../errors.js';
 import type { PendingEvent } from '../pipeline/context.js';
@@ -10,6 +10,7 @@ import { decodeOutcomes, keySubjectOf } from './log-outcome.js';
 import { connectToLog } from './nats-connection.js';
 import { OutcomeWaiters } from './outcome-waiters.js';
 import { watchConnection } from './watch-connection.js';
+import { whenLogAnswers } from './when-log-answers.js';
 
 /** How long a publish waits for JetStream's ack before the request answers 503. */
 const publishTimeoutMs = 5000;
@@ -41,13 +42,17 @@ export interface EventLog {
 const unavailable = () => new TrackletError('store_unavailable', 'the event log is not reachable right now; nothing was accepted',
   { retryAfter: 1 });
 
-/** Connects, creates or updates the stream, and listens for outcomes on `tracklet.outcomes.<nuid>`. */
+/** Connects, creates or updates the stream (waiting while JetStream has no leader: whenLogAnswers), and listens for outcomes on `tracklet.outcomes.<nuid>`. */
 export async function openEventLog(config: LogConfig, name = 'tracklet-collector'): Promise<EventLog> {
   const nc = await connectToLog(config.servers, name);
   const connection = watchConnection(nc);
-  const jsm = await jetstreamManager(nc, { timeout: publishTimeoutMs });
+  let jsm: JetStreamManager;
   try {
-    await ensureStream(jsm, config);
+    jsm = await whenLogAnswers(async () => {
+      const manager = await jetstreamManager(nc, { timeout: publishTimeoutMs });
+      await ensureStream(manager, config);
+      return manager;
+    });
   } catch (error) {
     await nc.close();
     throw new Error(`cannot create the event log's stream ${config.stream}: ${(error as Error).message}`, { cause: error });

@@ -7,6 +7,7 @@ import { ensureStream } from './ensure-stream.js';
 import type { LogConfig } from './log-config.js';
 import { loggableError } from './loggable-error.js';
 import { watchConnection } from './watch-connection.js';
+import { whenLogAnswers } from './when-log-answers.js';
 import { writeBatch } from './write-batch.js';
 
 export interface LogWriterOptions {
@@ -37,10 +38,12 @@ export interface LogWriter {
  * message is held, its ack deadline is pushed back (`working`), so a slow batch is not handed to another writer.
  */
 export async function startLogWriter({ config, deps, nc, log }: LogWriterOptions): Promise<LogWriter> {
-  const jsm = await jetstreamManager(nc);
-  await ensureStream(jsm, config);
-  await ensureConsumer(jsm, config);
-  const consumer = await jetstream(nc).consumers.get(config.stream, writersConsumer);
+  const consumer = await whenLogAnswers(async () => {
+    const jsm = await jetstreamManager(nc);
+    await ensureStream(jsm, config);
+    await ensureConsumer(jsm, config);
+    return jetstream(nc).consumers.get(config.stream, writersConsumer);
+  }, (error) => log.warn(`the event log does not answer yet (${error.message}); asking again`));
   const connection = watchConnection(nc);
   const buffer: JsMsg[] = [];
   let inHand: JsMsg[] = [];

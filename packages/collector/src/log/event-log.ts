@@ -42,7 +42,10 @@ export interface EventLog {
 const unavailable = () => new TrackletError('store_unavailable', 'the event log is not reachable right now; nothing was accepted',
   { retryAfter: 1 });
 
-/** Connects, creates or updates the stream (waiting while JetStream has no leader: whenLogAnswers), and listens for outcomes on `tracklet.outcomes.<nuid>`. */
+/**
+ * Connects, creates or updates the stream (waiting while JetStream has no leader: whenLogAnswers), and listens for
+ * outcomes on `tracklet.outcomes.<nuid>`.
+ */
 export async function openEventLog(config: LogConfig, name = 'tracklet-collector'): Promise<EventLog> {
   const nc = await connectToLog(config.servers, name);
   const connection = watchConnection(nc);

@@ -7,8 +7,8 @@ import { identitiesOf, identityLockKeys } from './lock-identities.js';
 
 /**
  * Tells the store, before a unit's events run, every lock they will take and every idempotency key, anonymous id and
- * identity (email, phone, external id) they will look up, so a store that pays a round trip per statement (PostgreSQL) takes them all in one
- * statement instead of four per event. The group committer normally does this for all units of a transaction at
+ * identity (email, phone, external id) they will look up, so a store that pays a round trip per statement
+ * (PostgreSQL) takes them all in one statement instead of four per event. The group committer normally does this for all units of a transaction at
  * once (UnitOptions.reads); then this call finds everything held and sends nothing. The steps still ask for each
  * lock and row; they then find them held.
  */

@@ -85,8 +85,9 @@ export class PostgresTx implements StoreTx {
   private pendingEvents: EventRecord[] = [];
   /**
    * Contact ids drawn ahead from the contacts' identity sequence by prepare(), one per visitor it found unmapped and
-   * per identity no contact holds: a new visitor's or customer's contact then costs no statement of its own. Its row (pendingContacts) and its anonymous id's link
-   * (pendingLinks) are sent by flush(), with the events; every statement that reads contacts flushes first.
+   * per identity no contact holds: a new visitor's or customer's contact then costs no statement of its own. Its row
+   * (pendingContacts) and its anonymous id's link (pendingLinks) are sent by flush(), with the events; every
+   * statement that reads contacts flushes first.
    */
   private freshContactIds: number[] = [];
   private readonly pendingContacts = new Map<string, ContactRecord>();
@@ -142,8 +143,8 @@ export class PostgresTx implements StoreTx {
 
   /**
    * Every lock of the units, then their idempotency keys, anonymous ids and identities, in one statement: the function
-   * of migrations 4 and 5 (lock-and-read-sql.ts) reads only once the locks are held, in one sorted order, only tried when this
-   * transaction already holds locks. What is read here is read under its lock, so it can be reused until commit.
+   * of migrations 4 and 5 (lock-and-read-sql.ts) reads only once the locks are held, in one sorted order, only tried
+   * when this transaction already holds locks. What is read here is read under its lock, so it can be reused until commit.
    */
   async prepare(units: UnitReads[]): Promise<void> {
     const lockKeys = [...new Set(units.flatMap((u) => u.locks.map((l) => `${u.accountId}:${l}`)))]

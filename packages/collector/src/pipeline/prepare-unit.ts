@@ -1,9 +1,10 @@
+import { identitiesOf } from '../store/identities.js';
 import type { StoreTx, UnitReads } from '../store/store.js';
 import { orderIdOf } from './check-event-rules.js';
 import { idempotencyLockKey } from './check-idempotency.js';
 import type { PendingEvent } from './context.js';
 import { orderLockKey } from './dedupe-order.js';
-import { identitiesOf, identityLockKeys } from './lock-identities.js';
+import { identityLockKeys } from './lock-identities.js';
 
 /**
  * Tells the store, before a unit's events run, every lock they will take and every idempotency key, anonymous id and

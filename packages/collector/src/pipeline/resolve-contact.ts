@@ -1,12 +1,11 @@
 import { TrackletError } from '../errors.js';
+import { identityOrder } from '../store/identities.js';
 import { blankContact, type ContactRecord } from '../store/records.js';
 import type { IdentityField, StoreTx } from '../store/store.js';
 import type { Identity, PendingEvent } from './context.js';
 import { lockIdentities } from './lock-identities.js';
 import { isAnonymous, mergeIdentity } from './merge-identity.js';
 
-/** Lookup order when an event names several identities: the caller's own id first, then email, then phone. */
-const identityOrder: IdentityField[] = ['external_id', 'email', 'phone'];
 const hasIdentity = (i: Identity) => identityOrder.some((f) => i[f]);
 
 /** A contact by id, following login merges to the contact that absorbed it. */

@@ -1,14 +1,13 @@
 import type { ContactUpsert } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
-import { normalizeEmail } from '../store/output.js';
+import { identityOrder, identityValue } from '../store/identities.js';
 import { blankContact, type ContactRecord } from '../store/records.js';
 import type { IdentityField, StoreTx } from '../store/store.js';
 import { lockIdentities } from './lock-identities.js';
 import { applyAttributes } from './update-contact.js';
 
-const identityFields: IdentityField[] = ['external_id', 'email', 'phone'];
 const sameIdentity = (field: IdentityField, a: string | null, b: string | null) =>
-  a === b || (field === 'email' && a !== null && b !== null && normalizeEmail(a) === normalizeEmail(b));
+  a === b || (a !== null && b !== null && identityValue(field, a) === identityValue(field, b));
 
 async function findTarget(tx: StoreTx, accountId: number, input: ContactUpsert): Promise<ContactRecord | null> {
   if (input.id !== undefined) {
@@ -16,7 +15,7 @@ async function findTarget(tx: StoreTx, accountId: number, input: ContactUpsert):
     if (!byId) throw new TrackletError('contact_not_found', `no contact ${input.id} in this account`, { path: 'id' });
     return byId;
   }
-  for (const field of identityFields) {
+  for (const field of identityOrder) {
     const value = input[field];
     const found = value ? await tx.findContactBy(accountId, field, value) : null;
     if (found) return found;
@@ -32,7 +31,7 @@ export async function upsertContact(tx: StoreTx, accountId: number, input: Conta
   await lockIdentities(tx, accountId, input);
   const found = await findTarget(tx, accountId, input);
   const contact = found ?? (await tx.createContact(blankContact(accountId), now));
-  for (const field of identityFields) {
+  for (const field of identityOrder) {
     const value = input[field];
     if (value === undefined || sameIdentity(field, value, contact[field])) continue;
     const holder = value === null ? null : await tx.findContactBy(accountId, field, value);

@@ -163,8 +163,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const writerPool = poolOf(url, writerCount, true);
   const reads = new PostgresReads(pool);
   // Several writers, each with its own connection and group transaction: a transaction's cost here is round trips,
-  // not CPU, so one connection would leave the server idle while it waits. They keep each other correct exactly as collectors sharing
-  // the database do (advisory locks, FOR UPDATE, conflict re-runs).
+  // not CPU, so one connection would leave the server idle while it waits. They keep each other correct exactly as
+  // collectors sharing the database do (advisory locks, FOR UPDATE, conflict re-runs).
   const writers = Array.from({ length: writerCount }, () => new WriterConnection(writerPool));
   const schemas: SchemaCache = new Map();
   const committers = writers.map((writer) => new GroupCommitter(runnerFor(writer, schemas), {

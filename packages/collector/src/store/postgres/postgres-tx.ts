@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, toStoredEvent } from '../output.js';
 import { holdContact } from '../held-contacts.js';
+import { identitiesOf, identityValue } from '../identities.js';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
 import type { IdentityField, StoreTx, UnitReads } from '../store.js';
 import { WriterConflict } from './postgres-errors.js';
@@ -20,24 +21,18 @@ const insertLinksSql = `INSERT INTO anonymous_ids (account_id, anonymous_id, con
   SELECT account_id, anonymous_id, contact_id, created_at FROM json_populate_recordset(NULL::anonymous_ids, $2)
   ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`;
 
-/** The distinct (account, text) pairs not yet in `known` (keyed `account:text`). */
-function unseen(pairs: Array<readonly [number, string]>, known: Map<string, unknown>): Array<readonly [number, string]> {
-  const wanted = new Map<string, readonly [number, string]>();
-  for (const pair of pairs) {
-    const key = `${pair[0]}:${pair[1]}`;
-    if (!known.has(key)) wanted.set(key, pair);
+/** The distinct tuples (account, text…) not yet in `known`, which keys them by their parts joined with `:`. */
+function unseen<T extends readonly [number, ...string[]]>(tuples: T[], known: Map<string, unknown>): T[] {
+  const wanted = new Map<string, T>();
+  for (const tuple of tuples) {
+    const key = tuple.join(':');
+    if (!known.has(key)) wanted.set(key, tuple);
   }
   return [...wanted.values()];
 }
 
 /** The call of migration 5's function (lock-and-read-sql.ts). */
 const lockAndReadCall = 'SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6, $7, $8, $9)';
-
-/** `field:value` (the form prepare() keys identities by) back into its parts; a value may hold colons. */
-function splitIdentity(identity: string): [IdentityField, string] {
-  const colon = identity.indexOf(':');
-  return [identity.slice(0, colon) as IdentityField, identity.slice(colon + 1)];
-}
 
 /** `account:field:value` → the lowest id of the live contacts among `rows` holding that identity. */
 function identityHolders(rows: Array<{ kind: string; row: Row }>): Map<string, number> {
@@ -153,8 +148,8 @@ export class PostgresTx implements StoreTx {
     // back (and its contact is locked) once per time it is named.
     const keys = unseen(units.flatMap((u) => u.idempotencyKeys.map((k) => [u.accountId, k] as const)), this.idempotency);
     const anonymous = unseen(units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)), this.anonymousIds);
-    const identities = unseen(units.flatMap((u) => u.identities.map(([field, value]) => [u.accountId, `${field}:${value}`] as const)),
-      this.identities).map(([a, identity]) => [a, ...splitIdentity(identity)] as const);
+    const identities = unseen(units.flatMap((u) => u.identities.map(([field, value]) => [u.accountId, field, value] as const)),
+      this.identities);
     if (lockKeys.length === 0 && keys.length === 0 && anonymous.length === 0 && identities.length === 0) return;
     if (keys.length > 0 || anonymous.length > 0 || identities.length > 0) await this.flush();
     const rows = await this.rows(lockAndReadCall, [lockKeys, this.holdsLocks, keys.map(([a]) => a), keys.map(([, k]) => k),
@@ -298,7 +293,7 @@ export class PostgresTx implements StoreTx {
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
-    const wanted = field === 'email' ? normalizeEmail(value) : value;
+    const wanted = identityValue(field, value);
     const holder = this.identities.get(`${accountId}:${field}:${wanted}`);
     if (holder !== undefined) return holder === null ? null : (this.contacts.get(`${accountId}:${holder}`) ?? null);
     await this.flushContacts();
@@ -319,29 +314,28 @@ export class PostgresTx implements StoreTx {
   }
 
   async createContact(c: NewContact, now: number) {
+    this.forgetIdentitiesOf(c);
     const id = this.freshContactIds.pop();
     if (id !== undefined) {
       const contact: ContactRecord = { id, account_id: c.account_id, email: c.email, phone: c.phone, external_id: c.external_id,
         attributes: c.attributes, first_touch: c.first_touch, last_touch: c.last_touch, merged_into: null, created_at: now, updated_at: now };
-      this.pendingContacts.set(`${c.account_id}:${id}`, this.forgetIdentitiesOf(contact));
+      this.pendingContacts.set(`${c.account_id}:${id}`, contact);
       return holdContact(this.contacts, contact);
     }
     const [row] = await this.rows(`INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes,
       first_touch, last_touch, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING *`,
     [c.account_id, c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes),
       jsonb(c.first_touch), jsonb(c.last_touch), now]);
-    return holdContact(this.contacts, this.forgetIdentitiesOf(contactFromRow(row as Row)));
+    return holdContact(this.contacts, contactFromRow(row as Row));
   }
 
-  /** Forgets the identities read ahead that `contact`, just written, held or now holds (identities). */
-  private forgetIdentitiesOf(contact: ContactRecord): ContactRecord {
-    const { account_id: accountId, id } = contact;
-    for (const [key, holder] of this.identities) if (holder === id && key.startsWith(`${accountId}:`)) this.identities.delete(key);
-    for (const field of Object.keys(identityColumn) as IdentityField[]) {
-      const value = contact[field];
-      if (value) this.identities.delete(`${accountId}:${field}:${field === 'email' ? normalizeEmail(value) : value}`);
-    }
-    return contact;
+  /**
+   * Forgets the identities read ahead that `contact`, about to be written, held (a contact's id is unique across
+   * accounts) or now holds (identities).
+   */
+  private forgetIdentitiesOf(contact: NewContact & { id?: number }): void {
+    if (contact.id !== undefined) for (const [key, holder] of this.identities) if (holder === contact.id) this.identities.delete(key);
+    for (const [field, value] of identitiesOf(contact)) this.identities.delete(`${contact.account_id}:${field}:${value}`);
   }
 
   async saveContact(c: ContactRecord, now: number) {

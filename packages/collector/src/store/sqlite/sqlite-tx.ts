@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, storedEventOf, toStoredEvent } from '../output.js';
 import { holdContact } from '../held-contacts.js';
+import { identityValue } from '../identities.js';
 import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
 import type { IdentityField, StoreTx } from '../store.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
@@ -122,9 +123,8 @@ export class SqliteTx implements StoreTx {
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
-    const wanted = field === 'email' ? normalizeEmail(value) : value;
     const row = this.sql(`SELECT * FROM contacts WHERE account_id = ? AND ${identityColumn[field]} = ? AND merged_into IS NULL
-      ORDER BY id LIMIT 1`).get(accountId, wanted) as Row | undefined;
+      ORDER BY id LIMIT 1`).get(accountId, identityValue(field, value)) as Row | undefined;
     return row ? this.contactOfRow(row) : null;
   }
 

@@ -44,7 +44,7 @@ function identityHolders(rows: Array<{ kind: string; row: Row }>): Map<string, n
       if (typeof value !== 'string') continue;
       const key = `${row.account_id}:${field}:${value}`;
       const id = Number(row.id);
-      if (!(id >= (holders.get(key) ?? Infinity))) holders.set(key, id);
+      if (id < (holders.get(key) ?? Infinity)) holders.set(key, id);
     }
   }
   return holders;

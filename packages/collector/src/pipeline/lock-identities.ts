@@ -7,12 +7,15 @@ import type { IdentityField, StoreTx } from '../store/store.js';
  */
 export async function lockIdentities(tx: StoreTx, accountId: number, identity: Partial<Record<IdentityField, string | null>>,
   anonymousId: string | null = null): Promise<void> {
-  for (const key of identityLockKeys(identity, anonymousId)) await tx.lockIdentity(accountId, key);
+  for (const key of identityLockKeys(identitiesOf(identity), anonymousId)) await tx.lockIdentity(accountId, key);
 }
 
-/** The lock keys lockIdentities takes, in its order (identitiesOf's, then the anonymous id). */
-export function identityLockKeys(identity: Partial<Record<IdentityField, string | null>>, anonymousId: string | null): string[] {
-  const keys = identitiesOf(identity).map(([field, value]) => `${field}:${value}`);
+/**
+ * The lock keys lockIdentities takes, in its order: the identities as `identitiesOf` gives them (the caller may
+ * need them too, so it computes them once), then the anonymous id.
+ */
+export function identityLockKeys(identities: ReturnType<typeof identitiesOf>, anonymousId: string | null): string[] {
+  const keys = identities.map(([field, value]) => `${field}:${value}`);
   if (anonymousId) keys.push(`anonymous_id:${anonymousId}`);
   return keys;
 }

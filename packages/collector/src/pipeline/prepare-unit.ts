@@ -9,9 +9,9 @@ import { identityLockKeys } from './lock-identities.js';
 /**
  * Tells the store, before a unit's events run, every lock they will take and every idempotency key, anonymous id and
  * identity (email, phone, external id) they will look up, so a store that pays a round trip per statement
- * (PostgreSQL) takes them all in one statement instead of four per event. The group committer normally does this for all units of a transaction at
- * once (UnitOptions.reads); then this call finds everything held and sends nothing. The steps still ask for each
- * lock and row; they then find them held.
+ * (PostgreSQL) takes them all in one statement instead of four per event. The group committer normally does this
+ * for all units of a transaction at once (UnitOptions.reads); then this call finds everything held and sends
+ * nothing. The steps still ask for each lock and row; they then find them held.
  */
 export async function prepareUnit(tx: StoreTx, events: PendingEvent[]): Promise<void> {
   if (tx.prepare) await tx.prepare(unitReadsOf(events));
@@ -28,9 +28,10 @@ export function unitReadsOf(events: PendingEvent[]): UnitReads[] {
       reads.idempotencyKeys.push(e.idempotencyKey);
     }
     if (e.event === 'confirmation') reads.locks.push(orderLockKey(orderIdOf(e)));
-    reads.locks.push(...identityLockKeys(e.identity, e.anonymousId));
+    const identities = identitiesOf(e.identity);
+    reads.locks.push(...identityLockKeys(identities, e.anonymousId));
     if (e.anonymousId) reads.anonymousIds.push(e.anonymousId);
-    reads.identities.push(...identitiesOf(e.identity));
+    reads.identities.push(...identities);
   }
   return [...byAccount.values()];
 }

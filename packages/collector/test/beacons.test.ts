@@ -44,6 +44,16 @@ describe('browser beacons at /v1/collect', () => {
     expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body.device_type).toBe('tablet');
   });
 
+  it('stores a beacon whose User-Agent header is longer than the body field allows, cut to 1,024 characters', async () => {
+    const long = `${iphone} ${'x'.repeat(3000)}`;
+    const answer = await beacon(c, { key: keys.publishable, events: [event('p-long-ua')] }, { 'user-agent': long });
+    expect(answer.body.results[0].status).toBe(beaconTaken);
+    await settled(c);
+    const stored = (await api.get(`/v1/events/${answer.body.results[0].id}`)).body;
+    expect(stored.user_agent).toBe(long.slice(0, 1024));
+    expect(stored.device_type).toBe('mobile');
+  });
+
   it('stores a retried beacon once: the event id is its idempotency key', async () => {
     const body = { key: keys.publishable, events: [event('p-retry'), event('p-retry-2')] };
     const first = await beacon(c, body);

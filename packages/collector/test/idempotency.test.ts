@@ -60,6 +60,21 @@ describe('idempotency keys', () => {
     expect(answer.body.errors[0].path).toBe('idempotency_key');
   });
 
+  it('refuses an Idempotency-Key header over 128 characters or empty, on both event routes, and stores nothing', async () => {
+    const { idempotency_key: _k, ...plain } = body('unused', { event: 'header_key_probe' });
+    for (const url of ['/v1/events', '/v1/my/events']) {
+      for (const key of ['h'.repeat(129), '']) {
+        const answer = await api.post(url, plain, { 'idempotency-key': key });
+        expect(answer.status, `${url} with a ${key.length}-character header`).toBe(400);
+        expect(answer.body.errors).toEqual([expect.objectContaining({ code: 'invalid_field', path: 'idempotency_key' })]);
+      }
+    }
+    expect((await api.get('/v1/events?event=header_key_probe')).headers.get('x-total-count')).toBe('0');
+    const longest = await api.post('/v1/events', plain, { 'idempotency-key': 'h'.repeat(128) });
+    expect(longest.status).toBe(201);
+    expect(longest.body.idempotency_key).toBe('h'.repeat(128));
+  });
+
   it('stores exactly one event for 100 concurrent identical requests, and every answer carries its id', async () => {
     const answers = await Promise.all(Array.from({ length: 100 }, () => api.post('/v1/events', body('k-concurrent'))));
     const ids = new Set(answers.map((a) => a.body.id));

@@ -61,7 +61,7 @@ export const eventFields = {
   click_ids: clickIdsSchema.optional(),
   /** Server-side forwarding (Segment's context.ip / context.userAgent): used only by the server API. */
   ip: z.union([z.ipv4(), z.ipv6()]).optional(),
-  user_agent: text(1024).optional(),
+  user_agent: text(limits.maxUserAgentLength).optional(),
 };
 
 /** `POST /v1/events` body, and each item of a batch. */

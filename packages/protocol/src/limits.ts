@@ -7,6 +7,8 @@ export const limits = {
   maxStringLength: 2048,
   floatDecimals: 6,
   maxIdempotencyKeyLength: 128,
+  /** A stored user agent: the body's `user_agent`, and the User-Agent header of a beacon, cut to this length. */
+  maxUserAgentLength: 1024,
   maxBatchEvents: 500,
   maxBatchBytes: 1024 * 1024,
   maxBeaconBytes: 64 * 1024,

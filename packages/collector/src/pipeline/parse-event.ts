@@ -1,4 +1,4 @@
-import { eventInputSchema } from '@tracklet/protocol';
+import { eventFields, eventInputSchema, limits } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
 import { parseOrThrow } from '../validate.js';
 import { checkEventRules } from './check-event-rules.js';
@@ -6,8 +6,16 @@ import type { Auth, PendingEvent, PipelineDeps, RequestMeta } from './context.js
 import { normalizeEvent } from './normalize-event.js';
 import { requestHash } from './request-hash.js';
 
+/** The Idempotency-Key header, held to the body field's rule (1 to 128 characters): issue #16. */
+function headerKeyOf(value: string | undefined): string | undefined {
+  if (value === undefined || eventFields.idempotency_key.safeParse(value).success) return value;
+  throw new TrackletError('invalid_field',
+    `the Idempotency-Key header must be 1 to ${limits.maxIdempotencyKeyLength} characters, got ${value.length}`, { path: 'idempotency_key' });
+}
+
 /** The idempotency key from the body or the Idempotency-Key header; both and different is a 400. */
-function idempotencyKeyOf(fromBody: string | undefined, fromHeader: string | undefined): string | null {
+function idempotencyKeyOf(fromBody: string | undefined, header: string | undefined): string | null {
+  const fromHeader = headerKeyOf(header);
   if (fromBody !== undefined && fromHeader !== undefined && fromBody !== fromHeader) {
     throw new TrackletError('idempotency_key_mismatch', 'the Idempotency-Key header and idempotency_key differ', { path: 'idempotency_key' });
   }

@@ -23,7 +23,8 @@ declare module 'fastify' {
 export function requestMeta(request: FastifyRequest): RequestMeta {
   return {
     ip: request.ip || null,
-    userAgent: header(request, 'user-agent') ?? null,
+    // Cut, not refused: the browser sets it, and a beacon must not be lost over it (issue #16).
+    userAgent: header(request, 'user-agent')?.slice(0, limits.maxUserAgentLength) ?? null,
     origin: header(request, 'origin') ?? null,
     receivedAt: Date.now(),
   };

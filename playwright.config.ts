@@ -1,5 +1,13 @@
 import { defineConfig } from '@playwright/test';
-import { BASE_ARGS, CHROMIUM, DESKTOP_UA, HEADLESS_DEFAULT, HUMAN_LAUNCH, NPM_ONLY, TAG_ONLY } from './e2e/support/browser.js';
+import {
+  BASE_ARGS,
+  CHROMIUM,
+  DESKTOP_UA,
+  HEADLESS_DEFAULT,
+  HUMAN_LAUNCH,
+  NPM_ONLY,
+  TAG_ONLY,
+} from './e2e/support/browser.js';
 import type { Build } from './e2e/support/site.js';
 
 /** A visitor's browser: a desktop Chrome user agent, navigator.webdriver false. */

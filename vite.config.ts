@@ -14,8 +14,9 @@ const clusterTests = 'packages/collector/test/cluster/**';
  *   an outage of the direct write path); test/cluster/ has the log-mode outage.
  * - sqlite-disk: SQLite only.
  */
-const singleNodeOnly = ['group-commit', 'kill-9', 'durability', 'graceful-shutdown', 'postgres-*', 'sqlite-disk']
-  .map((name) => `packages/collector/test/${name}.test.ts`);
+const singleNodeOnly = ['group-commit', 'kill-9', 'durability', 'graceful-shutdown', 'postgres-*', 'sqlite-disk'].map(
+  (name) => `packages/collector/test/${name}.test.ts`,
+);
 
 /**
  * Vitest for unit and integration tests; Playwright specs in e2e/ run separately (npm run test:e2e). The collector's
@@ -36,7 +37,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: [collectorTests], exclude: [...exclude, clusterTests, 'packages/collector/test/**/postgres-*.test.ts'] },
+        test: {
+          name: 'sqlite',
+          include: [collectorTests],
+          exclude: [...exclude, clusterTests, 'packages/collector/test/**/postgres-*.test.ts'],
+        },
       },
       {
         extends: true,
@@ -55,7 +60,10 @@ export default defineConfig({
           include: [collectorTests],
           exclude: [...exclude, ...singleNodeOnly],
           env: { TRACKLET_TEST_STORE: 'cluster' },
-          globalSetup: ['packages/collector/test/support/postgres-global-setup.ts', 'packages/collector/test/support/nats-global-setup.ts'],
+          globalSetup: [
+            'packages/collector/test/support/postgres-global-setup.ts',
+            'packages/collector/test/support/nats-global-setup.ts',
+          ],
         },
       },
       {

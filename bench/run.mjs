@@ -9,20 +9,34 @@ import { stopAllChildren } from './lib/processes.mjs';
  * cluster, …) is a new file there. The exit code is 1 when a budget the mode evaluated failed.
  */
 const modesDir = fileURLToPath(new URL('./modes/', import.meta.url));
-const modes = readdirSync(modesDir).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4)).sort();
+const modes = readdirSync(modesDir)
+  .filter((f) => f.endsWith('.mjs'))
+  .map((f) => f.slice(0, -4))
+  .sort();
 
 const argv = process.argv.slice(2);
 const flags = new Set(argv.filter((a) => a.startsWith('--')));
 const [modeName = 'full', ...args] = argv.filter((a) => !a.startsWith('--'));
 
 async function usage() {
-  const lines = await Promise.all(modes.map(async (m) => `  ${m.padEnd(10)} ${(await import(pathToFileURL(`${modesDir}${m}.mjs`).href)).description ?? ''}`));
-  return ['usage: npm run bench [-- MODE] [--cpu-prof] [--strace] [--commit-metrics] [--only=…]', '', 'modes:', ...lines,
-    '', 'flags:', '  --cpu-prof     run each collector with node --cpu-prof (bench/profiles/<store>/) and list its hot functions',
+  const lines = await Promise.all(
+    modes.map(
+      async (m) => `  ${m.padEnd(10)} ${(await import(pathToFileURL(`${modesDir}${m}.mjs`).href)).description ?? ''}`,
+    ),
+  );
+  return [
+    'usage: npm run bench [-- MODE] [--cpu-prof] [--strace] [--commit-metrics] [--only=…]',
+    '',
+    'modes:',
+    ...lines,
+    '',
+    'flags:',
+    '  --cpu-prof     run each collector with node --cpu-prof (bench/profiles/<store>/) and list its hot functions',
     '  --strace       run each collector under strace -f -c -w -e trace=fdatasync,fsync and print the counts',
     '  --commit-metrics  start the collector through buildApp (bench/lib/collector-entry.mjs), whose /metrics',
     '                 commit histograms work (main.js never feeds them): group-commit sizes and durations',
-    '  --only=A,B     only these passes against the stores: beacon1, beacon100, events, list-event, list-contact, list-recent'].join('\n');
+    '  --only=A,B     only these passes against the stores: beacon1, beacon100, events, list-event, list-contact, list-recent',
+  ].join('\n');
 }
 
 if (flags.has('--help') || !modes.includes(modeName)) {
@@ -30,7 +44,11 @@ if (flags.has('--help') || !modes.includes(modeName)) {
   process.exit(flags.has('--help') ? 0 : 2);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stopAllChildren(); process.exit(130); });
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    stopAllChildren();
+    process.exit(130);
+  });
 
 try {
   const mode = await import(pathToFileURL(`${modesDir}${modeName}.mjs`).href);

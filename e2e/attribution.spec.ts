@@ -5,15 +5,20 @@ import { settle, tracklet } from './support/tracker.js';
 
 const env = useCollector();
 
-const NEWSLETTER = '?utm_source=newsletter&utm_medium=email&utm_campaign=november&utm_term=mugs&utm_content=hero&gclid=G-1&fbclid=F-1';
+const NEWSLETTER =
+  '?utm_source=newsletter&utm_medium=email&utm_campaign=november&utm_term=mugs&utm_content=hero&gclid=G-1&fbclid=F-1';
 const ADS = '?utm_source=google&utm_medium=cpc&utm_campaign=brand&msclkid=M-2';
 
-test('the landing URL\'s UTM tags and click ids are stored on every event of the page', async ({ page, build }) => {
+test("the landing URL's UTM tags and click ids are stored on every event of the page", async ({ page, build }) => {
   const { keys, url } = await env.visit('attribution.html', build);
   await page.goto(`${url}/${NEWSLETTER}`);
   await tracklet(page, 'track', 'signup_started', { plan: 'pro' });
   const campaign = {
-    utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'november', utm_term: 'mugs', utm_content: 'hero',
+    utm_source: 'newsletter',
+    utm_medium: 'email',
+    utm_campaign: 'november',
+    utm_term: 'mugs',
+    utm_content: 'hero',
     click_ids: { gclid: 'G-1', fbclid: 'F-1' },
   };
   await expectEvents(env.collector, keys.live, {
@@ -39,12 +44,22 @@ test('a second landing keeps the first touch and replaces the last touch', async
   });
   const contact = await getContact(env.collector, keys.live, second!.contact_id);
   expect(contact.first_touch).toMatchObject({
-    utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'november', utm_term: 'mugs', utm_content: 'hero',
-    click_ids: { gclid: 'G-1', fbclid: 'F-1' }, url: `${url}/${NEWSLETTER}`,
+    utm_source: 'newsletter',
+    utm_medium: 'email',
+    utm_campaign: 'november',
+    utm_term: 'mugs',
+    utm_content: 'hero',
+    click_ids: { gclid: 'G-1', fbclid: 'F-1' },
+    url: `${url}/${NEWSLETTER}`,
   });
   expect(contact.last_touch).toMatchObject({
-    utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'brand', utm_term: null, utm_content: null,
-    click_ids: { msclkid: 'M-2' }, url: `${url}/offer${ADS}`,
+    utm_source: 'google',
+    utm_medium: 'cpc',
+    utm_campaign: 'brand',
+    utm_term: null,
+    utm_content: null,
+    click_ids: { msclkid: 'M-2' },
+    url: `${url}/offer${ADS}`,
   });
 });
 

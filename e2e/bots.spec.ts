@@ -28,7 +28,10 @@ test.describe('default headless Chromium', { tag: HEADLESS_DEFAULT }, () => {
 test.describe('Googlebot', () => {
   test.use({ userAgent: GOOGLEBOT_UA });
 
-  test('the tracker sends nothing, and a beacon sent anyway is discarded by the collector as a bot', async ({ page, build }) => {
+  test('the tracker sends nothing, and a beacon sent anyway is discarded by the collector as a bot', async ({
+    page,
+    build,
+  }) => {
     const { keys, url } = await env.visit('bots.html', build);
     const beacons = recordBeacons(page);
     await page.goto(url);
@@ -41,17 +44,27 @@ test.describe('Googlebot', () => {
     const before = await botDiscards();
     const answer = await page.evaluate(
       async ([api, key]) => {
-        const event = (id: string, name: string) => ({ id, event: name, anonymous_id: 'crawler-1', url: location.href });
+        const event = (id: string, name: string) => ({
+          id,
+          event: name,
+          anonymous_id: 'crawler-1',
+          url: location.href,
+        });
         const body = JSON.stringify({ key, events: [event('bot-1', 'page_view'), event('bot-2', 'signup')] });
         const r = await fetch(`${api}/v1/collect`, { method: 'POST', body, headers: { 'Content-Type': 'text/plain' } });
         return [r.status, await r.json()] as const;
       },
       [env.collector.url, keys.publishable] as const,
     );
-    expect(answer).toEqual([200, { results: [
-      { index: 0, status: 'discarded', reason: 'bot' },
-      { index: 1, status: 'discarded', reason: 'bot' },
-    ] }]);
+    expect(answer).toEqual([
+      200,
+      {
+        results: [
+          { index: 0, status: 'discarded', reason: 'bot' },
+          { index: 1, status: 'discarded', reason: 'bot' },
+        ],
+      },
+    ]);
     expect(await botDiscards()).toBe(before + 2);
     await expectEvents(env.collector, keys.live, { refuted: [{ anonymous_id: 'crawler-1' }, { event: 'page_view' }] });
   });
@@ -60,7 +73,10 @@ test.describe('Googlebot', () => {
 test.describe('a crawler the tracker does not know (Google-InspectionTool)', () => {
   test.use({ userAgent: INSPECTION_TOOL_UA });
 
-  test('its beacon is discarded by the collector as a bot, stored nowhere, counted in /metrics', async ({ page, build }) => {
+  test('its beacon is discarded by the collector as a bot, stored nowhere, counted in /metrics', async ({
+    page,
+    build,
+  }) => {
     const { keys, url } = await env.visit('bots.html', build);
     const before = await botDiscards();
     const answered = nextCollectResponse(page);

@@ -16,7 +16,10 @@ test('consent pending holds events in memory; granting sends them', async ({ pag
   await page.click('#accept');
   await settle(page);
   await expectEvents(env.collector, keys.live, {
-    expected: [{ event: 'page_view', url: `${url}/` }, { event: 'browsed', data: { before: 'consent' } }],
+    expected: [
+      { event: 'page_view', url: `${url}/` },
+      { event: 'browsed', data: { before: 'consent' } },
+    ],
     exactly: true,
   });
   // Granted: ids are kept from now on.
@@ -73,7 +76,10 @@ test('optOut is remembered across page loads and sends nothing; optIn undoes it'
   await tracklet(page, 'track', 'browsed', { while: 'in' });
   await settle(page);
   await expectEvents(env.collector, keys.live, {
-    expected: [{ event: 'page_view', url: `${url}/` }, { event: 'browsed', data: { while: 'in' } }],
+    expected: [
+      { event: 'page_view', url: `${url}/` },
+      { event: 'browsed', data: { while: 'in' } },
+    ],
     refuted: [{ event: 'page_view', url: `${url}/while-out` }, { data: { while: 'out' } }],
     exactly: true,
   });

@@ -5,7 +5,10 @@ import { queued, settle, tracklet } from './support/tracker.js';
 
 const env = useCollector();
 
-test('events queued while the collector is down are delivered once after it restarts, from the persisted queue', async ({ context, build }) => {
+test('events queued while the collector is down are delivered once after it restarts, from the persisted queue', async ({
+  context,
+  build,
+}) => {
   const { keys, url } = await env.visit('delivery-collector-restart.html', build);
   const before = await context.newPage();
   await before.goto(`${url}/`);

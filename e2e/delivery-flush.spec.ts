@@ -6,7 +6,10 @@ const env = useCollector();
 
 type FlushWindow = Window & { flushNow(): void; flushState: string };
 
-test('flush() resolves only once the collector answered, also for events a batch request is already sending', async ({ page, build }) => {
+test('flush() resolves only once the collector answered, also for events a batch request is already sending', async ({
+  page,
+  build,
+}) => {
   const { keys, url } = await env.visit('delivery-flush.html', build);
   // Hold the collector's answer to the first beacon (the batch timer's, with the page_view) until the spec says so.
   let release = (): void => {};

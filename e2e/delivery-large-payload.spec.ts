@@ -7,7 +7,10 @@ const COUNT = 120;
 /** The collector refuses beacons above 64 KiB (API.md "Browser beacons"). */
 const BEACON_LIMIT = 64 * 1024;
 
-test('events queued at once beyond 64 KB are split into several beacons and all stored once', async ({ page, build }) => {
+test('events queued at once beyond 64 KB are split into several beacons and all stored once', async ({
+  page,
+  build,
+}) => {
   const { keys, url } = await env.visit('delivery-large-payload.html', build);
   const beacons = recordBeacons(page);
   await page.goto(`${url}/`);
@@ -24,7 +27,10 @@ test('events queued at once beyond 64 KB are split into several beacons and all 
   for (const size of sizes) expect(size).toBeLessThanOrEqual(BEACON_LIMIT);
   await expectEvents(env.collector, keys.live, {
     query: { event: 'imported_row' },
-    expected: Array.from({ length: COUNT }, (_, i) => ({ event: 'imported_row', data: { i, note: `row ${i} `.padEnd(1500, 'é') } })),
+    expected: Array.from({ length: COUNT }, (_, i) => ({
+      event: 'imported_row',
+      data: { i, note: `row ${i} `.padEnd(1500, 'é') },
+    })),
     exactly: true,
   });
 });

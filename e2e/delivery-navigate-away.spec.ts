@@ -5,7 +5,10 @@ import { trackerReady } from './support/tracker.js';
 const env = useCollector();
 const clicks = (count: number) => Array.from({ length: count }, (_, n) => ({ event: 'outbound_click', data: { n } }));
 
-test('an event tracked right before navigating to the next page arrives (at least 99 of 100), never twice', async ({ page, build }) => {
+test('an event tracked right before navigating to the next page arrives (at least 99 of 100), never twice', async ({
+  page,
+  build,
+}) => {
   test.setTimeout(120_000);
   // No automatic page views: the only events are the clicks.
   const { keys, url } = await env.visit('delivery-navigate-away.html', build, { autoPageViews: false });
@@ -26,7 +29,10 @@ test('an event tracked right before navigating to the next page arrives (at leas
   });
 });
 
-test('an event tracked right before leaving the site (no tracker on the next page) arrives by sendBeacon alone', async ({ page, build }) => {
+test('an event tracked right before leaving the site (no tracker on the next page) arrives by sendBeacon alone', async ({
+  page,
+  build,
+}) => {
   const { keys, url } = await env.visit('delivery-navigate-away.html', build, { autoPageViews: false });
   const outside = `${env.collector.url}/healthz`;
   for (let n = 0; n < 10; n++) {
@@ -36,5 +42,9 @@ test('an event tracked right before leaving the site (no tracker on the next pag
     await page.waitForURL(outside);
   }
   // Within 15 s, before any lease of the persisted queue ends: only the beacons can have delivered them.
-  await expectEvents(env.collector, keys.live, { query: { event: 'outbound_click' }, expected: clicks(10), exactly: true });
+  await expectEvents(env.collector, keys.live, {
+    query: { event: 'outbound_click' },
+    expected: clicks(10),
+    exactly: true,
+  });
 });

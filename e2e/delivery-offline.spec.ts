@@ -4,7 +4,11 @@ import { nextCollectResponse, queued, settle, tracklet } from './support/tracker
 
 const env = useCollector();
 
-test('events tracked offline are delivered exactly once when the browser is back online', async ({ page, context, build }) => {
+test('events tracked offline are delivered exactly once when the browser is back online', async ({
+  page,
+  context,
+  build,
+}) => {
   const { keys, url } = await env.visit('delivery-offline.html', build);
   await page.goto(`${url}/`);
   await settle(page);
@@ -22,7 +26,10 @@ test('events tracked offline are delivered exactly once when the browser is back
   expect((await delivered).status()).toBe(200);
   await settle(page);
   await expectEvents(env.collector, keys.live, {
-    expected: [{ event: 'page_view', url: `${url}/` }, { event: 'offline_note', data: { text: 'written in a tunnel' } }],
+    expected: [
+      { event: 'page_view', url: `${url}/` },
+      { event: 'offline_note', data: { text: 'written in a tunnel' } },
+    ],
     exactly: true,
   });
 });

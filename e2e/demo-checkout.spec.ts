@@ -5,7 +5,9 @@ import { expect, test, useCollector } from './support/test.js';
 const env = useCollector();
 
 test.describe('demo checkout', { tag: NPM_ONLY }, () => {
-  test('paying twice with the same order id stores one confirmation; the panel lists the duplicate_order discard', async ({ page }) => {
+  test('paying twice with the same order id stores one confirmation; the panel lists the duplicate_order discard', async ({
+    page,
+  }) => {
     const keys = env.collector.demoKeys();
     const demo = `${env.collector.url}/demo`;
     await page.goto(`${demo}/product/cap-03`);
@@ -13,12 +15,16 @@ test.describe('demo checkout', { tag: NPM_ONLY }, () => {
     await page.getByTestId('nav-cart').click();
     await page.getByTestId('to-checkout').click();
     await page.getByTestId('order-id').fill('ORD-E2E-1');
-    const answers = page.waitForResponse(async (r) => r.url().endsWith('/v1/collect') && (await r.text()).includes('"discarded"'));
+    const answers = page.waitForResponse(
+      async (r) => r.url().endsWith('/v1/collect') && (await r.text()).includes('"discarded"'),
+    );
     await page.getByTestId('pay').click();
     await expect(page.getByTestId('pay')).toHaveText('Pay again (same order id)');
     await page.getByTestId('pay').click();
     // The second one is answered as discarded, in its own beacon or in the same one as the first.
-    expect(await (await answers).json()).toMatchObject({ results: expect.arrayContaining([{ index: expect.any(Number), status: 'discarded', reason: 'duplicate_order' }]) });
+    expect(await (await answers).json()).toMatchObject({
+      results: expect.arrayContaining([{ index: expect.any(Number), status: 'discarded', reason: 'duplicate_order' }]),
+    });
 
     const [confirmation] = await expectEvents(env.collector, keys.live, {
       query: { event: 'confirmation' },

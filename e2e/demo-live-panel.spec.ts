@@ -11,7 +11,9 @@ const env = useCollector();
 test.describe('demo live panel', { tag: NPM_ONLY }, () => {
   test.use({ viewport: { width: 1400, height: 860 } });
 
-  test('shows what the collector stored while a visitor shops, pays (twice) and logs in (docs/demo.png)', async ({ page }) => {
+  test('shows what the collector stored while a visitor shops, pays (twice) and logs in (docs/demo.png)', async ({
+    page,
+  }) => {
     const keys = env.collector.demoKeys();
     await page.goto(`${env.collector.url}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=november`);
     await page.getByTestId('product-mug-01').click();
@@ -31,7 +33,10 @@ test.describe('demo live panel', { tag: NPM_ONLY }, () => {
 
     await expectEvents(env.collector, keys.live, {
       expected: [
-        { event: 'page_view', url: `${env.collector.url}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=november` },
+        {
+          event: 'page_view',
+          url: `${env.collector.url}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=november`,
+        },
         { event: 'add_to_cart', data: { sku: 'mug-01', name: 'Tracklet mug', price: 12.5 } },
         { event: 'add_to_cart', data: { sku: 'tee-02', name: 'Beacon T-shirt', price: 24 } },
         { event: 'confirmation', amount: 36.5 },

@@ -20,13 +20,18 @@ test.describe('demo shop (npm import of the tracker in a Preact SPA)', { tag: NP
       expected: [
         { event: 'page_view', url: `${demo}/`, title: 'Tracklet demo shop' },
         { event: 'page_view', url: `${demo}/product/pin-04`, referrer: `${demo}/` },
-        { event: 'add_to_cart', url: `${demo}/product/pin-04`, data: { sku: 'pin-04', name: 'UTM pin set', price: 6.75 } },
+        {
+          event: 'add_to_cart',
+          url: `${demo}/product/pin-04`,
+          data: { sku: 'pin-04', name: 'UTM pin set', price: 6.75 },
+        },
         { event: 'page_view', url: `${demo}/cart`, referrer: `${demo}/product/pin-04` },
         { event: 'page_view', url: `${demo}/product/pin-04`, referrer: `${demo}/cart` },
       ],
       exactly: true,
     });
-    for (const e of rest) expect(e).toMatchObject({ anonymous_id: landing!.anonymous_id, contact_id: landing!.contact_id });
+    for (const e of rest)
+      expect(e).toMatchObject({ anonymous_id: landing!.anonymous_id, contact_id: landing!.contact_id });
     expect(landing).toMatchObject({ browser: 'Chrome', device_type: 'desktop' });
   });
 });

@@ -13,11 +13,13 @@ const signIn = async (page: Page, email: string, name?: string) => {
   await page.waitForSelector('body[data-signed-in=yes]');
 };
 
-test('anonymous, then login with a new email: the visitor\'s own contact gets the email', async ({ page, build }) => {
+test("anonymous, then login with a new email: the visitor's own contact gets the email", async ({ page, build }) => {
   const { keys, url } = await env.visit('login.html', build);
   await page.goto(`${url}/account`);
   const anon = await anonymousId(page);
-  const [view] = await expectEvents(env.collector, keys.live, { expected: [{ event: 'page_view', anonymous_id: anon }] });
+  const [view] = await expectEvents(env.collector, keys.live, {
+    expected: [{ event: 'page_view', anonymous_id: anon }],
+  });
   expect((await getContact(env.collector, keys.live, view!.contact_id)).email).toBeNull();
 
   await signIn(page, 'ann@example.com', 'Ann');
@@ -27,17 +29,30 @@ test('anonymous, then login with a new email: the visitor\'s own contact gets th
   await expectEvents(env.collector, keys.live, {
     expected: [
       { event: 'page_view', url: `${url}/account`, contact_id: view!.contact_id },
-      { event: 'login', contact_id: view!.contact_id, anonymous_id: anon, data: { email: 'ann@example.com', name: 'Ann' } },
+      {
+        event: 'login',
+        contact_id: view!.contact_id,
+        anonymous_id: anon,
+        data: { email: 'ann@example.com', name: 'Ann' },
+      },
       { event: 'page_view', url: `${url}/orders`, contact_id: view!.contact_id, anonymous_id: anon },
       { event: 'orders_listed', contact_id: view!.contact_id },
     ],
     exactly: true,
   });
   const contact = await getContact(env.collector, keys.live, view!.contact_id);
-  expect(contact).toMatchObject({ email: 'ann@example.com', attributes: { name: 'Ann' }, anonymous_ids: [anon], merged_into: null });
+  expect(contact).toMatchObject({
+    email: 'ann@example.com',
+    attributes: { name: 'Ann' },
+    anonymous_ids: [anon],
+    merged_into: null,
+  });
 });
 
-test('anonymous, then login with an existing contact\'s email: the visitor and its past events merge into it', async ({ page, build }) => {
+test("anonymous, then login with an existing contact's email: the visitor and its past events merge into it", async ({
+  page,
+  build,
+}) => {
   const { keys, url } = await env.visit('login.html', build);
   // The site already knows this customer (say, from its CRM).
   const known = await upsertContact(env.collector, keys.live, {
@@ -48,7 +63,10 @@ test('anonymous, then login with an existing contact\'s email: the visitor and i
   await tracklet(page, 'update', { color: 'blue', city: 'Oslo', name: 'Bobby' });
   const anon = await anonymousId(page);
   const [view] = await expectEvents(env.collector, keys.live, {
-    expected: [{ event: 'page_view', anonymous_id: anon }, { event: 'update', anonymous_id: anon }],
+    expected: [
+      { event: 'page_view', anonymous_id: anon },
+      { event: 'update', anonymous_id: anon },
+    ],
   });
   expect(view!.contact_id).not.toBe(known.id);
 

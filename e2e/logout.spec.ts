@@ -28,6 +28,12 @@ test('logout is stored as the user, then the visitor is a new anonymous id and c
   expect(logout!.contact_id).toBe(login!.contact_id);
   expect(logout!.session_id).not.toBe(next!.session_id);
   expect(next!.contact_id).not.toBe(login!.contact_id);
-  expect(await getContact(env.collector, keys.live, login!.contact_id)).toMatchObject({ email: 'dana@example.com', anonymous_ids: [before] });
-  expect(await getContact(env.collector, keys.live, next!.contact_id)).toMatchObject({ email: null, anonymous_ids: [after] });
+  expect(await getContact(env.collector, keys.live, login!.contact_id)).toMatchObject({
+    email: 'dana@example.com',
+    anonymous_ids: [before],
+  });
+  expect(await getContact(env.collector, keys.live, next!.contact_id)).toMatchObject({
+    email: null,
+    anonymous_ids: [after],
+  });
 });

@@ -11,8 +11,10 @@ const env = useCollector();
  * privacy signals are defined before any page script runs, as the browser would report them.
  */
 const SIGNALS = {
-  'Do-Not-Track': () => Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1', configurable: true }),
-  'Global Privacy Control': () => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }),
+  'Do-Not-Track': () =>
+    Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1', configurable: true }),
+  'Global Privacy Control': () =>
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }),
 };
 
 /** A visitor without the signal on the same site: proves the site tracks, so "nothing stored" means something. */
@@ -39,7 +41,10 @@ for (const [name, signal] of Object.entries(SIGNALS)) {
 
     const other = await control(browser, url);
     await expectEvents(env.collector, keys.live, {
-      expected: [{ event: 'page_view', url: `${url}/control` }, { event: 'consented', data: { who: 'control' } }],
+      expected: [
+        { event: 'page_view', url: `${url}/control` },
+        { event: 'consented', data: { who: 'control' } },
+      ],
       refuted: [{ url: `${url}/` }, { event: 'login' }, { event: 'consented', data: { who: 'signal' } }],
       exactly: true,
     });
@@ -63,7 +68,10 @@ for (const [name, signal] of Object.entries(SIGNALS)) {
     await page.goto(`${url}/`);
     await tracklet(page, 'track', 'consented', { who: 'signal' });
     await expectEvents(env.collector, keys.live, {
-      expected: [{ event: 'page_view', url: `${url}/` }, { event: 'consented', data: { who: 'signal' } }],
+      expected: [
+        { event: 'page_view', url: `${url}/` },
+        { event: 'consented', data: { who: 'signal' } },
+      ],
       exactly: true,
     });
   });

@@ -20,7 +20,13 @@ test.describe('script tag queue stub', { tag: TAG_ONLY }, () => {
     await settle(page);
 
     expect(beacons.events.map((e) => [e.event, (e.data as { n?: number } | undefined)?.n])).toEqual([
-      ['step', 1], ['login', undefined], ['step', 2], ['update', undefined], ['step', 3], ['step', 4], ['page_view', undefined],
+      ['step', 1],
+      ['login', undefined],
+      ['step', 2],
+      ['update', undefined],
+      ['step', 3],
+      ['step', 4],
+      ['page_view', undefined],
       ['step', 5],
     ]);
     // The queued login already applies to the events after it, the automatic page_view included.

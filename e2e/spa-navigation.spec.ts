@@ -4,7 +4,10 @@ import { settle, trackerReady } from './support/tracker.js';
 
 const env = useCollector();
 
-test('pushState to a new URL is one page view, referred by the previous URL; the same URL again is none', async ({ page, build }) => {
+test('pushState to a new URL is one page view, referred by the previous URL; the same URL again is none', async ({
+  page,
+  build,
+}) => {
   const { keys, url } = await env.visit('spa-navigation.html', build);
   await page.goto(`${url}/app`);
   await trackerReady(page);

@@ -28,7 +28,10 @@ test('a visit stores one page_view with the URL, the title and the outside refer
   expect(view!.contact_id).toBeGreaterThan(0);
 });
 
-test('the next page of the site has the previous page as its referrer, same visitor and session', async ({ page, build }) => {
+test('the next page of the site has the previous page as its referrer, same visitor and session', async ({
+  page,
+  build,
+}) => {
   const { keys, url } = await env.visit('tracker-page-view.html', build);
   await page.goto(`${url}/`);
   await page.click('#next');
@@ -40,5 +43,9 @@ test('the next page of the site has the previous page as its referrer, same visi
     ],
     exactly: true,
   });
-  expect(second).toMatchObject({ anonymous_id: first!.anonymous_id, session_id: first!.session_id, contact_id: first!.contact_id });
+  expect(second).toMatchObject({
+    anonymous_id: first!.anonymous_id,
+    session_id: first!.session_id,
+    contact_id: first!.contact_id,
+  });
 });

@@ -34,5 +34,6 @@ test('two tabs of the site are one visitor: one anonymous id, one session, one l
     ],
     exactly: true,
   });
-  for (const e of [cart, login, viewed]) expect(e).toMatchObject({ contact_id: products!.contact_id, session_id: products!.session_id });
+  for (const e of [cart, login, viewed])
+    expect(e).toMatchObject({ contact_id: products!.contact_id, session_id: products!.session_id });
 });

@@ -5,7 +5,7 @@ import { anonymousId, tracklet } from './support/tracker.js';
 
 const env = useCollector();
 
-test('update sets attributes on the visitor\'s contact, and null removes one', async ({ page, build }) => {
+test("update sets attributes on the visitor's contact, and null removes one", async ({ page, build }) => {
   const { keys, url } = await env.visit('update.html', build);
   await page.goto(`${url}/preferences`);
   const anon = await anonymousId(page);
@@ -15,7 +15,10 @@ test('update sets attributes on the visitor\'s contact, and null removes one', a
   const [first] = await expectEvents(env.collector, keys.live, {
     expected: [{ event: 'update', anonymous_id: anon, data: { color: 'teal', size: 'M' } }],
   });
-  expect((await getContact(env.collector, keys.live, first!.contact_id)).attributes).toEqual({ color: 'teal', size: 'M' });
+  expect((await getContact(env.collector, keys.live, first!.contact_id)).attributes).toEqual({
+    color: 'teal',
+    size: 'M',
+  });
 
   await page.fill('#color', '');
   await page.click('button[type=submit]');

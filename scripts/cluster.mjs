@@ -20,11 +20,15 @@ const cacheDir = join(root, 'node_modules/.cache/tracklet-cluster');
 async function load(name) {
   const source = join(collectorDir, 'test/support', `${name}.ts`);
   const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }, fileName: source,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    fileName: source,
   });
   mkdirSync(cacheDir, { recursive: true });
   const target = join(cacheDir, `${name}.mjs`);
-  writeFileSync(target, `// transpiled from packages/collector/test/support/${name}.ts by scripts/cluster.mjs\n${outputText}`);
+  writeFileSync(
+    target,
+    `// transpiled from packages/collector/test/support/${name}.ts by scripts/cluster.mjs\n${outputText}`,
+  );
   return import(pathToFileURL(target).href);
 }
 
@@ -36,7 +40,13 @@ function run(name, args, env, ready, quiet) {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let tail = '';
-  const prefix = (chunk) => chunk.toString().split('\n').filter(Boolean).map((line) => `[${name}] ${line}\n`).join('');
+  const prefix = (chunk) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => `[${name}] ${line}\n`)
+      .join('');
   const pass = (stream) => (chunk) => {
     tail = (tail + chunk).slice(-4000);
     if (!quiet) stream.write(prefix(chunk));
@@ -49,7 +59,9 @@ function run(name, args, env, ready, quiet) {
       const match = ready.exec(out);
       if (match) resolve({ name, child, url: match[1], output: () => tail });
     });
-    child.on('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before it was ready${quiet ? `:\n${tail}` : ''}`)));
+    child.on('exit', (code, signal) =>
+      reject(new Error(`${name} exited (${code ?? signal}) before it was ready${quiet ? `:\n${tail}` : ''}`)),
+    );
   });
 }
 
@@ -58,7 +70,10 @@ function stopChild(child, graceMs = 15_000) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
@@ -70,7 +85,12 @@ function stopChild(child, graceMs = 15_000) {
  * fails. `basePort` 0 gives the collectors free ports; `env` is added to every collector's and writer's environment.
  * `progress` holds what has started so far (`dir`, `nats`, `postgres`), for a cleanup that cannot wait for `stop()`.
  */
-export function createCluster({ basePort = 8787, env: extra = {}, quiet = false, log = (line) => process.stdout.write(`${line}\n`) } = {}) {
+export function createCluster({
+  basePort = 8787,
+  env: extra = {},
+  quiet = false,
+  log = (line) => process.stdout.write(`${line}\n`),
+} = {}) {
   const stoppers = [];
   const progress = {};
   let stopped = false;
@@ -81,7 +101,8 @@ export function createCluster({ basePort = 8787, env: extra = {}, quiet = false,
   };
   const track = async (started, all) => {
     started.child.on('exit', (code, signal) => {
-      if (!stopped) process.stderr.write(`[${started.name}] exited (${code ?? signal})${quiet ? `:\n${started.output()}` : ''}\n`);
+      if (!stopped)
+        process.stderr.write(`[${started.name}] exited (${code ?? signal})${quiet ? `:\n${started.output()}` : ''}\n`);
     });
     await onStop(() => stopChild(started.child));
     all.push(started);
@@ -104,20 +125,40 @@ export function createCluster({ basePort = 8787, env: extra = {}, quiet = false,
     const db = await createDatabase(postgres.url());
 
     const env = {
-      TRACKLET_LOG: nats.url, TRACKLET_LOG_REPLICAS: '3', TRACKLET_DB: db, TRACKLET_LOG_LEVEL: process.env.TRACKLET_LOG_LEVEL || 'warn',
+      TRACKLET_LOG: nats.url,
+      TRACKLET_LOG_REPLICAS: '3',
+      TRACKLET_DB: db,
+      TRACKLET_LOG_LEVEL: process.env.TRACKLET_LOG_LEVEL || 'warn',
       TRACKLET_ADMIN_TOKEN: process.env.TRACKLET_ADMIN_TOKEN || `tk_admin_${randomBytes(24).toString('base64url')}`,
-      TRACKLET_DEMO_KEYS: join(dir, 'demo-keys.json'), ...extra,
+      TRACKLET_DEMO_KEYS: join(dir, 'demo-keys.json'),
+      ...extra,
     };
     // One after the other: the first collector on the empty database creates the demo account.
     const collectors = [];
     for (const i of [1, 2]) {
-      await track(await run(`collector-${i}`, [join(collectorDir, 'dist/main.js')],
-        { ...env, PORT: String(basePort ? basePort + i - 1 : 0), TRACKLET_INSTANCE_ID: String(i) }, /listening on (http:\/\/\S+)/, quiet), collectors);
+      await track(
+        await run(
+          `collector-${i}`,
+          [join(collectorDir, 'dist/main.js')],
+          { ...env, PORT: String(basePort ? basePort + i - 1 : 0), TRACKLET_INSTANCE_ID: String(i) },
+          /listening on (http:\/\/\S+)/,
+          quiet,
+        ),
+        collectors,
+      );
     }
     const writers = [];
     for (const i of [1, 2]) {
-      await track(await run(`writer-${i}`, [join(collectorDir, 'dist/cli.js'), 'writer'],
-        { ...env, TRACKLET_WRITER_PORT: '0' }, /listening on (http:\/\/\S+)/, quiet), writers);
+      await track(
+        await run(
+          `writer-${i}`,
+          [join(collectorDir, 'dist/cli.js'), 'writer'],
+          { ...env, TRACKLET_WRITER_PORT: '0' },
+          /listening on (http:\/\/\S+)/,
+          quiet,
+        ),
+        writers,
+      );
     }
     const demo = JSON.parse(readFileSync(env.TRACKLET_DEMO_KEYS, 'utf8'));
     return { nats, postgres, db, env, dir, collectors, writers, demo };
@@ -125,7 +166,10 @@ export function createCluster({ basePort = 8787, env: extra = {}, quiet = false,
 
   async function stop() {
     stopped = true;
-    while (stoppers.length) await stoppers.pop()().catch((error) => process.stderr.write(`${error.message}\n`));
+    while (stoppers.length)
+      await stoppers
+        .pop()()
+        .catch((error) => process.stderr.write(`${error.message}\n`));
   }
 
   return { start, stop, progress };
@@ -147,18 +191,20 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
   try {
     const { nats, db, env, collectors, writers, demo } = await starting;
-    process.stdout.write([
-      '',
-      'Tracklet scale-out cluster is running (Ctrl-C stops it and removes its data):',
-      ...collectors.map((c) => `  ${c.name}  ${c.url}   demo ${c.url}/demo/   script ${c.url}/t.js`),
-      ...writers.map((w) => `  ${w.name}     ${w.url}/readyz  ${w.url}/metrics`),
-      `  NATS          ${nats.url}  (stream tracklet_events, 3 replicas)`,
-      `  PostgreSQL    ${db}`,
-      `  admin token   ${env.TRACKLET_ADMIN_TOKEN}`,
-      `  demo account  id ${demo.id}: publishable ${demo.keys.publishable}`,
-      `                live ${demo.keys.live}   test ${demo.keys.test}`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        '',
+        'Tracklet scale-out cluster is running (Ctrl-C stops it and removes its data):',
+        ...collectors.map((c) => `  ${c.name}  ${c.url}   demo ${c.url}/demo/   script ${c.url}/t.js`),
+        ...writers.map((w) => `  ${w.name}     ${w.url}/readyz  ${w.url}/metrics`),
+        `  NATS          ${nats.url}  (stream tracklet_events, 3 replicas)`,
+        `  PostgreSQL    ${db}`,
+        `  admin token   ${env.TRACKLET_ADMIN_TOKEN}`,
+        `  demo account  id ${demo.id}: publishable ${demo.keys.publishable}`,
+        `                live ${demo.keys.live}   test ${demo.keys.test}`,
+        '',
+      ].join('\n'),
+    );
   } catch (error) {
     if (stopping) return;
     process.stderr.write(`cluster: ${error.message}\n`);

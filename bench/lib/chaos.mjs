@@ -14,10 +14,17 @@ const cacheDir = fileURLToPath(new URL('../.cache/support/', import.meta.url));
 function transpile(name) {
   const source = `${supportDir}${name}.ts`;
   const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }, fileName: source,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    fileName: source,
   });
-  const fixed = outputText.replace("new URL('../../dist/main.js', import.meta.url)", `new URL(${JSON.stringify(pathToFileURL(mainJs).href)})`);
-  writeFileSync(`${cacheDir}${name}.js`, `// transpiled from packages/collector/test/support/${name}.ts by bench/lib/chaos.mjs\n${fixed}`);
+  const fixed = outputText.replace(
+    "new URL('../../dist/main.js', import.meta.url)",
+    `new URL(${JSON.stringify(pathToFileURL(mainJs).href)})`,
+  );
+  writeFileSync(
+    `${cacheDir}${name}.js`,
+    `// transpiled from packages/collector/test/support/${name}.ts by bench/lib/chaos.mjs\n${fixed}`,
+  );
 }
 
 /** `{ runKillCycles }` of the test support. */

@@ -19,27 +19,51 @@ process.once('message', async (config) => {
       if (new URL(url).hostname !== '127.0.0.1') throw new Error(`refusing a non-loopback target ${url}`);
     }
     const ids = [];
-    const onResponse = (status, body) => { if (status === 200) for (const m of body.matchAll(ACCEPTED)) ids.push(Number(m[1])); };
+    const onResponse = (status, body) => {
+      if (status === 200) for (const m of body.matchAll(ACCEPTED)) ids.push(Number(m[1]));
+    };
     if (config.overallRate) {
       const summary = await pacedLoad(config, onResponse);
-      process.send({ ...summary, events: ids.length, eventsPerSec: ids.length / summary.seconds, ids }, () => process.exit(0));
+      process.send({ ...summary, events: ids.length, eventsPerSec: ids.length / summary.seconds, ids }, () =>
+        process.exit(0),
+      );
       return;
     }
     const requests = scenarios[config.scenario](config.params).requests.map((r) => ({ ...r, onResponse }));
     const cpuStart = process.cpuUsage();
     const result = await autocannon({
-      url: config.urls, connections: config.connections, duration: config.duration, maxOverallRequests: config.maxRequests,
-      timeout: 30, requests,
+      url: config.urls,
+      connections: config.connections,
+      duration: config.duration,
+      maxOverallRequests: config.maxRequests,
+      timeout: 30,
+      requests,
     });
     const cpu = process.cpuUsage(cpuStart);
     const seconds = result.duration;
-    process.send({
-      loadCpu: (cpu.user + cpu.system) / 1e6 / seconds, seconds, ok: result['2xx'], non2xx: result.non2xx, errors: result.errors,
-      timeouts: result.timeouts, statusCodes: result.statusCodeStats, reqPerSec: result['2xx'] / seconds,
-      events: ids.length, eventsPerSec: ids.length / seconds,
-      latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
-      ids,
-    }, () => process.exit(0));
+    process.send(
+      {
+        loadCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+        seconds,
+        ok: result['2xx'],
+        non2xx: result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        statusCodes: result.statusCodeStats,
+        reqPerSec: result['2xx'] / seconds,
+        events: ids.length,
+        eventsPerSec: ids.length / seconds,
+        latency: {
+          p50: result.latency.p50,
+          p90: result.latency.p90,
+          p99: result.latency.p99,
+          max: result.latency.max,
+          mean: result.latency.average,
+        },
+        ids,
+      },
+      () => process.exit(0),
+    );
   } catch (error) {
     process.send({ error: error instanceof Error ? error.stack : String(error) }, () => process.exit(1));
   }

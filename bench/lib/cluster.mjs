@@ -24,15 +24,23 @@ function processes() {
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      found.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
-        ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) });
-    } catch { /* gone meanwhile */ }
+      found.push({
+        pid: Number(entry),
+        comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]),
+      });
+    } catch {
+      /* gone meanwhile */
+    }
   }
   return found;
 }
 
 /** Processes whose parent is `ppid` (optionally only those named `comm`). */
-const childPids = (ppid, comm) => processes().filter((p) => p.ppid === ppid && (!comm || p.comm === comm)).map((p) => p.pid);
+const childPids = (ppid, comm) =>
+  processes()
+    .filter((p) => p.ppid === ppid && (!comm || p.comm === comm))
+    .map((p) => p.pid);
 
 /** This process's descendants, with their command lines. */
 function descendants() {
@@ -44,20 +52,34 @@ function descendants() {
     parents = next.map((p) => p.pid);
   }
   return tree.map((p) => {
-    try { return { ...p, args: readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0') }; } catch { return { ...p, args: [] }; }
+    try {
+      return { ...p, args: readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0') };
+    } catch {
+      return { ...p, args: [] };
+    }
   });
 }
 
 const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** A PostgreSQL fixture's directory (`<tmp>/tracklet-pg-*`, holding `data/`) whose server listens on `port`. */
 function postgresDirOnPort(port) {
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('tracklet-pg-'))) {
     try {
       // postmaster.pid: its pid, data directory, start time, port, …
-      if (readFileSync(join(tmpdir(), name, 'data/postmaster.pid'), 'utf8').split('\n')[3] === String(port)) return join(tmpdir(), name);
-    } catch { /* not this one */ }
+      if (readFileSync(join(tmpdir(), name, 'data/postmaster.pid'), 'utf8').split('\n')[3] === String(port))
+        return join(tmpdir(), name);
+    } catch {
+      /* not this one */
+    }
   }
   return null;
 }
@@ -86,12 +108,25 @@ function exitCleanup(progress, seen) {
     noteTempDirs(seen);
     const onPort = progress.postgres && postgresDirOnPort(progress.postgres.port);
     if (onPort) seen.add(onPort);
-    for (const p of descendants()) try { process.kill(p.pid, 'SIGKILL'); } catch { /* already gone */ }
+    for (const p of descendants())
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     for (const dir of seen) {
       let postmaster = null;
-      try { postmaster = Number(readFileSync(join(dir, 'data/postmaster.pid'), 'utf8').split('\n')[0]); } catch { /* none */ }
+      try {
+        postmaster = Number(readFileSync(join(dir, 'data/postmaster.pid'), 'utf8').split('\n')[0]);
+      } catch {
+        /* none */
+      }
       if (postmaster) {
-        try { process.kill(postmaster, 'SIGQUIT'); } catch { /* already gone */ }
+        try {
+          process.kill(postmaster, 'SIGQUIT');
+        } catch {
+          /* already gone */
+        }
         for (let i = 0; i < 50 && alive(postmaster); i++) sleepSync(100);
       }
     }
@@ -114,8 +149,17 @@ async function postmasterPid(url) {
 /** Starts the topology; resolves with `{ collectors, writers, db, backlog, stored, cpu, missing, stop }`. */
 export async function startBenchCluster() {
   assertBuilt();
-  const launcher = createCluster({ basePort: 0, quiet: true, log: () => {}, env: {
-    TRACKLET_ADMIN_TOKEN: ADMIN_TOKEN, TRACKLET_LOG_LEVEL: 'warn', TRACKLET_RATE_LIMIT_API: '0', TRACKLET_RATE_LIMIT_BEACONS: '0' } });
+  const launcher = createCluster({
+    basePort: 0,
+    quiet: true,
+    log: () => {},
+    env: {
+      TRACKLET_ADMIN_TOKEN: ADMIN_TOKEN,
+      TRACKLET_LOG_LEVEL: 'warn',
+      TRACKLET_RATE_LIMIT_API: '0',
+      TRACKLET_RATE_LIMIT_BEACONS: '0',
+    },
+  });
   const seen = new Set();
   const onExit = exitCleanup(launcher.progress, seen);
   process.on('exit', onExit);
@@ -133,17 +177,32 @@ export async function startBenchCluster() {
     const { jetstreamManager } = await importFromCollector('@nats-io/jetstream');
     nc = await connect({ servers: started.nats.urls, name: 'tracklet-bench' });
     const jsm = await jetstreamManager(nc);
-    const roles = { collectors: () => collectors.map((c) => c.pid), writers: () => writers.map((w) => w.pid),
-      nats: () => natsPids, postgres: () => [postmaster, ...childPids(postmaster)] };
+    const roles = {
+      collectors: () => collectors.map((c) => c.pid),
+      writers: () => writers.map((w) => w.pid),
+      nats: () => natsPids,
+      postgres: () => [postmaster, ...childPids(postmaster)],
+    };
     return {
-      collectors, writers, db: started.db, natsNodes: natsPids.length,
+      collectors,
+      writers,
+      db: started.db,
+      natsNodes: natsPids.length,
       /** Messages in the stream: accepted and not yet committed by a writer (work-queue retention drops a message once acked). */
       backlog: async () => (await jsm.streams.info(STREAM)).state.messages,
       /** Events the writers stored so far (their tracklet_events_accepted_total, summed). */
-      stored: async () => (await Promise.all(writers.map(async (w) => snapshot(await (await fetch(`${w.url}/metrics`)).text()).accepted)))
-        .reduce((a, b) => a + b, 0),
+      stored: async () =>
+        (
+          await Promise.all(writers.map(async (w) => snapshot(await (await fetch(`${w.url}/metrics`)).text()).accepted))
+        ).reduce((a, b) => a + b, 0),
       /** CPU seconds each role has used so far (PostgreSQL: the postmaster and its backends alive now). */
-      cpu: () => Object.fromEntries(Object.entries(roles).map(([role, pids]) => [role, pids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0)])),
+      cpu: () =>
+        Object.fromEntries(
+          Object.entries(roles).map(([role, pids]) => [
+            role,
+            pids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
+          ]),
+        ),
       missing: (ids) => missingEvents(started.db, ids),
       stop: async () => {
         await nc?.close().catch(() => {});
@@ -165,8 +224,11 @@ async function missingEvents(db, ids) {
   await client.connect();
   try {
     const stored = Number((await client.query('SELECT count(*) AS n FROM events')).rows[0].n);
-    const { rows } = await client.query(`SELECT a.id FROM unnest($1::bigint[]) AS a(id) LEFT JOIN events e ON e.id = a.id
-      WHERE e.id IS NULL`, [ids]);
+    const { rows } = await client.query(
+      `SELECT a.id FROM unnest($1::bigint[]) AS a(id) LEFT JOIN events e ON e.id = a.id
+      WHERE e.id IS NULL`,
+      [ids],
+    );
     return { stored, missing: rows.length, examples: rows.slice(0, 10).map((r) => r.id) };
   } finally {
     await client.end();

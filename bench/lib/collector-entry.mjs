@@ -10,6 +10,10 @@ const config = loadConfig();
 const app = await buildApp(config);
 const address = await app.listen({ port: config.port, host: config.host });
 process.stdout.write(`Tracklet collector (bench entry, commit metrics on) listening on ${address}\n`);
-const stop = () => app.close().then(() => process.exit(0), () => process.exit(1));
+const stop = () =>
+  app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

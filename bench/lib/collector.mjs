@@ -29,17 +29,26 @@ function innerPid(pid) {
  */
 export async function startCollector({ db, workDir, cpuProfDir, straceFile, commitMetrics = false, env = {} }) {
   assertBuilt();
-  const nodeArgs = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), commitMetrics ? metricsEntry : mainJs];
+  const nodeArgs = [
+    ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
+    commitMetrics ? metricsEntry : mainJs,
+  ];
   const [command, args] = straceFile
     ? ['strace', ['-f', '-c', '-w', '-e', 'trace=fdatasync,fsync', '-o', straceFile, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];
   const server = spawnServer(command, args, {
     pattern: /listening on (http:\/\/\S+)/,
     env: {
-      PORT: '0', HOST: '127.0.0.1', TRACKLET_DB: db, TRACKLET_LOG_LEVEL: 'warn', TRACKLET_ADMIN_TOKEN: ADMIN_TOKEN,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TRACKLET_DB: db,
+      TRACKLET_LOG_LEVEL: 'warn',
+      TRACKLET_ADMIN_TOKEN: ADMIN_TOKEN,
       TRACKLET_DEMO_KEYS: join(workDir, 'demo-keys.json'),
       // All load comes from one loopback IP and one key: measure capacity, not the per-client request budgets (0 = off).
-      TRACKLET_RATE_LIMIT_API: '0', TRACKLET_RATE_LIMIT_BEACONS: '0', ...env,
+      TRACKLET_RATE_LIMIT_API: '0',
+      TRACKLET_RATE_LIMIT_BEACONS: '0',
+      ...env,
     },
   });
   const [, url] = await server.ready;
@@ -52,7 +61,11 @@ export async function startCollector({ db, workDir, cpuProfDir, straceFile, comm
     stop: async () => {
       if (pid !== server.child.pid && server.child.exitCode === null) {
         const exited = new Promise((resolve) => server.child.once('exit', resolve));
-        try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
       }
       await stopChild(server.child);
@@ -68,6 +81,7 @@ export async function createBenchAccount(url, name = 'bench') {
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name }),
   });
-  if (response.status !== 201) throw new Error(`creating the bench account: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`creating the bench account: ${response.status} ${await response.text()}`);
   return response.json();
 }

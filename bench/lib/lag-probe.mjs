@@ -15,8 +15,11 @@ async function probe(config, [sendUrl, pollUrl]) {
   const body = beaconBody(config.publishableKey, 1);
   const key = JSON.parse(body).events[0].id;
   const sent = performance.now();
-  const response = await fetch(`${sendUrl}/v1/collect`, { method: 'POST', body,
-    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': CHROME_UA, origin: 'https://shop.example' } });
+  const response = await fetch(`${sendUrl}/v1/collect`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': CHROME_UA, origin: 'https://shop.example' },
+  });
   const text = await response.text();
   const acked = performance.now();
   const id = /"status":"accepted","id":(\d+)/.exec(text)?.[1];
@@ -33,7 +36,8 @@ async function probe(config, [sendUrl, pollUrl]) {
   }
 }
 
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : null);
+const percentile = (sorted, p) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : null;
 
 process.once('message', async (config) => {
   try {
@@ -45,16 +49,34 @@ process.once('message', async (config) => {
       await sleep(Math.max(0, started + (k + 1) * config.everyMs - performance.now()));
     }
     const probes = await Promise.all(running);
-    const lags = probes.filter((p) => p.lagMs !== undefined).map((p) => p.lagMs).sort((a, b) => a - b);
-    const acks = probes.filter((p) => p.ackMs !== undefined).map((p) => p.ackMs).sort((a, b) => a - b);
-    process.send({
-      sent: probes.length, measured: lags.length, failed: probes.filter((p) => p.failed).map((p) => p.failed),
-      timedOut: probes.filter((p) => p.timedOut).length, wrongId: probes.filter((p) => p.sameId === false).length,
-      polls: probes.reduce((sum, p) => sum + (p.polls ?? 0), 0), seconds: (performance.now() - started) / 1000,
-      lag: { p50: percentile(lags, 0.5), p90: percentile(lags, 0.9), p99: percentile(lags, 0.99), max: lags.at(-1) ?? null },
-      ack: { p50: percentile(acks, 0.5), p99: percentile(acks, 0.99) },
-      ids: probes.filter((p) => p.id !== undefined).map((p) => p.id),
-    }, () => process.exit(0));
+    const lags = probes
+      .filter((p) => p.lagMs !== undefined)
+      .map((p) => p.lagMs)
+      .sort((a, b) => a - b);
+    const acks = probes
+      .filter((p) => p.ackMs !== undefined)
+      .map((p) => p.ackMs)
+      .sort((a, b) => a - b);
+    process.send(
+      {
+        sent: probes.length,
+        measured: lags.length,
+        failed: probes.filter((p) => p.failed).map((p) => p.failed),
+        timedOut: probes.filter((p) => p.timedOut).length,
+        wrongId: probes.filter((p) => p.sameId === false).length,
+        polls: probes.reduce((sum, p) => sum + (p.polls ?? 0), 0),
+        seconds: (performance.now() - started) / 1000,
+        lag: {
+          p50: percentile(lags, 0.5),
+          p90: percentile(lags, 0.9),
+          p99: percentile(lags, 0.99),
+          max: lags.at(-1) ?? null,
+        },
+        ack: { p50: percentile(acks, 0.5), p99: percentile(acks, 0.99) },
+        ids: probes.filter((p) => p.id !== undefined).map((p) => p.id),
+      },
+      () => process.exit(0),
+    );
   } catch (error) {
     process.send({ error: error instanceof Error ? error.stack : String(error) }, () => process.exit(1));
   }

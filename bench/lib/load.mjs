@@ -23,15 +23,21 @@ function summarize(result, created, cpu) {
     reqPerSec: ok / seconds,
     events: created,
     eventsPerSec: created / seconds,
-    latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max,
-      mean: result.latency.average },
+    latency: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
   };
 }
 
 process.once('message', async (config) => {
   try {
     const url = new URL(config.url);
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error(`refusing a non-loopback target ${url.hostname}`);
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+      throw new Error(`refusing a non-loopback target ${url.hostname}`);
     if (config.overallRate) {
       const summary = await pacedLoad(config);
       process.send(summary, () => process.exit(0));
@@ -40,9 +46,16 @@ process.once('message', async (config) => {
     const scenario = scenarios[config.scenario](config.params);
     let created = 0;
     const cpuStart = process.cpuUsage();
-    const requests = scenario.requests.map((r) => (scenario.perResponse
-      ? { ...r, onResponse: (status, body) => { created += scenario.perResponse(status, body); } }
-      : r));
+    const requests = scenario.requests.map((r) =>
+      scenario.perResponse
+        ? {
+            ...r,
+            onResponse: (status, body) => {
+              created += scenario.perResponse(status, body);
+            },
+          }
+        : r,
+    );
     const result = await autocannon({
       url: config.url,
       connections: config.connections,
@@ -51,7 +64,9 @@ process.once('message', async (config) => {
       timeout: 30,
       requests,
     });
-    process.send(summarize(result, scenario.perResponse ? created : result['2xx'], process.cpuUsage(cpuStart)), () => process.exit(0));
+    process.send(summarize(result, scenario.perResponse ? created : result['2xx'], process.cpuUsage(cpuStart)), () =>
+      process.exit(0),
+    );
   } catch (error) {
     process.send({ error: error instanceof Error ? error.stack : String(error) }, () => process.exit(1));
   }

@@ -31,32 +31,60 @@ async function settle(target, limitSeconds = 90) {
  * One autocannon pass (in the load process) against `target` ({ name, url, pid, metrics? }), with what the target
  * did meanwhile: its peak resident set, its CPU use, and (for a collector) its group commits and stored events.
  */
-export async function measure(target, scenario, { label, connections, seconds, maxRequests, overallRate, params = {} }) {
+export async function measure(
+  target,
+  scenario,
+  { label, connections, seconds, maxRequests, overallRate, params = {} },
+) {
   const load1 = os.loadavg()[0];
   const before = target.metrics ? snapshot(await target.metrics()) : null;
   const cpuBefore = cpuSeconds(target.pid);
   const rss = sampleRss(target.pid);
-  const result = await runWorker(LOAD, {
-    url: target.url, scenario, params, duration: seconds, maxRequests,
-    connections: overallRate ? Math.max(1, Math.min(connections, overallRate)) : connections,
-    ...(overallRate ? { overallRate } : {}),
-  }, (seconds + 60) * 1000);
+  const result = await runWorker(
+    LOAD,
+    {
+      url: target.url,
+      scenario,
+      params,
+      duration: seconds,
+      maxRequests,
+      connections: overallRate ? Math.max(1, Math.min(connections, overallRate)) : connections,
+      ...(overallRate ? { overallRate } : {}),
+    },
+    (seconds + 60) * 1000,
+  );
   const cpuAfter = cpuSeconds(target.pid);
   const commits = before ? commitStats(before, snapshot(await target.metrics())) : null;
   const drainSeconds = before && !scenario.startsWith('list-') ? await settle(target) : null;
   const peakRssMb = rss.stop();
-  const row = { target: target.name, label, scenario, connections, overallRate: overallRate ?? null, ...result, peakRssMb,
-    cpu: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / result.seconds : null, commits,
-    storedPerSec: commits ? commits.accepted / result.seconds : null, drainSeconds, load1 };
+  const row = {
+    target: target.name,
+    label,
+    scenario,
+    connections,
+    overallRate: overallRate ?? null,
+    ...result,
+    peakRssMb,
+    cpu: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / result.seconds : null,
+    commits,
+    storedPerSec: commits ? commits.accepted / result.seconds : null,
+    drainSeconds,
+    load1,
+  };
   const failed = row.non2xx + row.errors + row.timeouts;
   const events = scenario.startsWith('list-') ? '' : `${row.eventsPerSec.toFixed(0)} events/s, `;
-  log(`  ${target.name} ${label}${overallRate ? ` @ ${overallRate} req/s` : ''}: ${row.reqPerSec.toFixed(0)} req/s, `
-    + `${events}p50 ${row.latency.p50} ms, p99 ${row.latency.p99} ms${failed ? `, ${failed} failed` : ''}${row.lateSends === undefined ? '' : ` (paced: offered ${row.offeredRate.toFixed(0)} req/s, ${row.lateSends} sent > 5 ms late, load CPU ${Math.round(row.loadCpu * 100)}%)`}`);
+  log(
+    `  ${target.name} ${label}${overallRate ? ` @ ${overallRate} req/s` : ''}: ${row.reqPerSec.toFixed(0)} req/s, ` +
+      `${events}p50 ${row.latency.p50} ms, p99 ${row.latency.p99} ms${failed ? `, ${failed} failed` : ''}${row.lateSends === undefined ? '' : ` (paced: offered ${row.offeredRate.toFixed(0)} req/s, ${row.lateSends} sent > 5 ms late, load CPU ${Math.round(row.loadCpu * 100)}%)`}`,
+  );
   return row;
 }
 
 /** A short unrecorded pass, so the JIT and the caches are warm before the first measured one. */
 export async function warmUp(target, scenario, seconds, params) {
-  await runWorker(LOAD, { url: target.url, scenario, params, connections: 10, duration: seconds, maxRequests: 100_000 },
-    (seconds + 60) * 1000);
+  await runWorker(
+    LOAD,
+    { url: target.url, scenario, params, connections: 10, duration: seconds, maxRequests: 100_000 },
+    (seconds + 60) * 1000,
+  );
 }

@@ -4,13 +4,17 @@
  */
 function histogram(text, name) {
   const value = (suffix) => Number(new RegExp(`^${name}_${suffix}(?:\\{\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
-  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} ([0-9.e+-]+)$`, 'gm'))]
-    .map(([, le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count: Number(count) }));
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} ([0-9.e+-]+)$`, 'gm'))].map(
+    ([, le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count: Number(count) }),
+  );
   return { count: value('count'), sum: value('sum'), buckets };
 }
 
 function counterTotal(text, name) {
-  return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+  return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
 }
 
 export function snapshot(text) {
@@ -25,7 +29,7 @@ export function snapshot(text) {
 function medianBound(after, before) {
   const diff = after.buckets.map((b, i) => ({ le: b.le, count: b.count - (before.buckets[i]?.count ?? 0) }));
   const total = diff.at(-1)?.count ?? 0;
-  return total ? diff.find((b) => b.count >= total / 2)?.le ?? null : null;
+  return total ? (diff.find((b) => b.count >= total / 2)?.le ?? null) : null;
 }
 
 export function commitStats(before, after) {

@@ -16,7 +16,10 @@ export async function measureAndReport({ mode, stores, quick, flags }) {
   const file = fileURLToPath(new URL(mode === 'full' ? '../results.md' : `../results-${mode}.md`, import.meta.url));
   writeFileSync(file, markdown);
   mkdirSync(fileURLToPath(new URL('../.cache/', import.meta.url)), { recursive: true });
-  writeFileSync(fileURLToPath(new URL(`../.cache/results-${mode}.json`, import.meta.url)), `${JSON.stringify({ results, budgets }, null, 2)}\n`);
+  writeFileSync(
+    fileURLToPath(new URL(`../.cache/results-${mode}.json`, import.meta.url)),
+    `${JSON.stringify({ results, budgets }, null, 2)}\n`,
+  );
   process.stdout.write(`\n${markdown}\nwritten to ${file}\n`);
   return budgets;
 }

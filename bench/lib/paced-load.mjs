@@ -33,7 +33,8 @@ const LATE_MS = 5;
 const MAX_HEAD = 64 * 1024;
 const CRLF2 = Buffer.from('\r\n\r\n');
 
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : 0);
+const percentile = (sorted, p) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : 0;
 const ms = (value) => Math.round(value * 100) / 100;
 
 /** The response head: { status, length (bytes, or null), chunked, close }, or throws on anything malformed. */
@@ -49,10 +50,18 @@ function parseHead(head) {
     const colon = lines[i].indexOf(':');
     if (colon < 0) continue;
     const name = lines[i].slice(0, colon).trim().toLowerCase();
-    const value = lines[i].slice(colon + 1).trim().toLowerCase();
+    const value = lines[i]
+      .slice(colon + 1)
+      .trim()
+      .toLowerCase();
     if (name === 'content-length') length = Number(value);
-    else if (name === 'transfer-encoding') chunked = value.split(',').map((v) => v.trim()).includes('chunked');
-    else if (name === 'connection') close = value.includes('close') ? true : value.includes('keep-alive') ? false : close;
+    else if (name === 'transfer-encoding')
+      chunked = value
+        .split(',')
+        .map((v) => v.trim())
+        .includes('chunked');
+    else if (name === 'connection')
+      close = value.includes('close') ? true : value.includes('keep-alive') ? false : close;
   }
   if (status === 204 || status === 304) length = 0;
   if (chunked) length = null;
@@ -94,7 +103,10 @@ function createPool({ host, port, size, done, fail }) {
   function nextQueued() {
     while (head < queue.length) {
       const job = queue[head++];
-      if (head > 1024 && head * 2 > queue.length) { queue = queue.slice(head); head = 0; }
+      if (head > 1024 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
       if (!job.settled) return job;
     }
     return null;
@@ -118,7 +130,10 @@ function createPool({ host, port, size, done, fail }) {
 
   function onData(conn, chunk) {
     const job = conn.job;
-    if (!job) { conn.socket.destroy(); return; } // bytes nobody asked for
+    if (!job) {
+      conn.socket.destroy();
+      return;
+    } // bytes nobody asked for
     conn.chunks.push(chunk);
     conn.bytes += chunk.length;
     const buf = conn.chunks.length === 1 ? chunk : Buffer.concat(conn.chunks, conn.bytes);
@@ -129,9 +144,13 @@ function createPool({ host, port, size, done, fail }) {
     try {
       if (!conn.head) {
         const end = buf.indexOf(CRLF2);
-        if (end < 0) { if (buf.length > MAX_HEAD) throw new Error('response head too large'); return; }
+        if (end < 0) {
+          if (buf.length > MAX_HEAD) throw new Error('response head too large');
+          return;
+        }
         conn.head = { ...parseHead(buf.toString('latin1', 0, end)), start: end + 4 };
-        if (conn.head.status < 200) { // an interim response (100 Continue): drop it, read the real one
+        if (conn.head.status < 200) {
+          // an interim response (100 Continue): drop it, read the real one
           const rest = buf.subarray(end + 4);
           conn.chunks = [];
           conn.bytes = 0;
@@ -159,7 +178,10 @@ function createPool({ host, port, size, done, fail }) {
       return;
     }
     // The connection first (free, or on to the next queued job), then the report, which may end the run.
-    if (close) { conn.job = null; conn.socket.destroy(); } else release(conn);
+    if (close) {
+      conn.job = null;
+      conn.socket.destroy();
+    } else release(conn);
     done(job, status, body);
   }
 
@@ -170,10 +192,14 @@ function createPool({ host, port, size, done, fail }) {
     const { job, head: h } = conn;
     conn.job = null;
     if (job) {
-      if (h && h.length === null && !h.chunked && !job.timedOut) done(job, h.status, Buffer.concat(conn.chunks).subarray(h.start));
+      if (h && h.length === null && !h.chunked && !job.timedOut)
+        done(job, h.status, Buffer.concat(conn.chunks).subarray(h.start));
       else fail(job);
     }
-    if (head < queue.length && open < size) { const next = nextQueued(); if (next) assign(connect(), next); }
+    if (head < queue.length && open < size) {
+      const next = nextQueued();
+      if (next) assign(connect(), next);
+    }
   }
 
   function connect() {
@@ -191,7 +217,9 @@ function createPool({ host, port, size, done, fail }) {
       if (conn) assign(conn, job);
       else queue.push(job);
     },
-    destroy() { for (const conn of free.splice(0)) conn.socket.destroy(); },
+    destroy() {
+      for (const conn of free.splice(0)) conn.socket.destroy();
+    },
   };
 }
 
@@ -205,11 +233,15 @@ export function pacedLoad(config, onResponse) {
   const timeoutMs = config.timeoutMs ?? TIMEOUT_MS;
   const socketsPerUrl = Math.max(1, Math.ceil(config.connections / urls.length));
   // Each template's fixed header lines, once; the request line, length and body are per request.
-  const templates = urls.map((url) => scenario.requests.map((template) => ({
-    template,
-    headers: Object.entries({ host: url.host, ...template.headers }).filter(([name]) => name.toLowerCase() !== 'content-length')
-      .map(([name, value]) => `${name}: ${value}\r\n`).join(''),
-  })));
+  const templates = urls.map((url) =>
+    scenario.requests.map((template) => ({
+      template,
+      headers: Object.entries({ host: url.host, ...template.headers })
+        .filter(([name]) => name.toLowerCase() !== 'content-length')
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join(''),
+    })),
+  );
 
   const total = Math.max(1, Math.min(config.maxRequests ?? Infinity, Math.ceil(config.duration * rate)));
   const intervalMs = 1000 / rate;
@@ -251,8 +283,15 @@ export function pacedLoad(config, onResponse) {
     counts[job.timedOut ? 'timeouts' : 'errors']++;
     settle(job);
   };
-  const pools = urls.map((url) => createPool({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80),
-    size: socketsPerUrl, done, fail }));
+  const pools = urls.map((url) =>
+    createPool({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 80),
+      size: socketsPerUrl,
+      done,
+      fail,
+    }),
+  );
 
   function send(i, due, now) {
     const lag = now - due;
@@ -261,11 +300,19 @@ export function pacedLoad(config, onResponse) {
     const target = i % urls.length;
     const forUrl = templates[target];
     const { template, headers } = forUrl[Math.floor(i / urls.length) % forUrl.length];
-    const request = template.setupRequest ? template.setupRequest({ ...template, headers: { ...template.headers } }) : template;
+    const request = template.setupRequest
+      ? template.setupRequest({ ...template, headers: { ...template.headers } })
+      : template;
     const body = request.body ?? '';
     const length = body === '' && request.method === 'GET' ? '' : `content-length: ${Buffer.byteLength(body)}\r\n`;
-    const job = { due, handedOver: now, raw: `${request.method} ${request.path} HTTP/1.1\r\n${headers}${length}\r\n${body}`,
-      settled: false, timedOut: false, conn: null };
+    const job = {
+      due,
+      handedOver: now,
+      raw: `${request.method} ${request.path} HTTP/1.1\r\n${headers}${length}\r\n${body}`,
+      settled: false,
+      timedOut: false,
+      conn: null,
+    };
     inFlight.add(job);
     pools[target].dispatch(job);
   }
@@ -275,15 +322,19 @@ export function pacedLoad(config, onResponse) {
 
   return new Promise((resolve) => {
     // Requests unanswered timeoutMs after they were due, whether queued or on a socket, are timeouts.
-    const sweeper = setInterval(() => {
-      const now = performance.now();
-      for (const job of inFlight) {
-        if (now - job.due <= timeoutMs || job.timedOut) continue;
-        job.timedOut = true;
-        if (job.conn) job.conn.socket.destroy(); // its pool's onClose fails it
-        else fail(job); // still queued: skipped when its turn comes
-      }
-    }, Math.min(1000, timeoutMs / 4));
+    const sweeper = setInterval(
+      () => {
+        const now = performance.now();
+        for (const job of inFlight) {
+          if (now - job.due <= timeoutMs || job.timedOut) continue;
+          job.timedOut = true;
+          if (job.conn)
+            job.conn.socket.destroy(); // its pool's onClose fails it
+          else fail(job); // still queued: skipped when its turn comes
+        }
+      },
+      Math.min(1000, timeoutMs / 4),
+    );
 
     finish = () => {
       if (finished) return;
@@ -296,8 +347,13 @@ export function pacedLoad(config, onResponse) {
         const sorted = values.subarray(0, measured).sort();
         let sum = 0;
         for (const v of sorted) sum += v;
-        return { p50: ms(percentile(sorted, 0.5)), p90: ms(percentile(sorted, 0.9)), p99: ms(percentile(sorted, 0.99)),
-          max: ms(sorted.length ? sorted[sorted.length - 1] : 0), mean: ms(sorted.length ? sum / sorted.length : 0) };
+        return {
+          p50: ms(percentile(sorted, 0.5)),
+          p90: ms(percentile(sorted, 0.9)),
+          p99: ms(percentile(sorted, 0.99)),
+          max: ms(sorted.length ? sorted[sorted.length - 1] : 0),
+          mean: ms(sorted.length ? sum / sorted.length : 0),
+        };
       };
       const events = perResponse ? counts.events : counts.ok;
       resolve({

@@ -22,7 +22,10 @@ export function postgresFixture() {
     });
     mkdirSync(cacheDir, { recursive: true });
     const target = `${cacheDir}postgres-fixture.mjs`;
-    writeFileSync(target, `// transpiled from packages/collector/test/support/postgres.ts by bench/lib/postgres.mjs\n${outputText}`);
+    writeFileSync(
+      target,
+      `// transpiled from packages/collector/test/support/postgres.ts by bench/lib/postgres.mjs\n${outputText}`,
+    );
     return import(pathToFileURL(target).href);
   })();
   return loaded;

@@ -18,16 +18,27 @@ export function spawnServer(command, args, { env = {}, pattern, timeoutMs = 60_0
   children.add(child);
   child.once('exit', () => children.delete(child));
   let stderr = '';
-  child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
   const ready = new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start in ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${args.join(' ')} did not start in ${timeoutMs} ms\n${stderr}`)),
+      timeoutMs,
+    );
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const match = pattern.exec(out);
-      if (match) { clearTimeout(timer); resolve(match); }
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
     });
-    child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`${args.join(' ')} exited (${code ?? signal})\n${stderr}`)); });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited (${code ?? signal})\n${stderr}`));
+    });
   });
   return { child, ready, stderr: () => stderr };
 }
@@ -48,8 +59,13 @@ export function runWorker(modulePath, message, timeoutMs) {
   children.add(child);
   return new Promise((resolve, reject) => {
     let reply;
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${modulePath} ran past ${timeoutMs} ms`)); }, timeoutMs);
-    child.on('message', (m) => { reply = m; });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${modulePath} ran past ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('message', (m) => {
+      reply = m;
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       children.delete(child);
@@ -74,6 +90,13 @@ export function procStatusKb(pid, field) {
 /** Samples a process's resident set every `everyMs` until stopped; `stop()` returns the peak seen, in MB. */
 export function sampleRss(pid, everyMs = 100) {
   let peakKb = procStatusKb(pid, 'VmRSS') ?? 0;
-  const timer = setInterval(() => { peakKb = Math.max(peakKb, procStatusKb(pid, 'VmRSS') ?? 0); }, everyMs);
-  return { stop: () => { clearInterval(timer); return peakKb / 1024; } };
+  const timer = setInterval(() => {
+    peakKb = Math.max(peakKb, procStatusKb(pid, 'VmRSS') ?? 0);
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peakKb / 1024;
+    },
+  };
 }

@@ -2,7 +2,8 @@
  * What each scenario sends, built per request inside the load process (autocannon `setupRequest`), so every
  * request carries new event ids / idempotency keys. A scenario is { requests, perResponse? }.
  */
-export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+export const CHROME_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 
 /**
  * Who sends the n-th beacon: every visitor sends 4 beacons, 100 beacons apart (more than the connections in
@@ -17,15 +18,23 @@ let counter = 0;
 
 function visitorOf(n) {
   const visitor = Math.floor(n / 4) - SPACING * (n % 4);
-  return visitor >= 0 ? { id: `v-${run}-${visitor}`, landing: n % 4 === 0 } : { id: `v-${run}-early-${n}`, landing: true };
+  return visitor >= 0
+    ? { id: `v-${run}-${visitor}`, landing: n % 4 === 0 }
+    : { id: `v-${run}-early-${n}`, landing: true };
 }
 
 function beaconEvent(n, visitor, i) {
   const landing = visitor.landing && i === 0;
   const page = (n + i) % 200;
-  const base = { id: `b-${run}-${n}-${i}`, anonymous_id: visitor.id, session_id: `s-${visitor.id}`, timestamp: Date.now(),
-    url: `https://shop.example/p/${page}${landing ? '?utm_source=newsletter&utm_medium=email' : ''}`, title: 'Shop',
-    ...(landing ? { referrer: 'https://www.google.com/' } : {}) };
+  const base = {
+    id: `b-${run}-${n}-${i}`,
+    anonymous_id: visitor.id,
+    session_id: `s-${visitor.id}`,
+    timestamp: Date.now(),
+    url: `https://shop.example/p/${page}${landing ? '?utm_source=newsletter&utm_medium=email' : ''}`,
+    title: 'Shop',
+    ...(landing ? { referrer: 'https://www.google.com/' } : {}),
+  };
   return i % 4 === 3
     ? { ...base, event: 'add_to_cart', data: { sku: `SKU-${(n + i) % 500}`, price: 9.5, qty: 1 } }
     : { ...base, event: 'page_view', data: { path: `/p/${page}` } };
@@ -43,11 +52,18 @@ const countCreated = (body) => body.split('"status":"created"').length - 1;
 
 function beacon(params, size) {
   return {
-    requests: [{
-      method: 'POST', path: '/v1/collect',
-      headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': CHROME_UA, origin: 'https://shop.example' },
-      setupRequest: (request) => ({ ...request, body: beaconBody(params.publishableKey, size) }),
-    }],
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/collect',
+        headers: {
+          'content-type': 'text/plain;charset=UTF-8',
+          'user-agent': CHROME_UA,
+          origin: 'https://shop.example',
+        },
+        setupRequest: (request) => ({ ...request, body: beaconBody(params.publishableKey, size) }),
+      },
+    ],
     perResponse: (status, body) => (status === 200 ? countCreated(body) : 0),
   };
 }
@@ -55,16 +71,26 @@ function beacon(params, size) {
 /** POST /v1/events with a live key and a new idempotency key each time, for a pool of known contacts. */
 function serverEvent(params) {
   return {
-    requests: [{
-      method: 'POST', path: '/v1/events',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${params.liveKey}` },
-      setupRequest: (request) => {
-        const n = counter++;
-        return { ...request, body: JSON.stringify({ event: n % 3 === 0 ? 'signup' : 'invoice_paid',
-          contact_email: `customer${n % 5000}@bench.example`, idempotency_key: `e-${run}-${n}`, amount: 19.99,
-          data: { plan: n % 2 ? 'pro' : 'team', seats: 1 + (n % 9) } }) };
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/events',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${params.liveKey}` },
+        setupRequest: (request) => {
+          const n = counter++;
+          return {
+            ...request,
+            body: JSON.stringify({
+              event: n % 3 === 0 ? 'signup' : 'invoice_paid',
+              contact_email: `customer${n % 5000}@bench.example`,
+              idempotency_key: `e-${run}-${n}`,
+              amount: 19.99,
+              data: { plan: n % 2 ? 'pro' : 'team', seats: 1 + (n % 9) },
+            }),
+          };
+        },
       },
-    }],
+    ],
     perResponse: (status) => (status === 201 ? 1 : 0),
   };
 }
@@ -78,11 +104,14 @@ function listing(params, filter) {
     recent: (n) => `created_after=${params.seedEnd - day * (1 + (n % 3))}&limit=50`,
   }[filter];
   return {
-    requests: [{
-      method: 'GET', path: '/v1/events',
-      headers: { authorization: `Bearer ${params.liveKey}` },
-      setupRequest: (request) => ({ ...request, path: `/v1/events?${query(counter++)}` }),
-    }],
+    requests: [
+      {
+        method: 'GET',
+        path: '/v1/events',
+        headers: { authorization: `Bearer ${params.liveKey}` },
+        setupRequest: (request) => ({ ...request, path: `/v1/events?${query(counter++)}` }),
+      },
+    ],
   };
 }
 

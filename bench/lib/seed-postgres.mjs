@@ -22,18 +22,29 @@ export async function seedPostgres(url, accountId, plan) {
     for (const { indexname } of indexes) await client.query(`DROP INDEX ${indexname}`);
 
     const contacts = [...seedContacts(plan, accountId)];
-    const { rows: inserted } = await client.query(`INSERT INTO contacts (account_id, email, email_norm, attributes, created_at, updated_at)
+    const { rows: inserted } = await client.query(
+      `INSERT INTO contacts (account_id, email, email_norm, attributes, created_at, updated_at)
       SELECT $1, email, email, attributes, at, at FROM unnest($2::text[], $3::jsonb[], $4::bigint[]) WITH ORDINALITY AS t(email, attributes, at, n)
-      ORDER BY n RETURNING id`, [accountId, contacts.map((c) => c.email), contacts.map((c) => JSON.stringify(c.attributes)),
-      contacts.map((c) => c.created_at)]);
+      ORDER BY n RETURNING id`,
+      [
+        accountId,
+        contacts.map((c) => c.email),
+        contacts.map((c) => JSON.stringify(c.attributes)),
+        contacts.map((c) => c.created_at),
+      ],
+    );
     const contactIds = inserted.map((r) => Number(r.id));
-    await client.query(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at)
+    await client.query(
+      `INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at)
       SELECT $1, a, c, t FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS u(a, c, t)`,
-    [accountId, contacts.map((c) => c.anonymous_id), contactIds, contacts.map((c) => c.created_at)]);
+      [accountId, contacts.map((c) => c.anonymous_id), contactIds, contacts.map((c) => c.created_at)],
+    );
     for (const [event, properties] of Object.entries(seedSchemas)) {
-      await client.query(`INSERT INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5)
+      await client.query(
+        `INSERT INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (account_id, event) DO UPDATE SET properties = excluded.properties`,
-      [accountId, event, JSON.stringify(properties), plan.start, plan.end]);
+        [accountId, event, JSON.stringify(properties), plan.start, plan.end],
+      );
     }
 
     // One JSON document per batch: json_populate_recordset maps each object onto the events row type.
@@ -42,7 +53,10 @@ export async function seedPostgres(url, accountId, plan) {
     let batch = [];
     for (const e of seedEvents(plan, accountId, contactIds)) {
       batch.push(e);
-      if (batch.length === BATCH) { await client.query(insert, [JSON.stringify(batch)]); batch = []; }
+      if (batch.length === BATCH) {
+        await client.query(insert, [JSON.stringify(batch)]);
+        batch = [];
+      }
     }
     if (batch.length) await client.query(insert, [JSON.stringify(batch)]);
     for (const { indexdef } of indexes) await client.query(indexdef);

@@ -15,33 +15,53 @@ export function seedSqlite(path, accountId, plan) {
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -1048576');
     db.pragma('temp_store = MEMORY');
-    const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL").all();
+    const indexes = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL")
+      .all();
     for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
 
-    const insertContact = db.prepare(`INSERT INTO contacts (account_id, email, email_norm, attributes, created_at, updated_at)
+    const insertContact =
+      db.prepare(`INSERT INTO contacts (account_id, email, email_norm, attributes, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?)`);
-    const link = db.prepare('INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (?, ?, ?, ?)');
+    const link = db.prepare(
+      'INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (?, ?, ?, ?)',
+    );
     const contactIds = [];
     db.transaction(() => {
       for (const c of seedContacts(plan, accountId)) {
-        const id = Number(insertContact.run(c.account_id, c.email, c.email, JSON.stringify(c.attributes), c.created_at, c.updated_at).lastInsertRowid);
+        const id = Number(
+          insertContact.run(c.account_id, c.email, c.email, JSON.stringify(c.attributes), c.created_at, c.updated_at)
+            .lastInsertRowid,
+        );
         link.run(accountId, c.anonymous_id, id, c.created_at);
         contactIds.push(id);
       }
-      const schema = db.prepare('INSERT OR REPLACE INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)');
-      for (const [event, properties] of Object.entries(seedSchemas)) schema.run(accountId, event, JSON.stringify(properties), plan.start, plan.end);
+      const schema = db.prepare(
+        'INSERT OR REPLACE INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const [event, properties] of Object.entries(seedSchemas))
+        schema.run(accountId, event, JSON.stringify(properties), plan.start, plan.end);
     })();
 
-    const insert = db.prepare(`INSERT INTO events (${eventColumns.join(', ')}) VALUES (${eventColumns.map(() => '?').join(', ')})`);
-    const insertMany = db.transaction((rows) => { for (const row of rows) insert.run(row); });
+    const insert = db.prepare(
+      `INSERT INTO events (${eventColumns.join(', ')}) VALUES (${eventColumns.map(() => '?').join(', ')})`,
+    );
+    const insertMany = db.transaction((rows) => {
+      for (const row of rows) insert.run(row);
+    });
     let chunk = [];
     for (const e of seedEvents(plan, accountId, contactIds)) {
-      chunk.push(eventColumns.map((column) => {
-        const value = e[column];
-        if (column === 'data' || column === 'click_ids') return value === null ? null : JSON.stringify(value);
-        return typeof value === 'boolean' ? (value ? 1 : 0) : value;
-      }));
-      if (chunk.length === 50_000) { insertMany(chunk); chunk = []; }
+      chunk.push(
+        eventColumns.map((column) => {
+          const value = e[column];
+          if (column === 'data' || column === 'click_ids') return value === null ? null : JSON.stringify(value);
+          return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+        }),
+      );
+      if (chunk.length === 50_000) {
+        insertMany(chunk);
+        chunk = [];
+      }
     }
     if (chunk.length) insertMany(chunk);
     for (const { sql } of indexes) db.exec(sql);

@@ -31,18 +31,45 @@ const steps = (scale) => [
  */
 async function writePasses(target, baseline, step, scale, params) {
   const common = { seconds: scale.writeSeconds, maxRequests: scale.maxRequests };
-  const paired = await measure(baseline, 'beacon1', { ...common, connections: scale.writeConnections, params: baselineParams,
-    label: `beacon, 1 event (paired with ${target.name}'s ${step.label})` });
-  const max = { ...await measure(target, step.scenario, { ...common, connections: step.connections, params, label: step.label }),
-    pairedBaseline: paired.reqPerSec };
+  const paired = await measure(baseline, 'beacon1', {
+    ...common,
+    connections: scale.writeConnections,
+    params: baselineParams,
+    label: `beacon, 1 event (paired with ${target.name}'s ${step.label})`,
+  });
+  const max = {
+    ...(await measure(target, step.scenario, { ...common, connections: step.connections, params, label: step.label })),
+    pairedBaseline: paired.reqPerSec,
+  };
   const rows = [paired, max];
   if (!step.half) return rows;
   const label = `${step.label} @ half rate`;
-  if (max.ok === 0) return [...rows, { target: target.name, scenario: step.scenario, label, overallRate: 0, skipped: 'nothing was acknowledged at full load' }];
+  if (max.ok === 0)
+    return [
+      ...rows,
+      {
+        target: target.name,
+        scenario: step.scenario,
+        label,
+        overallRate: 0,
+        skipped: 'nothing was acknowledged at full load',
+      },
+    ];
   const overallRate = Math.max(1, Math.floor(max.reqPerSec / 2));
-  const half = await measure(target, step.scenario, { ...common, connections: step.connections, params, label, overallRate });
-  const floor = await measure(baseline, step.scenario, { ...common, connections: step.connections, params: baselineParams,
-    overallRate, label: `${step.label} @ ${target.name}'s half rate` });
+  const half = await measure(target, step.scenario, {
+    ...common,
+    connections: step.connections,
+    params,
+    label,
+    overallRate,
+  });
+  const floor = await measure(baseline, step.scenario, {
+    ...common,
+    connections: step.connections,
+    params: baselineParams,
+    overallRate,
+    label: `${step.label} @ ${target.name}'s half rate`,
+  });
   return [...rows, { ...half, referenceP99: floor.latency.p99 }, floor];
 }
 
@@ -87,31 +114,56 @@ export async function benchStore(kind, { scale, flags, baseline }) {
     const seeded = await seed(kind, database.db, account.id, scale);
 
     const cpuProfDir = flags.has('--cpu-prof') ? join(PROFILES, kind) : undefined;
-    if (cpuProfDir) { rmSync(cpuProfDir, { recursive: true, force: true }); mkdirSync(cpuProfDir, { recursive: true }); }
+    if (cpuProfDir) {
+      rmSync(cpuProfDir, { recursive: true, force: true });
+      mkdirSync(cpuProfDir, { recursive: true });
+    }
     const straceFile = flags.has('--strace') ? join(workDir, 'strace.txt') : undefined;
     const commitMetrics = flags.has('--commit-metrics');
     const collector = await startCollector({ db: database.db, workDir, cpuProfDir, straceFile, commitMetrics });
     const target = { name: kind, url: collector.url, pid: collector.pid, metrics: collector.metrics };
-    const params = { publishableKey: account.keys.publishable, liveKey: account.keys.live, eventNames: seedEventNames,
-      contactIds: seeded.contactIds, seedEnd: seeded.plan.end };
-    const only = [...flags].find((f) => f.startsWith('--only='))?.slice('--only='.length).split(',');
+    const params = {
+      publishableKey: account.keys.publishable,
+      liveKey: account.keys.live,
+      eventNames: seedEventNames,
+      contactIds: seeded.contactIds,
+      seedEnd: seeded.plan.end,
+    };
+    const only = [...flags]
+      .find((f) => f.startsWith('--only='))
+      ?.slice('--only='.length)
+      .split(',');
     const rows = [];
     let peakRssKb = 0;
     try {
       log(`${kind}: collector pid ${collector.pid} at ${collector.url}`);
       await warmUp(target, 'beacon1', scale.warmupSeconds, params);
       for (const step of steps(scale).filter((s) => !only || only.includes(s.scenario))) {
-        if (step.write) rows.push(...await writePasses(target, baseline, step, scale, params));
-        else rows.push(await measure(target, step.scenario, { label: step.label, connections: step.connections,
-          seconds: scale.listSeconds, maxRequests: scale.maxRequests, params }));
+        if (step.write) rows.push(...(await writePasses(target, baseline, step, scale, params)));
+        else
+          rows.push(
+            await measure(target, step.scenario, {
+              label: step.label,
+              connections: step.connections,
+              seconds: scale.listSeconds,
+              maxRequests: scale.maxRequests,
+              params,
+            }),
+          );
       }
       peakRssKb = procStatusKb(collector.pid, 'VmHWM') ?? 0;
     } finally {
       await collector.stop();
     }
     return {
-      kind, rows, seedEvents: seeded.plan.events, seedSeconds: seeded.seconds, peakRssMb: peakRssKb / 1024,
-      entry: commitMetrics ? 'bench/lib/collector-entry.mjs (buildApp, commit metrics on)' : 'packages/collector/dist/main.js',
+      kind,
+      rows,
+      seedEvents: seeded.plan.events,
+      seedSeconds: seeded.seconds,
+      peakRssMb: peakRssKb / 1024,
+      entry: commitMetrics
+        ? 'bench/lib/collector-entry.mjs (buildApp, commit metrics on)'
+        : 'packages/collector/dist/main.js',
       profile: cpuProfDir ? topFunctions(cpuProfDir) : null,
       strace: readText(straceFile),
     };

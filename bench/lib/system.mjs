@@ -24,9 +24,12 @@ export function cpuSeconds(pid) {
 /** The commit the tree is at, and whether the collector's or protocol's sources differ from it. */
 function gitState() {
   try {
-    const run = (...args) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const run = (...args) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const head = run('rev-parse', '--short', 'HEAD');
-    const changed = run('status', '--porcelain', '--', 'packages/collector/src', 'packages/protocol/src').split('\n').filter(Boolean).length;
+    const changed = run('status', '--porcelain', '--', 'packages/collector/src', 'packages/protocol/src')
+      .split('\n')
+      .filter(Boolean).length;
     return changed ? `${head} + ${changed} uncommitted source files` : head;
   } catch {
     return 'an unknown commit';
@@ -38,7 +41,9 @@ export function systemInfo() {
   let nproc = os.availableParallelism();
   try {
     nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || nproc;
-  } catch { /* os.availableParallelism() it is */ }
+  } catch {
+    /* os.availableParallelism() it is */
+  }
   return {
     date: new Date().toISOString(),
     nproc,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { chaosRunner } from '../lib/chaos.mjs';
 import { postgresFixture } from '../lib/postgres.mjs';
 
-export const description = 'kill -9 cycles (issue #7): 20 SIGKILLs per store; every acknowledged event stored exactly once';
+export const description =
+  'kill -9 cycles (issue #7): 20 SIGKILLs per store; every acknowledged event stored exactly once';
 
 /** `npm run bench -- chaos [CYCLES] [sqlite|postgres]`; CHAOS_SEED=<seed> replays a plan. */
 export default async function chaos({ args }) {
@@ -27,8 +28,10 @@ export default async function chaos({ args }) {
       // runKillCycles throws when an acknowledged event is missing or stored twice.
       const report = await runKillCycles({ db, dir, cycles, seed, log: (line) => console.log(`  ${line}`) });
       console.log(`chaos on ${store}: ${JSON.stringify(report)}`);
-      budgets.push({ name: `${store}: every acknowledged event stored exactly once over ${cycles} SIGKILLs`,
-        pass: report.cycles === cycles && report.stored >= report.acknowledged });
+      budgets.push({
+        name: `${store}: every acknowledged event stored exactly once over ${cycles} SIGKILLs`,
+        pass: report.cycles === cycles && report.stored >= report.acknowledged,
+      });
     } catch (error) {
       console.error(`chaos on ${store} failed: ${error instanceof Error ? error.message : String(error)}`);
       budgets.push({ name: `${store}: kill -9 cycles`, pass: false });

@@ -11,7 +11,8 @@ import { spawnServer, stopChild } from '../lib/processes.mjs';
 import { baselineParams, scales } from '../lib/suite.mjs';
 import { systemInfo } from '../lib/system.mjs';
 
-export const description = 'issue #8: events/s through 2 collectors + 2 writers vs single-node SQLite, end-to-end lag (add `quick`)';
+export const description =
+  'issue #8: events/s through 2 collectors + 2 writers vs single-node SQLite, end-to-end lag (add `quick`)';
 
 /**
  * `npm run bench -- cluster [quick]`: in one run, the single-node SQLite figure (an empty store, as the cluster's
@@ -24,19 +25,30 @@ const BEACONS = [
   { scenario: 'beacon1', label: 'beacon, 1 event', connections: (scale) => scale.writeConnections },
   { scenario: 'beacon100', label: 'beacon, 100 events', connections: (scale) => scale.batchConnections },
 ];
-const LAG = { full: { seconds: 10, idleSeconds: 5, everyMs: 25, pollMs: 3 }, quick: { seconds: 5, idleSeconds: 3, everyMs: 25, pollMs: 3 } };
+const LAG = {
+  full: { seconds: 10, idleSeconds: 5, everyMs: 25, pollMs: 3 },
+  quick: { seconds: 5, idleSeconds: 3, everyMs: 25, pollMs: 3 },
+};
 
 async function startBaseline() {
-  const server = spawnServer(process.execPath, [fileURLToPath(new URL('../lib/baseline-server.mjs', import.meta.url))],
-    { pattern: /listening on (http:\/\/\S+)/ });
+  const server = spawnServer(
+    process.execPath,
+    [fileURLToPath(new URL('../lib/baseline-server.mjs', import.meta.url))],
+    { pattern: /listening on (http:\/\/\S+)/ },
+  );
   const [, url] = await server.ready;
   return { name: 'baseline', url, pid: server.child.pid, stop: () => stopChild(server.child) };
 }
 
 /** The bare baseline right before a pass: the ratio's denominator, under the same machine load (as lib/store-run.mjs pairs). */
-const pairedBaseline = (baseline, scale, step, target) => measure(baseline, 'beacon1', { seconds: scale.writeSeconds,
-  maxRequests: scale.maxRequests, connections: scale.writeConnections, params: baselineParams,
-  label: `beacon, 1 event (paired with ${target}'s ${step.label})` });
+const pairedBaseline = (baseline, scale, step, target) =>
+  measure(baseline, 'beacon1', {
+    seconds: scale.writeSeconds,
+    maxRequests: scale.maxRequests,
+    connections: scale.writeConnections,
+    params: baselineParams,
+    label: `beacon, 1 event (paired with ${target}'s ${step.label})`,
+  });
 
 /** One collector on a temp SQLite file: the single-node figure of this run. */
 async function singleNode(baseline, scale) {
@@ -52,8 +64,13 @@ async function singleNode(baseline, scale) {
       const rows = [];
       for (const step of BEACONS) {
         const paired = await pairedBaseline(baseline, scale, step, 'sqlite');
-        const pass = await measure(target, step.scenario, { label: step.label, connections: step.connections(scale),
-          seconds: scale.writeSeconds, maxRequests: scale.maxRequests, params });
+        const pass = await measure(target, step.scenario, {
+          label: step.label,
+          connections: step.connections(scale),
+          seconds: scale.writeSeconds,
+          maxRequests: scale.maxRequests,
+          params,
+        });
         rows.push(paired, { ...pass, pairedBaseline: paired.reqPerSec });
       }
       return rows;
@@ -77,11 +94,24 @@ async function scaleOut(baseline, scale, lagScale) {
     const params = { publishableKey: account.keys.publishable, liveKey: account.keys.live };
     const acknowledged = [];
     const common = { seconds: scale.writeSeconds, maxRequests: scale.maxRequests, params };
-    acknowledged.push((await clusterPass(cluster, 'beacon1', { ...common, label: 'warm-up', connections: 10, seconds: scale.warmupSeconds })).ids);
+    acknowledged.push(
+      (
+        await clusterPass(cluster, 'beacon1', {
+          ...common,
+          label: 'warm-up',
+          connections: 10,
+          seconds: scale.warmupSeconds,
+        })
+      ).ids,
+    );
     const rows = [];
     for (const step of BEACONS) {
       const paired = await pairedBaseline(baseline, scale, step, 'the cluster');
-      const pass = await clusterPass(cluster, step.scenario, { ...common, label: step.label, connections: step.connections(scale) });
+      const pass = await clusterPass(cluster, step.scenario, {
+        ...common,
+        label: step.label,
+        connections: step.connections(scale),
+      });
       acknowledged.push(pass.ids);
       rows.push(paired, { ...pass.row, pairedBaseline: paired.reqPerSec });
     }
@@ -97,8 +127,13 @@ async function scaleOut(baseline, scale, lagScale) {
     const final = await drain(cluster, 120);
     const check = await cluster.missing(ids);
     log(`cluster: ${ids.length} events acknowledged, ${check.stored} stored, ${check.missing} missing`);
-    return { rows, lag: [idle.lag, loaded.lag], startSeconds, natsNodes: cluster.natsNodes,
-      check: { acknowledged: ids.length, ...check, backlogLeft: final.left } };
+    return {
+      rows,
+      lag: [idle.lag, loaded.lag],
+      startSeconds,
+      natsNodes: cluster.natsNodes,
+      check: { acknowledged: ids.length, ...check, backlogLeft: final.left },
+    };
   } finally {
     await cluster.stop();
   }
@@ -116,21 +151,34 @@ export default async function clusterMode({ args }) {
     await warmUp(baseline, 'beacon1', scale.warmupSeconds, baselineParams);
     const sqlite = await singleNode(baseline, scale);
     const cluster = await scaleOut(baseline, scale, quick ? LAG.quick : LAG.full);
-    results = { mode: quick ? 'cluster quick' : 'cluster', scale, sqlite, cluster,
-      system: { ...system, loadEnd: os.loadavg(), seconds: (performance.now() - started) / 1000 } };
+    results = {
+      mode: quick ? 'cluster quick' : 'cluster',
+      scale,
+      sqlite,
+      cluster,
+      system: { ...system, loadEnd: os.loadavg(), seconds: (performance.now() - started) / 1000 },
+    };
   } finally {
     await baseline.stop();
   }
   const { check } = results.cluster;
-  const budgets = [{ name: `every acknowledged event is in PostgreSQL after the drain (${check.acknowledged.toLocaleString('en')} acknowledged, `
-    + `${check.stored.toLocaleString('en')} stored, ${check.missing} missing${check.backlogLeft ? `, ${check.backlogLeft} still in the stream` : ''})`,
-  pass: check.missing === 0 && check.backlogLeft === 0 }];
+  const budgets = [
+    {
+      name:
+        `every acknowledged event is in PostgreSQL after the drain (${check.acknowledged.toLocaleString('en')} acknowledged, ` +
+        `${check.stored.toLocaleString('en')} stored, ${check.missing} missing${check.backlogLeft ? `, ${check.backlogLeft} still in the stream` : ''})`,
+      pass: check.missing === 0 && check.backlogLeft === 0,
+    },
+  ];
   const markdown = clusterMarkdown(results, budgets);
   const name = quick ? 'results-cluster-quick' : 'results-cluster';
   const file = fileURLToPath(new URL(`../${name}.md`, import.meta.url));
   writeFileSync(file, markdown);
   mkdirSync(fileURLToPath(new URL('../.cache/', import.meta.url)), { recursive: true });
-  writeFileSync(fileURLToPath(new URL(`../.cache/${name}.json`, import.meta.url)), `${JSON.stringify({ results, budgets }, null, 2)}\n`);
+  writeFileSync(
+    fileURLToPath(new URL(`../.cache/${name}.json`, import.meta.url)),
+    `${JSON.stringify({ results, budgets }, null, 2)}\n`,
+  );
   process.stdout.write(`\n${markdown}\nwritten to ${file}\n`);
   return budgets;
 }

@@ -10,7 +10,8 @@ import { eventColumns, seedEventNames, seedEvents, seedPlan } from '../lib/seed.
 import { seedPostgres } from '../lib/seed-postgres.mjs';
 import { seedSqlite } from '../lib/seed-sqlite.mjs';
 
-export const description = 'the listing queries on the seeded stores (+ what the write passes add): plans and timings (add `quick`)';
+export const description =
+  'the listing queries on the seeded stores (+ what the write passes add): plans and timings (add `quick`)';
 
 /**
  * Why a filtered listing is slow: each listing's page query and capped count, as the stores build them (PostgreSQL:
@@ -40,7 +41,7 @@ function* writePassEvents(scale, accountId, contactIds) {
   const plan = { events: count, contacts: contactIds.length, start: now - 600_000, end: now };
   let i = 0;
   for (const e of seedEvents(plan, accountId, contactIds)) {
-    const event = i < beacons ? (i % 4 === 3 ? 'add_to_cart' : 'page_view') : (i % 3 === 0 ? 'signup' : 'invoice_paid');
+    const event = i < beacons ? (i % 4 === 3 ? 'add_to_cart' : 'page_view') : i % 3 === 0 ? 'signup' : 'invoice_paid';
     yield { ...e, event, idempotency_key: `write-pass-${i}`, amount: null, data: { n: i } };
     i++;
   }
@@ -58,14 +59,18 @@ async function timed(fn, runs = 7) {
 }
 
 function appendSqlite(db, rows) {
-  const insert = db.prepare(`INSERT INTO events (${eventColumns.join(', ')}) VALUES (${eventColumns.map(() => '?').join(', ')})`);
+  const insert = db.prepare(
+    `INSERT INTO events (${eventColumns.join(', ')}) VALUES (${eventColumns.map(() => '?').join(', ')})`,
+  );
   db.transaction(() => {
     for (const e of rows) {
-      insert.run(eventColumns.map((column) => {
-        const value = e[column];
-        if (column === 'data' || column === 'click_ids') return value === null ? null : JSON.stringify(value);
-        return typeof value === 'boolean' ? (value ? 1 : 0) : value;
-      }));
+      insert.run(
+        eventColumns.map((column) => {
+          const value = e[column];
+          if (column === 'data' || column === 'click_ids') return value === null ? null : JSON.stringify(value);
+          return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+        }),
+      );
     }
   })();
 }
@@ -80,7 +85,11 @@ async function explainSqlite(scale, out) {
     const { contactIds } = seedSqlite(db, account.id, plan);
     const Database = collectorRequire('better-sqlite3');
     const writer = new Database(db);
-    try { appendSqlite(writer, writePassEvents(scale, account.id, contactIds)); } finally { writer.close(); }
+    try {
+      appendSqlite(writer, writePassEvents(scale, account.id, contactIds));
+    } finally {
+      writer.close();
+    }
     const conn = new Database(db, { readonly: true });
     try {
       for (const c of cases(plan, contactIds[4321])) {
@@ -91,7 +100,11 @@ async function explainSqlite(scale, out) {
         ];
         const row = [c.name];
         for (const [i, [sql, params]] of queries.entries()) {
-          const detail = conn.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params).map((r) => r.detail).join('; ');
+          const detail = conn
+            .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+            .all(...params)
+            .map((r) => r.detail)
+            .join('; ');
           row.push(`${(await timed(() => conn.prepare(sql).all(...params))).toFixed(2)} ms`, detail);
           if (i === 0) row.push('(the same)', '');
         }
@@ -111,14 +124,25 @@ async function appendPostgres(client, rows) {
   let batch = [];
   for (const e of rows) {
     batch.push(e);
-    if (batch.length === 5000) { await client.query(insert, [JSON.stringify(batch)]); batch = []; }
+    if (batch.length === 5000) {
+      await client.query(insert, [JSON.stringify(batch)]);
+      batch = [];
+    }
   }
   if (batch.length) await client.query(insert, [JSON.stringify(batch)]);
 }
 
-const planSummary = (rows) => rows.map((r) => r['QUERY PLAN'].trim())
-  .filter((l) => /Scan|Sort|Limit|Aggregate|Loop|Join|Rows Removed/.test(l))
-  .map((l) => l.replace(/\s+\(cost=[^)]*\)/, '').replace(/\s+\(actual [^)]*\)/, '').replace(/^->\s*/, '')).join('; ');
+const planSummary = (rows) =>
+  rows
+    .map((r) => r['QUERY PLAN'].trim())
+    .filter((l) => /Scan|Sort|Limit|Aggregate|Loop|Join|Rows Removed/.test(l))
+    .map((l) =>
+      l
+        .replace(/\s+\(cost=[^)]*\)/, '')
+        .replace(/\s+\(actual [^)]*\)/, '')
+        .replace(/^->\s*/, ''),
+    )
+    .join('; ');
 
 async function explainPostgres(scale, out) {
   const workDir = mkdtempSync(join(os.tmpdir(), 'tracklet-explain-'));
@@ -139,7 +163,10 @@ async function explainPostgres(scale, out) {
         const sql = eventListingSql(account.id, c.filter, { limit: 50, offset: 0 });
         const where = pgWhere(account.id, c.filter);
         const n = where.params.length;
-        const plain = { text: `SELECT * FROM events WHERE ${where.sql} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, values: sql.page.values };
+        const plain = {
+          text: `SELECT * FROM events WHERE ${where.sql} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+          values: sql.page.values,
+        };
         const row = [c.name];
         for (const q of [sql.page, plain, sql.count]) {
           const ms = await timed(() => client.query(q.text, q.values));
@@ -161,10 +188,13 @@ async function explainPostgres(scale, out) {
 export default async function explain({ args }) {
   const scale = args.includes('quick') ? 100_000 : 1_000_000;
   const written = Math.round(scale * WRITTEN_SHARE).toLocaleString('en');
-  const out = [`Listing queries on ${scale.toLocaleString('en')} seeded events + ${written} appended as the write passes do (newest; page_view,`
-    + ' add_to_cart, signup, invoice_paid; not analyzed), median of 7 runs, one connection, no other load from the bench.', '',
-    '| store | filter | page (the store\'s query, LIMIT 50) | plan | plain SELECT * … ORDER BY id DESC LIMIT 50 | plan | count capped at 10,001 (X-Total-Count) | plan |',
-    '|---|---|---|---|---|---|---|---|'];
+  const out = [
+    `Listing queries on ${scale.toLocaleString('en')} seeded events + ${written} appended as the write passes do (newest; page_view,` +
+      ' add_to_cart, signup, invoice_paid; not analyzed), median of 7 runs, one connection, no other load from the bench.',
+    '',
+    "| store | filter | page (the store's query, LIMIT 50) | plan | plain SELECT * … ORDER BY id DESC LIMIT 50 | plan | count capped at 10,001 (X-Total-Count) | plan |",
+    '|---|---|---|---|---|---|---|---|',
+  ];
   const stores = args.filter((a) => a === 'sqlite' || a === 'postgres');
   if (!stores.length || stores.includes('sqlite')) await explainSqlite(scale, out);
   if (!stores.length || stores.includes('postgres')) await explainPostgres(scale, out);

@@ -26,9 +26,13 @@ export function App() {
     <div class="layout">
       <main class="shop">
         <nav class="nav">
-          <a class="brand" {...linkTo('/')}>Tracklet shop</a>
+          <a class="brand" {...linkTo('/')}>
+            Tracklet shop
+          </a>
           <a {...linkTo('/')}>Products</a>
-          <a {...linkTo('/cart')} data-testid="nav-cart">Cart ({items})</a>
+          <a {...linkTo('/cart')} data-testid="nav-cart">
+            Cart ({items})
+          </a>
           <a {...linkTo('/account')}>Account</a>
           <a {...linkTo('/links')}>Campaign links</a>
           <a href="/demo/tag.html">Script-tag page</a>

@@ -5,5 +5,7 @@ import { startTracker } from './tracker.js';
 
 startTracker().then(
   () => render(<App />, document.getElementById('app')!),
-  () => { document.body.textContent = 'The demo needs the collector: start it with npm start and open /demo/.'; },
+  () => {
+    document.body.textContent = 'The demo needs the collector: start it with npm start and open /demo/.';
+  },
 );

@@ -16,7 +16,13 @@ describe('the demo build', () => {
     const logger = createLogger('warn');
     logger.warn = (message) => void warnings.push(message);
     logger.warnOnce = logger.warn;
-    await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', customLogger: logger, build: { outDir, emptyOutDir: true } });
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'warn',
+      customLogger: logger,
+      build: { outDir, emptyOutDir: true },
+    });
     expect(warnings).toEqual([]);
     const tag = readFileSync(join(outDir, 'tag.html'), 'utf8');
     expect(tag).toMatch(/<script async src="\/t\.js" data-key="__TRACKLET_KEY__"\s*><\/script>/);

@@ -28,7 +28,11 @@ export const HUMAN_ARGS = humanArgs();
  * launchOptions of a visitor's browser. Playwright turns the back/forward cache off by default; a visitor's Chrome
  * has it on, and the tracker counts a bfcache restore as a page view.
  */
-export const HUMAN_LAUNCH = { executablePath: CHROMIUM, args: HUMAN_ARGS, ignoreDefaultArgs: ['--disable-back-forward-cache'] };
+export const HUMAN_LAUNCH = {
+  executablePath: CHROMIUM,
+  args: HUMAN_ARGS,
+  ignoreDefaultArgs: ['--disable-back-forward-cache'],
+};
 
 /** Tag of the specs that run in the `headless-default` project (a bot, as far as the tracker can tell). */
 export const HEADLESS_DEFAULT = '@headless-default';

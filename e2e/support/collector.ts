@@ -45,13 +45,21 @@ async function spawnUntilReady(env: NodeJS.ProcessEnv, url: string, ms = 30_000)
     child.stdout!.on('data', (d) => (log += d));
     child.stderr!.on('data', (d) => (log += d));
     while (child.exitCode == null && Date.now() < end) {
-      if (await fetch(`${url}/readyz`).then((r) => r.status == 200, () => false)) return child;
+      if (
+        await fetch(`${url}/readyz`).then(
+          (r) => r.status == 200,
+          () => false,
+        )
+      )
+        return child;
       await new Promise((r) => setTimeout(r, 100));
     }
     const exited = child.exitCode != null;
     child.kill('SIGKILL');
     if (!exited || Date.now() >= end) {
-      throw new Error(`collector ${exited ? `exited with ${child.exitCode}` : 'not ready'} after ${ms} ms; output:\n${log}`);
+      throw new Error(
+        `collector ${exited ? `exited with ${child.exitCode}` : 'not ready'} after ${ms} ms; output:\n${log}`,
+      );
     }
   }
 }
@@ -60,7 +68,9 @@ async function spawnUntilReady(env: NodeJS.ProcessEnv, url: string, ms = 30_000)
  * Starts `node packages/collector/dist/main.js` on a free port with a fresh SQLite file; resolves once /readyz is 200.
  * Given `port` and `dir` (of a collector stopped with `keep`), it starts again on the same port and database.
  */
-export async function startCollector(reuse: { port?: number; dir?: string; adminToken?: string } = {}): Promise<Collector> {
+export async function startCollector(
+  reuse: { port?: number; dir?: string; adminToken?: string } = {},
+): Promise<Collector> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
   const port = reuse.port ?? (await freePort());
   const dir = reuse.dir ?? mkdtempSync(join(tmpdir(), 'tracklet-e2e-'));

@@ -3,7 +3,11 @@ import type { StoredEvent } from '@tracklet/protocol';
 import type { Collector } from './collector.js';
 
 /** GET /v1/events (newest first, one page of at most 100) with a secret key. */
-export async function listEvents(c: Collector, key: string, query: Record<string, string> = {}): Promise<StoredEvent[]> {
+export async function listEvents(
+  c: Collector,
+  key: string,
+  query: Record<string, string> = {},
+): Promise<StoredEvent[]> {
   const r = await fetch(`${c.url}/v1/events?${new URLSearchParams({ limit: '100', ...query })}`, {
     headers: { Authorization: `Bearer ${key}` },
   });
@@ -12,7 +16,11 @@ export async function listEvents(c: Collector, key: string, query: Record<string
 }
 
 /** Every stored event matching `query`, newest first: pages through GET /v1/events with the `after_id` cursor. */
-export async function listAllEvents(c: Collector, key: string, query: Record<string, string> = {}): Promise<StoredEvent[]> {
+export async function listAllEvents(
+  c: Collector,
+  key: string,
+  query: Record<string, string> = {},
+): Promise<StoredEvent[]> {
   const all: StoredEvent[] = [];
   for (;;) {
     const page = await listEvents(c, key, { ...query, ...(all.length ? { after_id: String(all.at(-1)!.id) } : {}) });
@@ -43,7 +51,18 @@ export const matches = (e: StoredEvent, want: Partial<StoredEvent>): boolean =>
   Object.entries(want).every(([k, v]) => JSON.stringify(e[k as keyof StoredEvent]) === JSON.stringify(v));
 
 const show = (events: StoredEvent[]) =>
-  JSON.stringify(events.map(({ id, event, url, contact_id, anonymous_id, data }) => ({ id, event, url, contact_id, anonymous_id, data })), null, 1);
+  JSON.stringify(
+    events.map(({ id, event, url, contact_id, anonymous_id, data }) => ({
+      id,
+      event,
+      url,
+      contact_id,
+      anonymous_id,
+      data,
+    })),
+    null,
+    1,
+  );
 
 /**
  * Pairs each expected partial with its own stored event, oldest first: two identical partials need two events.
@@ -78,15 +97,25 @@ export async function expectEvents(
         found = assign(await listAllEvents(c, key, query), expected);
         return found.filter(Boolean).length >= min;
       },
-      { message: `stored events matching ${JSON.stringify(expected)} (at least ${min})`, ...(timeout ? { timeout } : {}) },
+      {
+        message: `stored events matching ${JSON.stringify(expected)} (at least ${min})`,
+        ...(timeout ? { timeout } : {}),
+      },
     )
     .toBe(true);
   const all = await listAllEvents(c, key, query);
-  for (const r of refuted) expect(all.filter((e) => matches(e, r)), `refuted ${JSON.stringify(r)}`).toEqual([]);
+  for (const r of refuted)
+    expect(
+      all.filter((e) => matches(e, r)),
+      `refuted ${JSON.stringify(r)}`,
+    ).toEqual([]);
   if (exactly) {
     found = assign(all, expected);
     const stray = all.filter((e) => !found.includes(e));
-    expect(stray, `stored events nobody expected, or twice (query ${JSON.stringify(query ?? {})}); stored: ${show(all)}`).toEqual([]);
+    expect(
+      stray,
+      `stored events nobody expected, or twice (query ${JSON.stringify(query ?? {})}); stored: ${show(all)}`,
+    ).toEqual([]);
   }
   return found.filter((e): e is StoredEvent => !!e);
 }

@@ -33,7 +33,9 @@ const ATTRIBUTES: Record<keyof TrackerOptions, string> = {
 export function trackerSnippet(build: Build, given: TrackerOptions = {}): string {
   const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   if (build == 'tag') {
-    const attrs = Object.entries(options).map(([k, v]) => ` ${ATTRIBUTES[k as keyof TrackerOptions]}="${v}"`).join('');
+    const attrs = Object.entries(options)
+      .map(([k, v]) => ` ${ATTRIBUTES[k as keyof TrackerOptions]}="${v}"`)
+      .join('');
     // The embedding from API.md "Tracker API": the queue stub (first, so it is surely the stub that
     // `trackletStub` keeps), then the async tag.
     return [
@@ -61,7 +63,10 @@ export async function serveFixture(
   vars: Record<string, string>,
   tracker?: { build: Build; options?: TrackerOptions },
 ): Promise<Site> {
-  const all: Record<string, string> = { ...vars, ...(tracker ? { TRACKER: trackerSnippet(tracker.build, tracker.options) } : {}) };
+  const all: Record<string, string> = {
+    ...vars,
+    ...(tracker ? { TRACKER: trackerSnippet(tracker.build, tracker.options) } : {}),
+  };
   const fill = (s: string): string =>
     s.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
       if (!(k in all)) throw new Error(`fixture ${fixture} needs {{${k}}}`);

@@ -41,7 +41,11 @@ export function useCollector() {
     async visit(fixture: string, build: Build, options: TrackerOptions = {}): Promise<Visit> {
       const c = env.collector;
       const keys = await createAccount(c);
-      const site = await serveFixture(fixture, { COLLECTOR: c.url, KEY: keys.publishable }, { build, options: { batchMs: 200, ...options } });
+      const site = await serveFixture(
+        fixture,
+        { COLLECTOR: c.url, KEY: keys.publishable },
+        { build, options: { batchMs: 200, ...options } },
+      );
       sites.push(site);
       return { keys, site, url: site.url };
     },

@@ -42,7 +42,11 @@ export const anonymousId = async (page: Page): Promise<string> => (await trackle
 
 /** localStorage keys the tracker wrote (prefix `tracklet_`). */
 export const storedKeys = (page: Page): Promise<string[]> =>
-  page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tracklet_')).sort());
+  page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('tracklet_'))
+      .sort(),
+  );
 
 export type Beacon = { key: string; events: { id: string; event: string; [k: string]: unknown }[] };
 

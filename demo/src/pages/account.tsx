@@ -19,25 +19,54 @@ export function AccountPage() {
       <h1>Account</h1>
       <form onSubmit={act('login sent', () => tracker.login({ email, ...(name ? { name } : {}) }))} class="form">
         <h2>Log in</h2>
-        <input type="email" required placeholder="you@example.com" value={email} onInput={field(setEmail)} data-testid="login-email" />
+        <input
+          type="email"
+          required
+          placeholder="you@example.com"
+          value={email}
+          onInput={field(setEmail)}
+          data-testid="login-email"
+        />
         <input placeholder="Name (optional)" value={name} onInput={field(setName)} />
-        <button type="submit" data-testid="login">Log in</button>
+        <button type="submit" data-testid="login">
+          Log in
+        </button>
       </form>
       <form onSubmit={act('update sent', () => tracker.update({ favorite_color: color || null }))} class="form">
         <h2>Profile</h2>
-        <input placeholder="Favorite color (empty removes it)" value={color} onInput={field(setColor)} data-testid="profile-color" />
-        <button type="submit" data-testid="update">Save profile</button>
+        <input
+          placeholder="Favorite color (empty removes it)"
+          value={color}
+          onInput={field(setColor)}
+          data-testid="profile-color"
+        />
+        <button type="submit" data-testid="update">
+          Save profile
+        </button>
       </form>
       <div class="form">
         <h2>More</h2>
-        <button type="button" onClick={act('email_open sent', () => tracker.emailOpen({ campaign: 'november' }))} data-testid="email-open">
+        <button
+          type="button"
+          onClick={act('email_open sent', () => tracker.emailOpen({ campaign: 'november' }))}
+          data-testid="email-open"
+        >
           Newsletter opened
         </button>
-        <button type="button" class="secondary" onClick={act('logout sent: new anonymous id', () => tracker.logout())} data-testid="logout">
+        <button
+          type="button"
+          class="secondary"
+          onClick={act('logout sent: new anonymous id', () => tracker.logout())}
+          data-testid="logout"
+        >
           Log out
         </button>
       </div>
-      {said && <p class="note" data-testid="said">{said}</p>}
+      {said && (
+        <p class="note" data-testid="said">
+          {said}
+        </p>
+      )}
     </section>
   );
 }

@@ -6,7 +6,15 @@ export const cartTotal = () => cart.value.reduce((sum, l) => sum + (productBySku
 
 export function CartPage() {
   const lines = cart.value;
-  if (lines.length === 0) return <section><h1>Cart</h1><p>Empty. <a {...linkTo('/')}>Find something</a>.</p></section>;
+  if (lines.length === 0)
+    return (
+      <section>
+        <h1>Cart</h1>
+        <p>
+          Empty. <a {...linkTo('/')}>Find something</a>.
+        </p>
+      </section>
+    );
   return (
     <section>
       <h1>Cart</h1>
@@ -14,12 +22,16 @@ export function CartPage() {
         {lines.map((l) => (
           <li key={l.sku}>
             {productBySku(l.sku)?.name} × {l.qty}
-            <button type="button" class="link" onClick={() => setCart(lines.filter((x) => x.sku !== l.sku))}>remove</button>
+            <button type="button" class="link" onClick={() => setCart(lines.filter((x) => x.sku !== l.sku))}>
+              remove
+            </button>
           </li>
         ))}
       </ul>
       <p class="price">Total {money(cartTotal())}</p>
-      <a class="button" {...linkTo('/checkout')} data-testid="to-checkout">Checkout</a>
+      <a class="button" {...linkTo('/checkout')} data-testid="to-checkout">
+        Checkout
+      </a>
     </section>
   );
 }

@@ -17,10 +17,19 @@ export function CheckoutPage() {
   return (
     <section>
       <h1>Checkout</h1>
-      <label>Order id <input value={orderId} onInput={(e) => setOrderId(e.currentTarget.value)} data-testid="order-id" /></label>
+      <label>
+        Order id <input value={orderId} onInput={(e) => setOrderId(e.currentTarget.value)} data-testid="order-id" />
+      </label>
       <p>Total {money(paid?.total ?? cartTotal())}</p>
-      <button type="button" onClick={pay} data-testid="pay">{paid ? 'Pay again (same order id)' : 'Pay'}</button>
-      {paid && <p class="note" data-testid="paid">Order {paid.id} sent as a <code>confirmation</code>. Paying again sends the same order id: the collector keeps the first and discards the rest.</p>}
+      <button type="button" onClick={pay} data-testid="pay">
+        {paid ? 'Pay again (same order id)' : 'Pay'}
+      </button>
+      {paid && (
+        <p class="note" data-testid="paid">
+          Order {paid.id} sent as a <code>confirmation</code>. Paying again sends the same order id: the collector keeps
+          the first and discards the rest.
+        </p>
+      )}
     </section>
   );
 }

@@ -13,7 +13,11 @@ export function LinksPage() {
       <h1>Campaign links</h1>
       <p>Each opens the shop as a new landing. The first touch is kept; the last touch follows the newest campaign.</p>
       <ul class="lines">
-        {links.map((l) => <li key={l.label}><a href={`/demo/?${l.query}`}>{l.label}</a> <code>?{l.query}</code></li>)}
+        {links.map((l) => (
+          <li key={l.label}>
+            <a href={`/demo/?${l.query}`}>{l.label}</a> <code>?{l.query}</code>
+          </li>
+        ))}
       </ul>
     </section>
   );

@@ -5,7 +5,12 @@ import { tracker } from '../tracker.js';
 
 export function ProductPage({ sku }: { sku: string }) {
   const product = productBySku(sku);
-  if (!product) return <p>No such product. <a {...linkTo('/')}>All products</a></p>;
+  if (!product)
+    return (
+      <p>
+        No such product. <a {...linkTo('/')}>All products</a>
+      </p>
+    );
   const add = () => {
     addToCart(product.sku);
     tracker.track('add_to_cart', { sku: product.sku, name: product.name, price: product.price });
@@ -17,7 +22,9 @@ export function ProductPage({ sku }: { sku: string }) {
         <h1>{product.name}</h1>
         <p>{product.blurb}</p>
         <p class="price">{money(product.price)}</p>
-        <button type="button" onClick={add} data-testid="add-to-cart">Add to cart</button>
+        <button type="button" onClick={add} data-testid="add-to-cart">
+          Add to cart
+        </button>
       </div>
     </section>
   );

@@ -7,14 +7,27 @@ const utm = (e: StoredEvent) => [e.utm_source, e.utm_medium, e.utm_campaign].fil
 export function EventList({ feed }: { feed: Feed }) {
   return (
     <div>
-      <h3>Stored events <small>({feed.total})</small></h3>
+      <h3>
+        Stored events <small>({feed.total})</small>
+      </h3>
       <table class="events" data-testid="event-table">
-        <thead><tr><th>time</th><th>event</th><th>contact</th><th>anonymous id</th><th>utm</th><th>browser · os · device</th></tr></thead>
+        <thead>
+          <tr>
+            <th>time</th>
+            <th>event</th>
+            <th>contact</th>
+            <th>anonymous id</th>
+            <th>utm</th>
+            <th>browser · os · device</th>
+          </tr>
+        </thead>
         <tbody>
           {feed.events.slice(0, 40).map((e) => (
             <tr key={e.id} data-event={e.event}>
               <td>{time(e.created_at)}</td>
-              <td><code>{e.event}</code></td>
+              <td>
+                <code>{e.event}</code>
+              </td>
               <td>{e.contact_id}</td>
               <td title={e.anonymous_id ?? ''}>{e.anonymous_id?.slice(0, 8)}</td>
               <td>{utm(e)}</td>
@@ -27,7 +40,11 @@ export function EventList({ feed }: { feed: Feed }) {
         <>
           <h3>Discarded</h3>
           <ul class="discarded" data-testid="discarded">
-            {feed.discarded.slice(0, 10).map((d) => <li key={d.at + d.event}>{time(d.at)} <code>{d.event}</code> — {d.reason}</li>)}
+            {feed.discarded.slice(0, 10).map((d) => (
+              <li key={d.at + d.event}>
+                {time(d.at)} <code>{d.event}</code> — {d.reason}
+              </li>
+            ))}
           </ul>
         </>
       )}

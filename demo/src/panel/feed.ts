@@ -28,7 +28,10 @@ export function useFeed(everyMs = 1000): { feed: Feed | null; profile: ContactPr
     };
     void tick();
     const timer = setInterval(tick, everyMs);
-    return () => { live = false; clearInterval(timer); };
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
   }, [everyMs]);
   return { feed, profile };
 }

@@ -10,7 +10,14 @@ export function LivePanel() {
     <aside class="panel" data-testid="live-panel">
       <h2>Live: what the collector stored</h2>
       <ProfileCard profile={profile} />
-      {feed ? <><Charts feed={feed} /><EventList feed={feed} /></> : <p>Connecting…</p>}
+      {feed ? (
+        <>
+          <Charts feed={feed} />
+          <EventList feed={feed} />
+        </>
+      ) : (
+        <p>Connecting…</p>
+      )}
     </aside>
   );
 }

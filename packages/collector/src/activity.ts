@@ -13,7 +13,10 @@ export interface DiscardNote {
 export class DiscardLog {
   private notes: DiscardNote[] = [];
 
-  constructor(readonly accountId: number, private readonly size = 100) {}
+  constructor(
+    readonly accountId: number,
+    private readonly size = 100,
+  ) {}
 
   record(accountId: number, event: string, reason: DiscardReason): void {
     if (accountId !== this.accountId) return;

@@ -70,12 +70,19 @@ function createServer(config: CollectorConfig, logger: boolean | undefined): Fas
   return app;
 }
 
-async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOptions | null, log: EventLog | null): Promise<void> {
+async function registerRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  demo: DemoOptions | null,
+  log: EventLog | null,
+): Promise<void> {
   const rateLimits = await createRateLimits(app, deps.config);
   healthRoutes(app, deps, log);
   // The server API: every route needs a bearer credential, authenticated before the body is read, then its budget.
   await app.register(async (api) => {
-    api.addHook('onRequest', async (request) => { await authenticate(deps, request); });
+    api.addHook('onRequest', async (request) => {
+      await authenticate(deps, request);
+    });
     api.addHook('onRequest', rateLimits.api);
     eventRoutes(api, deps, log);
     contactRoutes(api, deps);
@@ -86,23 +93,42 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOpt
     await scriptSecurityHeaders(scope);
     trackerScriptRoutes(scope, deps);
   });
-  await app.register((scope, _opts, done) => { collectRoutes(scope, deps, rateLimits.beacons, log).then(() => done(), done); });
-  if (demo) await app.register((scope, _opts, done) => { demoRoutes(scope, deps, demo).then(() => done(), done); });
+  await app.register((scope, _opts, done) => {
+    collectRoutes(scope, deps, rateLimits.beacons, log).then(() => done(), done);
+  });
+  if (demo)
+    await app.register((scope, _opts, done) => {
+      demoRoutes(scope, deps, demo).then(() => done(), done);
+    });
 }
 
 /** The collector, ready to listen or to `inject` into; never listens itself. Closing it drains and closes the store. */
-export async function buildApp(config: CollectorConfig = loadConfig(), options: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: CollectorConfig = loadConfig(),
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
   const metrics = createMetrics();
-  const store = options.store ?? await openStore(config, (seconds, size) => {
-    metrics.commitSeconds.observe(seconds);
-    metrics.commitSize.observe(size);
-  });
+  const store =
+    options.store ??
+    (await openStore(config, (seconds, size) => {
+      metrics.commitSeconds.observe(seconds);
+      metrics.commitSize.observe(size);
+    }));
   const demoAccount = options.demoKeysFile ? await ensureDemoAccount(store, options.demoKeysFile) : null;
-  const demo = options.demo ?? (demoAccount && { accountId: demoAccount.account.id, publishableKey: demoAccount.account.keys.publishable });
+  const demo =
+    options.demo ??
+    (demoAccount && { accountId: demoAccount.account.id, publishableKey: demoAccount.account.keys.publishable });
   const discards = demo ? new DiscardLog(demo.accountId) : null;
   const deps: AppDeps = {
-    config, store, metrics, jwtSecret: config.jwtSecret,
-    ...(discards ? { onDiscard: (account: number, event: string, reason: DiscardReason) => discards.record(account, event, reason) } : {}),
+    config,
+    store,
+    metrics,
+    jwtSecret: config.jwtSecret,
+    ...(discards
+      ? {
+          onDiscard: (account: number, event: string, reason: DiscardReason) => discards.record(account, event, reason),
+        }
+      : {}),
     ids: new EventIdGenerator(config.instanceId, await store.maxEventId()),
     userAgents: createUserAgentParser(),
   };
@@ -112,7 +138,11 @@ export async function buildApp(config: CollectorConfig = loadConfig(), options: 
     throw error;
   });
   app.addHook('onResponse', async (request, reply) => {
-    metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
+    metrics.requests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: reply.statusCode,
+    });
   });
   app.addHook('onClose', async () => {
     await logMode?.close();

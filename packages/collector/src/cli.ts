@@ -16,18 +16,33 @@ const usage = `usage (the store is TRACKLET_DB, as for the server):
   tracklet keys revoke ID
   tracklet writer          (log mode: TRACKLET_LOG=nats://…, TRACKLET_DB=postgres://…; docs/deploy.md)`;
 
-const list = (value: string | undefined) => (value === undefined ? undefined : value === 'none' ? null : value.split(',').filter(Boolean));
-const budget = (value: string | undefined) => (value === undefined ? undefined : value === 'default' ? null : Number(value));
-const rateLimit = (values: Record<string, string | undefined>) => (values['api-rate'] === undefined && values['beacon-rate'] === undefined
-  ? undefined : { api_per_minute: budget(values['api-rate']), beacons_per_minute: budget(values['beacon-rate']) });
+const list = (value: string | undefined) =>
+  value === undefined ? undefined : value === 'none' ? null : value.split(',').filter(Boolean);
+const budget = (value: string | undefined) =>
+  value === undefined ? undefined : value === 'default' ? null : Number(value);
+const rateLimit = (values: Record<string, string | undefined>) =>
+  values['api-rate'] === undefined && values['beacon-rate'] === undefined
+    ? undefined
+    : { api_per_minute: budget(values['api-rate']), beacons_per_minute: budget(values['beacon-rate']) };
 
 function parseArguments(argv: string[]) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, options: {
-      name: { type: 'string' }, origins: { type: 'string' }, events: { type: 'string' }, account: { type: 'string' },
-      type: { type: 'string' }, scopes: { type: 'string' }, 'api-rate': { type: 'string' }, 'beacon-rate': { type: 'string' } } });
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        origins: { type: 'string' },
+        events: { type: 'string' },
+        account: { type: 'string' },
+        type: { type: 'string' },
+        scopes: { type: 'string' },
+        'api-rate': { type: 'string' },
+        'beacon-rate': { type: 'string' },
+      },
+    });
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n${usage}`);
+    throw new Error(`${(error as Error).message}\n${usage}`, { cause: error });
   }
 }
 
@@ -36,15 +51,34 @@ async function run(store: Store, argv: string[]): Promise<unknown> {
   const [noun, verb, id] = positionals;
   const command = `${noun} ${verb}`;
   if (command === 'accounts create') {
-    return createAccountWithKeys(store, parseOrThrow(createAccountSchema,
-      { name: values.name, allowed_origins: list(values.origins), allowed_events: list(values.events), rate_limit: rateLimit(values) }));
+    return createAccountWithKeys(
+      store,
+      parseOrThrow(createAccountSchema, {
+        name: values.name,
+        allowed_origins: list(values.origins),
+        allowed_events: list(values.events),
+        rate_limit: rateLimit(values),
+      }),
+    );
   }
   if (command === 'accounts update' && id) {
-    return updateAccount(store, Number(id), parseOrThrow(updateAccountSchema,
-      { name: values.name, allowed_origins: list(values.origins), allowed_events: list(values.events), rate_limit: rateLimit(values) }));
+    return updateAccount(
+      store,
+      Number(id),
+      parseOrThrow(updateAccountSchema, {
+        name: values.name,
+        allowed_origins: list(values.origins),
+        allowed_events: list(values.events),
+        rate_limit: rateLimit(values),
+      }),
+    );
   }
   if (command === 'keys create' && values.account) {
-    return issueKey(store, Number(values.account), parseOrThrow(createKeySchema, { type: values.type, scopes: list(values.scopes) ?? undefined }));
+    return issueKey(
+      store,
+      Number(values.account),
+      parseOrThrow(createKeySchema, { type: values.type, scopes: list(values.scopes) ?? undefined }),
+    );
   }
   if (command === 'keys revoke' && id) {
     await revokeKey(store, Number(id));
@@ -65,7 +99,10 @@ if (process.argv[2] === 'writer') {
   run(store, process.argv.slice(2))
     .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
     .catch((error: unknown) => {
-      const text = error instanceof TrackletError ? JSON.stringify({ errors: error.toApiErrors() }, null, 2) : (error as Error).message;
+      const text =
+        error instanceof TrackletError
+          ? JSON.stringify({ errors: error.toApiErrors() }, null, 2)
+          : (error as Error).message;
       process.stderr.write(`${text}\n`);
       process.exitCode = 1;
     })

@@ -40,13 +40,15 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return value;
 }
 
 function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   const raw = (env[name] ?? 'false').toLowerCase();
-  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(raw)) throw new Error(`${name} must be true or false, got "${raw}"`);
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(raw))
+    throw new Error(`${name} must be true or false, got "${raw}"`);
   return ['true', '1', 'yes'].includes(raw);
 }
 
@@ -94,13 +96,18 @@ export function describeStore(db: string): string {
  * The composition root's one choice of store adapter, from TRACKLET_DB: a postgres:// (or postgresql://) URL opens
  * PostgreSQL (connecting and migrating first, so it is async), anything else is an SQLite file path.
  */
-export async function openStore(config: CollectorConfig, onCommit?: (seconds: number, size: number) => void): Promise<Store> {
+export async function openStore(
+  config: CollectorConfig,
+  onCommit?: (seconds: number, size: number) => void,
+): Promise<Store> {
   const { writers, ...bounds } = config.writer;
   const options = { ...bounds, ...(onCommit ? { onCommit } : {}) };
   if (!isPostgresUrl(config.db)) return openSqliteStore(config.db, options);
   try {
     return await openPostgresStore(config.db, { ...options, writers });
   } catch (error) {
-    throw new Error(`cannot open the PostgreSQL store ${describeStore(config.db)}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`cannot open the PostgreSQL store ${describeStore(config.db)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

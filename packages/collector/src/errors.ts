@@ -56,7 +56,11 @@ export class TrackletError extends Error {
   /** More problems of the same request, answered together. */
   readonly more: ApiError[];
 
-  constructor(code: ErrorCode, description?: string, opts: { path?: string; retryAfter?: number; more?: ApiError[] } = {}) {
+  constructor(
+    code: ErrorCode,
+    description?: string,
+    opts: { path?: string; retryAfter?: number; more?: ApiError[] } = {},
+  ) {
     super(description ?? errorCodes[code][1]);
     this.name = 'TrackletError';
     this.code = code;

@@ -15,7 +15,10 @@ export class EventIdGenerator {
   private sequence = 0;
 
   /** `floor`: the highest id already stored; ids from here on are always above it. */
-  constructor(private readonly instanceId: number, floor = 0) {
+  constructor(
+    private readonly instanceId: number,
+    floor = 0,
+  ) {
     if (!Number.isInteger(instanceId) || instanceId < 0 || instanceId > maxInstanceId) {
       throw new Error(`instance id must be an integer from 0 to ${maxInstanceId}`);
     }
@@ -47,4 +50,5 @@ export const idTime = (id: number) => Math.floor(id / MS_SHIFT) + EPOCH;
  * Capped at the largest id there can be: a created_after far in the future (the query allows 16 digits) would
  * otherwise overflow PostgreSQL's BIGINT, a 500 found by the fuzz suite (issue #7).
  */
-export const firstIdAfter = (ms: number) => Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, (Math.floor(ms) + 1 - EPOCH) * MS_SHIFT));
+export const firstIdAfter = (ms: number) =>
+  Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, (Math.floor(ms) + 1 - EPOCH) * MS_SHIFT));

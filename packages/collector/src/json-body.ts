@@ -13,7 +13,8 @@ export function jsonDepth(text: string, max: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
@@ -35,7 +36,12 @@ export function depthLimitedJsonParser(app: FastifyInstance): Parser {
   const parse = app.getDefaultJsonParser('error', 'error') as unknown as Parser;
   return (request, body, done) => {
     if (jsonDepth(body, limits.maxJsonDepth) > limits.maxJsonDepth) {
-      done(new TrackletError('invalid_body', `the body nests objects and arrays more than ${limits.maxJsonDepth} levels deep`));
+      done(
+        new TrackletError(
+          'invalid_body',
+          `the body nests objects and arrays more than ${limits.maxJsonDepth} levels deep`,
+        ),
+      );
       return;
     }
     parse(request, body, done);

@@ -23,7 +23,11 @@ export function loggerOptions(level: string) {
     level,
     redact: ['req.headers', 'req.body'],
     serializers: {
-      req: (request: FastifyRequest) => ({ method: request.method, url: loggableUrl(request.url), remoteAddress: request.ip }),
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: loggableUrl(request.url),
+        remoteAddress: request.ip,
+      }),
     },
   };
 }

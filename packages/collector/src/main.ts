@@ -15,14 +15,23 @@ async function main(): Promise<void> {
     `  tracker script  ${address}/t.js${config.trackerScript ? '' : '  (not built: run npm run build)'}`,
     `  demo shop       ${address}/demo/${config.demoDir ? '' : '  (not built)'}`,
     `  API reference   ${address}/openapi.json`,
-    ...(config.log ? [`  event log       NATS JetStream ${config.log.servers.join(', ')} (stream ${config.log.stream}, ${config.log.replicas} `
-      + `replica${config.log.replicas === 1 ? '' : 's'}); events are stored by \`tracklet writer\` processes`] : []),
-    config.adminTokenGenerated ? `  admin token     ${config.adminToken}  (generated; set TRACKLET_ADMIN_TOKEN to keep one)` : '  admin token     from TRACKLET_ADMIN_TOKEN',
+    ...(config.log
+      ? [
+          `  event log       NATS JetStream ${config.log.servers.join(', ')} (stream ${config.log.stream}, ${config.log.replicas} ` +
+            `replica${config.log.replicas === 1 ? '' : 's'}); events are stored by \`tracklet writer\` processes`,
+        ]
+      : []),
+    config.adminTokenGenerated
+      ? `  admin token     ${config.adminToken}  (generated; set TRACKLET_ADMIN_TOKEN to keep one)`
+      : '  admin token     from TRACKLET_ADMIN_TOKEN',
   ];
   if (demo) {
-    lines.push(`  demo account    id ${demo.account.id}${demo.created ? ' (created now)' : ''}`,
-      `    publishable   ${demo.account.keys.publishable}`, `    live          ${demo.account.keys.live}`,
-      `    test          ${demo.account.keys.test}`);
+    lines.push(
+      `  demo account    id ${demo.account.id}${demo.created ? ' (created now)' : ''}`,
+      `    publishable   ${demo.account.keys.publishable}`,
+      `    live          ${demo.account.keys.live}`,
+      `    test          ${demo.account.keys.test}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
@@ -31,10 +40,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests and storing what was acknowledged');
-    closeGracefully(app, config.shutdownGraceMs).then(() => process.exit(0), (error) => {
-      app.log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    });
+    closeGracefully(app, config.shutdownGraceMs).then(
+      () => process.exit(0),
+      (error) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -18,21 +18,30 @@ const BUCKETS = 100_000;
  * - beacons: per client IP (IPv6 by /64, as the plugin does) + publishable key, `beacons_per_minute`.
  * An account's own budget wins over the server default; a budget of 0 (only from the environment) is no limit.
  */
-export async function createRateLimits(app: FastifyInstance, config: CollectorConfig): Promise<{ api: RateLimitHook; beacons: RateLimitHook }> {
+export async function createRateLimits(
+  app: FastifyInstance,
+  config: CollectorConfig,
+): Promise<{ api: RateLimitHook; beacons: RateLimitHook }> {
   await app.register(rateLimit, { global: false });
   const defaults = config.rateLimits;
   const apiBudget = (auth: Auth) => auth.account.rate_limit.api_per_minute ?? defaults.apiPerMinute;
   const beaconBudget = (auth: Auth) => auth.account.rate_limit.beacons_per_minute ?? defaults.beaconsPerMinute;
 
-  const limiter = (budget: (auth: Auth) => number, bucket: (request: FastifyRequest, auth: Auth) => string): RateLimitHook => {
+  const limiter = (
+    budget: (auth: Auth) => number,
+    bucket: (request: FastifyRequest, auth: Auth) => string,
+  ): RateLimitHook => {
     const check = app.rateLimit({
       timeWindow: MINUTE,
       cache: BUCKETS,
       keyGenerator: (request) => bucket(request, authOf(request)),
       max: (request) => budget(authOf(request)),
-      errorResponseBuilder: (_request, context) => new TrackletError('rate_limited',
-        `more than ${context.max} requests per minute for this key; retry in ${context.after}`,
-        { retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)) }),
+      errorResponseBuilder: (_request, context) =>
+        new TrackletError(
+          'rate_limited',
+          `more than ${context.max} requests per minute for this key; retry in ${context.after}`,
+          { retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)) },
+        ),
     });
     return async (request, reply) => {
       if (budget(authOf(request)) === 0) return;

@@ -10,9 +10,14 @@ import { TrackletError } from './errors.js';
  */
 export function installShutdown(app: FastifyInstance): void {
   let closing = false;
-  app.addHook('preClose', async () => { closing = true; });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async () => {
-    if (closing) throw new TrackletError('store_unavailable', 'the collector is shutting down; nothing was stored, retry', { retryAfter: 1 });
+    if (closing)
+      throw new TrackletError('store_unavailable', 'the collector is shutting down; nothing was stored, retry', {
+        retryAfter: 1,
+      });
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('Connection', 'close');

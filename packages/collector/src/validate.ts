@@ -23,13 +23,18 @@ export function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix: read
     const code = codeOf(issue);
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const path = formatPath([...prefix, ...issue.path, ...keys.slice(0, 1)]);
-    const described = code === 'missing_field' ? `${path || 'value'} is required` : `${path || 'body'}: ${issue.message}`;
+    const described =
+      code === 'missing_field' ? `${path || 'value'} is required` : `${path || 'body'}: ${issue.message}`;
     return apiError(code, described, path || undefined);
   });
 }
 
 /** Parse with a schema or throw the contract's 400 with one entry per problem. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix: readonly PropertyKey[] = []): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix: readonly PropertyKey[] = [],
+): z.output<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   throw errorList(issuesToErrors(result.error.issues, prefix));

@@ -4,10 +4,11 @@ import { readsBegunAfterCall } from '../src/store/auth-cache.js';
 /** A read the test finishes by hand: which read each caller got, and when each read began. */
 function manualReads() {
   const begun: Array<{ id: number; finish: () => void }> = [];
-  const read = () => new Promise<number>((resolve) => {
-    const id = begun.length + 1;
-    begun.push({ id, finish: () => resolve(id) });
-  });
+  const read = () =>
+    new Promise<number>((resolve) => {
+      const id = begun.length + 1;
+      begun.push({ id, finish: () => resolve(id) });
+    });
   return { begun, read };
 }
 const tick = () => new Promise((resolve) => setImmediate(resolve));

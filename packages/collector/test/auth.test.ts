@@ -1,24 +1,49 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, admin, beacon, beaconTaken, call, client, createAccount, startCollector, storedText, tempDir, type TestCollector } from './support/collector.js';
+import {
+  type Answer,
+  admin,
+  beacon,
+  beaconTaken,
+  call,
+  client,
+  createAccount,
+  startCollector,
+  storedText,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 
 /** A non-2xx answer in the contract's error shape with an entry of this code (and path, when given). */
 function expectError(answer: Answer, status: number, code: string, path?: string) {
   expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
   expect(answer.body.errors.length).toBeGreaterThan(0);
-  for (const e of answer.body.errors) expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+  for (const e of answer.body.errors)
+    expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
   expect(answer.body.errors).toContainEqual(expect.objectContaining({ code, ...(path !== undefined ? { path } : {}) }));
 }
 
-const event = (extra: Record<string, unknown> = {}) => ({ event: 'signup', contact_email: 'auth@example.com', ...extra });
+const event = (extra: Record<string, unknown> = {}) => ({
+  event: 'signup',
+  contact_email: 'auth@example.com',
+  ...extra,
+});
 let beaconSeq = 0;
-const beaconBody = (key: string) => ({ key, events: [{ id: `ev-${++beaconSeq}`, event: 'page_view', anonymous_id: 'anon-auth', url: 'https://shop.example/' }] });
+const beaconBody = (key: string) => ({
+  key,
+  events: [{ id: `ev-${++beaconSeq}`, event: 'page_view', anonymous_id: 'anon-auth', url: 'https://shop.example/' }],
+});
 
 describe('API keys, scopes, origins and the admin API', () => {
   const dir = tempDir();
   let c: TestCollector;
-  beforeAll(async () => { c = await startCollector(`${dir.path}/t.db`); });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  beforeAll(async () => {
+    c = await startCollector(`${dir.path}/t.db`);
+  });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   describe('server API bearer keys', () => {
     it('answers 401 unauthorized without an Authorization header', async () => {
@@ -27,7 +52,12 @@ describe('API keys, scopes, origins and the admin API', () => {
     });
 
     it('answers 401 for an unknown tk_ key of every type', async () => {
-      for (const key of ['tk_live_0123456789abcdefghijklmnopqrstuv', 'tk_test_0123456789abcdefghijklmnopqrstuv', 'tk_pub_0123456789abcdefghijklmnopqrstuv', 'tk_']) {
+      for (const key of [
+        'tk_live_0123456789abcdefghijklmnopqrstuv',
+        'tk_test_0123456789abcdefghijklmnopqrstuv',
+        'tk_pub_0123456789abcdefghijklmnopqrstuv',
+        'tk_',
+      ]) {
         expectError(await client(c, key).get('/v1/events'), 401, 'unauthorized');
       }
     });
@@ -41,12 +71,20 @@ describe('API keys, scopes, origins and the admin API', () => {
 
     it('answers 401 for a garbage token when no JWT secret is configured', async () => {
       expectError(await client(c, 'not-a-key-at-all').get('/v1/events'), 401, 'unauthorized');
-      expectError(await client(c, 'eyJhbGciOiJIUzI1NiJ9.eyJhY2NvdW50X2lkIjoxfQ.c2ln').get('/v1/events'), 401, 'unauthorized');
+      expectError(
+        await client(c, 'eyJhbGciOiJIUzI1NiJ9.eyJhY2NvdW50X2lkIjoxfQ.c2ln').get('/v1/events'),
+        401,
+        'unauthorized',
+      );
     });
 
     it('answers 401 for a scheme other than Bearer', async () => {
       const account = await createAccount(c);
-      expectError(await call(`${c.url}/v1/events`, { headers: { authorization: `Basic ${account.keys.live}` } }), 401, 'unauthorized');
+      expectError(
+        await call(`${c.url}/v1/events`, { headers: { authorization: `Basic ${account.keys.live}` } }),
+        401,
+        'unauthorized',
+      );
     });
 
     it('answers 403 insufficient_scope for a publishable key on the server API', async () => {
@@ -69,7 +107,10 @@ describe('API keys, scopes, origins and the admin API', () => {
 
     it('lets a key created with only events.read list events but answers 403 to writes and contact reads', async () => {
       const account = await createAccount(c);
-      const issued = await admin(c).post(`/v1/admin/accounts/${account.id}/keys`, { type: 'live', scopes: ['events.read'] });
+      const issued = await admin(c).post(`/v1/admin/accounts/${account.id}/keys`, {
+        type: 'live',
+        scopes: ['events.read'],
+      });
       expect(issued.status).toBe(201);
       expect(issued.body).toMatchObject({ id: expect.any(Number), type: 'live', scopes: ['events.read'] });
       expect(issued.body.key).toMatch(/^tk_live_/);
@@ -84,7 +125,12 @@ describe('API keys, scopes, origins and the admin API', () => {
       const account = await createAccount(c);
       const issued = await admin(c).post(`/v1/admin/accounts/${account.id}/keys`, { type: 'test' });
       expect(issued.status).toBe(201);
-      expect([...issued.body.scopes].sort()).toEqual(['contacts.read', 'contacts.write', 'events.read', 'events.write']);
+      expect([...issued.body.scopes].sort()).toEqual([
+        'contacts.read',
+        'contacts.write',
+        'events.read',
+        'events.write',
+      ]);
       expect(issued.body.key).toMatch(/^tk_test_/);
       expect((await client(c, issued.body.key).post('/v1/events', event())).body.test).toBe(true);
     });
@@ -128,13 +174,17 @@ describe('API keys, scopes, origins and the admin API', () => {
 
     it('accepts beacons from any origin, and without one, when the account has no allowed origins', async () => {
       const account = await createAccount(c);
-      expect((await beacon(c, beaconBody(account.keys.publishable), { origin: 'https://anything.example' })).status).toBe(200);
+      expect(
+        (await beacon(c, beaconBody(account.keys.publishable), { origin: 'https://anything.example' })).status,
+      ).toBe(200);
       expect((await beacon(c, beaconBody(account.keys.publishable))).status).toBe(200);
     });
 
     describe('an account with allowed_origins ["https://shop.example"]', () => {
       let pub: string;
-      beforeAll(async () => { pub = (await createAccount(c, { allowed_origins: ['https://shop.example'] })).keys.publishable; });
+      beforeAll(async () => {
+        pub = (await createAccount(c, { allowed_origins: ['https://shop.example'] })).keys.publishable;
+      });
 
       it('accepts a beacon from that origin', async () => {
         const answer = await beacon(c, beaconBody(pub), { origin: 'https://shop.example' });
@@ -143,7 +193,12 @@ describe('API keys, scopes, origins and the admin API', () => {
       });
 
       it('answers 403 origin_not_allowed to another origin, a look-alike and another scheme', async () => {
-        for (const origin of ['https://evil.example', 'https://shop.example.evil.example', 'http://shop.example', 'https://shop.example:8443']) {
+        for (const origin of [
+          'https://evil.example',
+          'https://shop.example.evil.example',
+          'http://shop.example',
+          'https://shop.example:8443',
+        ]) {
           expectError(await beacon(c, beaconBody(pub), { origin }), 403, 'origin_not_allowed');
         }
       });
@@ -156,9 +211,21 @@ describe('API keys, scopes, origins and the admin API', () => {
 
   describe('admin API', () => {
     it('answers 401 without the admin token', async () => {
-      expectError(await call(`${c.url}/v1/admin/accounts`, { method: 'POST', json: { name: 'x' } }), 401, 'unauthorized');
-      expectError(await call(`${c.url}/v1/admin/accounts/1`, { method: 'PATCH', json: { name: 'x' } }), 401, 'unauthorized');
-      expectError(await call(`${c.url}/v1/admin/accounts/1/keys`, { method: 'POST', json: { type: 'live' } }), 401, 'unauthorized');
+      expectError(
+        await call(`${c.url}/v1/admin/accounts`, { method: 'POST', json: { name: 'x' } }),
+        401,
+        'unauthorized',
+      );
+      expectError(
+        await call(`${c.url}/v1/admin/accounts/1`, { method: 'PATCH', json: { name: 'x' } }),
+        401,
+        'unauthorized',
+      );
+      expectError(
+        await call(`${c.url}/v1/admin/accounts/1/keys`, { method: 'POST', json: { type: 'live' } }),
+        401,
+        'unauthorized',
+      );
       expectError(await call(`${c.url}/v1/admin/keys/1`, { method: 'DELETE' }), 401, 'unauthorized');
     });
 
@@ -174,9 +241,18 @@ describe('API keys, scopes, origins and the admin API', () => {
     });
 
     it('creates an account answering 201 with its settings and three full keys', async () => {
-      const answer = await admin(c).post('/v1/admin/accounts', { name: 'shop', allowed_origins: ['https://shop.example'], allowed_events: ['signup'] });
+      const answer = await admin(c).post('/v1/admin/accounts', {
+        name: 'shop',
+        allowed_origins: ['https://shop.example'],
+        allowed_events: ['signup'],
+      });
       expect(answer.status).toBe(201);
-      expect(answer.body).toMatchObject({ id: expect.any(Number), name: 'shop', allowed_origins: ['https://shop.example'], allowed_events: ['signup'] });
+      expect(answer.body).toMatchObject({
+        id: expect.any(Number),
+        name: 'shop',
+        allowed_origins: ['https://shop.example'],
+        allowed_events: ['signup'],
+      });
       expect(answer.body.keys.publishable).toMatch(/^tk_pub_[A-Za-z0-9]{16,}$/);
       expect(answer.body.keys.live).toMatch(/^tk_live_[A-Za-z0-9]{16,}$/);
       expect(answer.body.keys.test).toMatch(/^tk_test_[A-Za-z0-9]{16,}$/);
@@ -189,14 +265,26 @@ describe('API keys, scopes, origins and the admin API', () => {
     });
 
     it('changes name, allowed_origins and allowed_events with PATCH, and null clears a restriction', async () => {
-      const account = await createAccount(c, { name: 'before', allowed_origins: ['https://shop.example'], allowed_events: ['signup'] });
+      const account = await createAccount(c, {
+        name: 'before',
+        allowed_origins: ['https://shop.example'],
+        allowed_events: ['signup'],
+      });
       const live = client(c, account.keys.live);
       const pub = account.keys.publishable;
 
-      const changed = await admin(c).patch(`/v1/admin/accounts/${account.id}`,
-        { name: 'after', allowed_origins: ['https://other.example'], allowed_events: ['signup', 'checkout'] });
+      const changed = await admin(c).patch(`/v1/admin/accounts/${account.id}`, {
+        name: 'after',
+        allowed_origins: ['https://other.example'],
+        allowed_events: ['signup', 'checkout'],
+      });
       expect(changed.status).toBe(200);
-      expect(changed.body).toMatchObject({ id: account.id, name: 'after', allowed_origins: ['https://other.example'], allowed_events: ['signup', 'checkout'] });
+      expect(changed.body).toMatchObject({
+        id: account.id,
+        name: 'after',
+        allowed_origins: ['https://other.example'],
+        allowed_events: ['signup', 'checkout'],
+      });
       expect(changed.body).not.toHaveProperty('keys');
       expect((await live.post('/v1/events', event({ event: 'checkout' }))).status).toBe(201);
       expectError(await live.post('/v1/events', event({ event: 'browse' })), 400, 'unknown_event');
@@ -204,9 +292,16 @@ describe('API keys, scopes, origins and the admin API', () => {
       expectError(await beacon(c, beaconBody(pub), { origin: 'https://shop.example' }), 403, 'origin_not_allowed');
 
       const nameOnly = await admin(c).patch(`/v1/admin/accounts/${account.id}`, { name: 'renamed' });
-      expect(nameOnly.body).toMatchObject({ name: 'renamed', allowed_origins: ['https://other.example'], allowed_events: ['signup', 'checkout'] });
+      expect(nameOnly.body).toMatchObject({
+        name: 'renamed',
+        allowed_origins: ['https://other.example'],
+        allowed_events: ['signup', 'checkout'],
+      });
 
-      const cleared = await admin(c).patch(`/v1/admin/accounts/${account.id}`, { allowed_origins: null, allowed_events: null });
+      const cleared = await admin(c).patch(`/v1/admin/accounts/${account.id}`, {
+        allowed_origins: null,
+        allowed_events: null,
+      });
       expect(cleared.status).toBe(200);
       expect(cleared.body.allowed_events).toBeNull();
       expect([[], null]).toContainEqual(cleared.body.allowed_origins);
@@ -217,7 +312,9 @@ describe('API keys, scopes, origins and the admin API', () => {
 
     it('refuses an allowed origin that is not an origin', async () => {
       const account = await createAccount(c);
-      const answer = await admin(c).patch(`/v1/admin/accounts/${account.id}`, { allowed_origins: ['https://shop.example/path'] });
+      const answer = await admin(c).patch(`/v1/admin/accounts/${account.id}`, {
+        allowed_origins: ['https://shop.example/path'],
+      });
       expect(answer.status).toBe(400);
       expect(answer.body.errors[0].path).toMatch(/^allowed_origins/);
     });
@@ -251,7 +348,12 @@ describe('API keys, scopes, origins and the admin API', () => {
 
     it('has no admin endpoint that reads an account or its keys back', async () => {
       const account = await createAccount(c);
-      for (const path of [`/v1/admin/accounts/${account.id}`, `/v1/admin/accounts/${account.id}/keys`, '/v1/admin/accounts', '/v1/admin/keys']) {
+      for (const path of [
+        `/v1/admin/accounts/${account.id}`,
+        `/v1/admin/accounts/${account.id}/keys`,
+        '/v1/admin/accounts',
+        '/v1/admin/keys',
+      ]) {
         const answer = await admin(c).get(path);
         expect(answer.status).toBeGreaterThanOrEqual(400);
         for (const key of Object.values(account.keys)) expect(JSON.stringify(answer.body)).not.toContain(key);
@@ -288,7 +390,10 @@ describe('JWT bearer tokens', () => {
     accountId = account.id;
     liveKey = account.keys.live;
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it('accepts a valid HS256 token and stores its events with user_id null', async () => {
     const token = await sign({ account_id: accountId, scope: 'events.write events.read' });
@@ -327,17 +432,26 @@ describe('JWT bearer tokens', () => {
   });
 
   it('answers 401 to an expired token', async () => {
-    const token = await sign({ account_id: accountId, scope: 'events.write events.read' }, { expiresAt: Math.floor(Date.now() / 1000) - 3600 });
+    const token = await sign(
+      { account_id: accountId, scope: 'events.write events.read' },
+      { expiresAt: Math.floor(Date.now() / 1000) - 3600 },
+    );
     expectError(await client(c, token).get('/v1/events'), 401, 'unauthorized');
   });
 
   it('answers 401 to a token that is not valid yet (nbf beyond the 30 s clock skew), and accepts one within it', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const notYet = await new SignJWT({ account_id: accountId, scope: 'events.read' }).setProtectedHeader({ alg: 'HS256' })
-      .setNotBefore(now + 120).setExpirationTime(now + 600).sign(encode(secret));
+    const notYet = await new SignJWT({ account_id: accountId, scope: 'events.read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setNotBefore(now + 120)
+      .setExpirationTime(now + 600)
+      .sign(encode(secret));
     expectError(await client(c, notYet).get('/v1/events'), 401, 'unauthorized');
-    const skewed = await new SignJWT({ account_id: accountId, scope: 'events.read' }).setProtectedHeader({ alg: 'HS256' })
-      .setNotBefore(now + 10).setExpirationTime(now + 600).sign(encode(secret));
+    const skewed = await new SignJWT({ account_id: accountId, scope: 'events.read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setNotBefore(now + 10)
+      .setExpirationTime(now + 600)
+      .sign(encode(secret));
     expect((await client(c, skewed).get('/v1/events')).status).toBe(200);
   });
 
@@ -345,12 +459,21 @@ describe('JWT bearer tokens', () => {
     const now = Math.floor(Date.now() / 1000);
     const justExpired = await sign({ account_id: accountId, scope: 'events.read' }, { expiresAt: now - 10 });
     expect((await client(c, justExpired).get('/v1/events')).status).toBe(200);
-    expectError(await client(c, await sign({ account_id: accountId, scope: 'events.read' }, { expiresAt: now - 60 })).get('/v1/events'),
-      401, 'unauthorized');
+    expectError(
+      await client(c, await sign({ account_id: accountId, scope: 'events.read' }, { expiresAt: now - 60 })).get(
+        '/v1/events',
+      ),
+      401,
+      'unauthorized',
+    );
   });
 
   it('answers 401 to HS384 and to a token whose header claims RS256 or ES256', async () => {
-    expectError(await client(c, await sign({ account_id: accountId, scope: 'events.read' }, { alg: 'HS384' })).get('/v1/events'), 401, 'unauthorized');
+    expectError(
+      await client(c, await sign({ account_id: accountId, scope: 'events.read' }, { alg: 'HS384' })).get('/v1/events'),
+      401,
+      'unauthorized',
+    );
     const hs = await sign({ account_id: accountId, scope: 'events.read' });
     const [, payload, signature] = hs.split('.');
     for (const alg of ['RS256', 'ES256', 'none', 'HS256 ', 'hs256']) {
@@ -366,7 +489,11 @@ describe('JWT bearer tokens', () => {
     expect((await client(c, contactsOnly).get('/v1/contacts')).status).toBe(200);
     const eventsOnly = await sign({ account_id: accountId, scope: 'events.read events.write admin' });
     expectError(await client(c, eventsOnly).get('/v1/contacts'), 403, 'insufficient_scope');
-    expectError(await client(c, eventsOnly).post('/v1/contacts', { email: 'jwt@example.com' }), 403, 'insufficient_scope');
+    expectError(
+      await client(c, eventsOnly).post('/v1/contacts', { email: 'jwt@example.com' }),
+      403,
+      'insufficient_scope',
+    );
     expectError(await client(c, eventsOnly).post('/v1/admin/accounts', { name: 'x' }), 401, 'unauthorized');
   });
 

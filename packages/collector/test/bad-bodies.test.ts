@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, beaconTaken, call, client, createAccount, humanUserAgent, startCollector, tempDir, type TestCollector, testStore } from './support/collector.js';
+import {
+  type Answer,
+  beaconTaken,
+  call,
+  client,
+  createAccount,
+  humanUserAgent,
+  startCollector,
+  tempDir,
+  type TestCollector,
+  testStore,
+} from './support/collector.js';
 
 /**
  * Every answer to a bad body: a 4xx (never 5xx) in the contract's error shape, each entry with a code and a message,
@@ -16,14 +27,21 @@ function expectCleanError(answer: Answer, status: number | '4xx', code?: string)
   expect(answer.headers.get('content-type')).toContain('application/json');
   expect(Array.isArray(answer.body.errors), text.slice(0, 400)).toBe(true);
   expect(answer.body.errors.length).toBeGreaterThan(0);
-  for (const e of answer.body.errors) expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+  for (const e of answer.body.errors)
+    expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
   if (code) expect(answer.body.errors.map((e: { code: string }) => e.code)).toContain(code);
   expect(text).not.toMatch(/\bat [^\s]+ \(?[^)]*:\d+:\d+\)?/);
   expect(text).not.toMatch(/\n\s+at /);
   expect(text).not.toMatch(/node_modules|\/src\/|\.ts:\d+/);
 }
 
-interface Route { name: string; path: string; headers: () => Record<string, string>; valid: () => unknown; limit: number }
+interface Route {
+  name: string;
+  path: string;
+  headers: () => Record<string, string>;
+  valid: () => unknown;
+  limit: number;
+}
 
 describe('bad request bodies never break the collector', () => {
   const dir = tempDir();
@@ -34,16 +52,41 @@ describe('bad request bodies never break the collector', () => {
   let seq = 0;
 
   const routes: Route[] = [
-    { name: 'POST /v1/events', path: '/v1/events', headers: () => ({ authorization: `Bearer ${liveKey}` }),
-      valid: () => ({ event: 'ok', contact_email: 'bodies@example.com' }), limit: 1024 * 1024 },
-    { name: 'POST /v1/events/batch', path: '/v1/events/batch', headers: () => ({ authorization: `Bearer ${liveKey}` }),
-      valid: () => ({ events: [{ event: 'ok', contact_email: 'bodies@example.com' }] }), limit: 1024 * 1024 },
-    { name: 'POST /v1/contacts', path: '/v1/contacts', headers: () => ({ authorization: `Bearer ${liveKey}` }),
-      valid: () => ({ email: 'bodies@example.com' }), limit: 1024 * 1024 },
-    { name: 'POST /v1/collect', path: '/v1/collect', headers: () => ({ 'user-agent': humanUserAgent }),
-      valid: () => ({ key: pubKey, events: [{ id: `ok-${++seq}`, event: 'page_view', anonymous_id: 'anon-bodies' }] }), limit: 64 * 1024 },
-    { name: 'POST /v1/admin/accounts', path: '/v1/admin/accounts', headers: () => ({ authorization: `Bearer ${c.config.adminToken}` }),
-      valid: () => ({ name: 'bodies' }), limit: 1024 * 1024 },
+    {
+      name: 'POST /v1/events',
+      path: '/v1/events',
+      headers: () => ({ authorization: `Bearer ${liveKey}` }),
+      valid: () => ({ event: 'ok', contact_email: 'bodies@example.com' }),
+      limit: 1024 * 1024,
+    },
+    {
+      name: 'POST /v1/events/batch',
+      path: '/v1/events/batch',
+      headers: () => ({ authorization: `Bearer ${liveKey}` }),
+      valid: () => ({ events: [{ event: 'ok', contact_email: 'bodies@example.com' }] }),
+      limit: 1024 * 1024,
+    },
+    {
+      name: 'POST /v1/contacts',
+      path: '/v1/contacts',
+      headers: () => ({ authorization: `Bearer ${liveKey}` }),
+      valid: () => ({ email: 'bodies@example.com' }),
+      limit: 1024 * 1024,
+    },
+    {
+      name: 'POST /v1/collect',
+      path: '/v1/collect',
+      headers: () => ({ 'user-agent': humanUserAgent }),
+      valid: () => ({ key: pubKey, events: [{ id: `ok-${++seq}`, event: 'page_view', anonymous_id: 'anon-bodies' }] }),
+      limit: 64 * 1024,
+    },
+    {
+      name: 'POST /v1/admin/accounts',
+      path: '/v1/admin/accounts',
+      headers: () => ({ authorization: `Bearer ${c.config.adminToken}` }),
+      valid: () => ({ name: 'bodies' }),
+      limit: 1024 * 1024,
+    },
   ];
   const serverRoutes = routes.filter((r) => r.path !== '/v1/collect');
 
@@ -52,7 +95,11 @@ describe('bad request bodies never break the collector', () => {
     const headers: Record<string, string> = { ...route.headers() };
     if (contentType) headers['content-type'] = contentType;
     // A Buffer body keeps fetch from adding a text/plain content type of its own.
-    return call(c.url + route.path, { method: 'POST', headers, ...(body === null ? {} : { body: typeof body === 'string' ? Buffer.from(body) : body }) });
+    return call(c.url + route.path, {
+      method: 'POST',
+      headers,
+      ...(body === null ? {} : { body: typeof body === 'string' ? Buffer.from(body) : body }),
+    });
   };
 
   beforeAll(async () => {
@@ -60,12 +107,19 @@ describe('bad request bodies never break the collector', () => {
     const account = await createAccount(c, { name: 'bodies' });
     liveKey = account.keys.live;
     pubKey = account.keys.publishable;
-    const posted = await client(c, liveKey).post('/v1/events', { event: 'before_bad_bodies', contact_email: 'first@example.com',
-      data: { price: 9.5, sku: 'A1' }, resource_url: 'https://shop.example/a1?utm_source=news' });
+    const posted = await client(c, liveKey).post('/v1/events', {
+      event: 'before_bad_bodies',
+      contact_email: 'first@example.com',
+      data: { price: 9.5, sku: 'A1' },
+      resource_url: 'https://shop.example/a1?utm_source=news',
+    });
     expect(posted.status).toBe(201);
     before = posted.body;
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   describe.each(routes)('$name', (route) => {
     it('accepts a valid JSON body with a charset in the content type', async () => {
@@ -89,12 +143,24 @@ describe('bad request bodies never break the collector', () => {
     });
 
     it('answers 415 unsupported_media_type to a form-urlencoded body', async () => {
-      expectCleanError(await send(route, 'event=x&contact_email=a%40b.co', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type');
+      expectCleanError(
+        await send(route, 'event=x&contact_email=a%40b.co', 'application/x-www-form-urlencoded'),
+        415,
+        'unsupported_media_type',
+      );
     });
 
     it('answers 415 unsupported_media_type to XML and multipart bodies', async () => {
       expectCleanError(await send(route, '<event>x</event>', 'application/xml'), 415, 'unsupported_media_type');
-      expectCleanError(await send(route, '--b\r\nContent-Disposition: form-data; name="event"\r\n\r\nx\r\n--b--\r\n', 'multipart/form-data; boundary=b'), 415, 'unsupported_media_type');
+      expectCleanError(
+        await send(
+          route,
+          '--b\r\nContent-Disposition: form-data; name="event"\r\n\r\nx\r\n--b--\r\n',
+          'multipart/form-data; boundary=b',
+        ),
+        415,
+        'unsupported_media_type',
+      );
     });
 
     it('answers 413 payload_too_large to a body over the route limit', async () => {
@@ -102,8 +168,14 @@ describe('bad request bodies never break the collector', () => {
       expectCleanError(await send(route, body, 'application/json'), 413, 'payload_too_large');
     });
 
-    it.each([['[]', 'an empty array'], ['[{"event":"ok"}]', 'an array of objects'], ['"hello"', 'a string'], ['42', 'a number'],
-      ['null', 'null'], ['true', 'a boolean']])('answers 400 to %s (%s) instead of an object', async (body) => {
+    it.each([
+      ['[]', 'an empty array'],
+      ['[{"event":"ok"}]', 'an array of objects'],
+      ['"hello"', 'a string'],
+      ['42', 'a number'],
+      ['null', 'null'],
+      ['true', 'a boolean'],
+    ])('answers 400 to %s (%s) instead of an object', async (body) => {
       expectCleanError(await send(route, body, 'application/json'), 400);
     });
 
@@ -125,14 +197,25 @@ describe('bad request bodies never break the collector', () => {
     });
 
     it('answers 4xx to a body that is valid JSON of the wrong shape everywhere', async () => {
-      expectCleanError(await send(route, JSON.stringify({ event: { nested: true }, events: 'nope', email: 42, name: [], key: null }), 'application/json'), '4xx');
+      expectCleanError(
+        await send(
+          route,
+          JSON.stringify({ event: { nested: true }, events: 'nope', email: 42, name: [], key: null }),
+          'application/json',
+        ),
+        '4xx',
+      );
     });
   });
 
   describe.each(serverRoutes)('$name (server API)', (route) => {
     it('answers 415 unsupported_media_type to text/plain', async () => {
       expectCleanError(await send(route, JSON.stringify(route.valid()), 'text/plain'), 415, 'unsupported_media_type');
-      expectCleanError(await send(route, JSON.stringify(route.valid()), 'text/plain;charset=UTF-8'), 415, 'unsupported_media_type');
+      expectCleanError(
+        await send(route, JSON.stringify(route.valid()), 'text/plain;charset=UTF-8'),
+        415,
+        'unsupported_media_type',
+      );
     });
   });
 
@@ -157,7 +240,12 @@ describe('bad request bodies never break the collector', () => {
 
     it('accepts a beacon of 60 KB', async () => {
       const data = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`s${i}`, 'x'.repeat(2000)]));
-      const events = [0, 1].map((i) => ({ id: `big-${i}-${++seq}`, event: 'page_view', anonymous_id: 'anon-big', data }));
+      const events = [0, 1].map((i) => ({
+        id: `big-${i}-${++seq}`,
+        event: 'page_view',
+        anonymous_id: 'anon-big',
+        data,
+      }));
       const body = JSON.stringify({ key: pubKey, events });
       expect(Buffer.byteLength(body)).toBeGreaterThan(55 * 1024);
       expect(Buffer.byteLength(body)).toBeLessThan(64 * 1024);
@@ -172,11 +260,21 @@ describe('bad request bodies never break the collector', () => {
     });
 
     it('rejects one malformed event of a beacon and stores the others', async () => {
-      const body = { key: pubKey, events: ['nope', { id: `m-${++seq}`, event: 'page_view', anonymous_id: 'anon-m', data: { x: { y: 1 } } },
-        { id: `m-${++seq}`, event: 'page_view', anonymous_id: 'anon-m' }] };
+      const body = {
+        key: pubKey,
+        events: [
+          'nope',
+          { id: `m-${++seq}`, event: 'page_view', anonymous_id: 'anon-m', data: { x: { y: 1 } } },
+          { id: `m-${++seq}`, event: 'page_view', anonymous_id: 'anon-m' },
+        ],
+      };
       const answer = await send(collect, JSON.stringify(body), 'text/plain');
       expect(answer.status).toBe(200);
-      expect(answer.body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected', beaconTaken]);
+      expect(answer.body.results.map((r: { status: string }) => r.status)).toEqual([
+        'rejected',
+        'rejected',
+        beaconTaken,
+      ]);
     });
   });
 

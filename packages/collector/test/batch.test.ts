@@ -1,35 +1,67 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import {
+  type Answer,
+  client,
+  createAccount,
+  startCollector,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 
 /** A non-2xx answer in the contract's error shape with an entry of this code (and path, when given). */
 function expectError(answer: Answer, status: number, code: string | null, path?: string) {
   expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
   expect(answer.body.errors.length).toBeGreaterThan(0);
-  for (const e of answer.body.errors) expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
-  expect(answer.body.errors).toContainEqual(expect.objectContaining({ ...(code !== null ? { code } : {}), ...(path !== undefined ? { path } : {}) }));
+  for (const e of answer.body.errors)
+    expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+  expect(answer.body.errors).toContainEqual(
+    expect.objectContaining({ ...(code !== null ? { code } : {}), ...(path !== undefined ? { path } : {}) }),
+  );
 }
 
-interface Result { index: number; status: string; id?: number; reason?: string; errors?: Array<{ code: string; path?: string }> }
+interface Result {
+  index: number;
+  status: string;
+  id?: number;
+  reason?: string;
+  errors?: Array<{ code: string; path?: string }>;
+}
 
 describe('POST /v1/events/batch', () => {
   const dir = tempDir();
   let c: TestCollector;
   let live: ReturnType<typeof client>;
-  const ev = (extra: Record<string, unknown> = {}) => ({ event: 'batched', contact_email: 'batch@example.com', ...extra });
+  const ev = (extra: Record<string, unknown> = {}) => ({
+    event: 'batched',
+    contact_email: 'batch@example.com',
+    ...extra,
+  });
   const batch = (events: unknown[]) => live.post('/v1/events/batch', { events });
-  const total = async (query = '') => Number((await live.get(`/v1/events?limit=1${query}`)).headers.get('x-total-count'));
+  const total = async (query = '') =>
+    Number((await live.get(`/v1/events?limit=1${query}`)).headers.get('x-total-count'));
 
   beforeAll(async () => {
     c = await startCollector(`${dir.path}/t.db`);
     live = client(c, (await createAccount(c, { name: 'batch' })).keys.live);
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it('answers 200 with one result per event, in order, each created with its id', async () => {
-    const answer = await batch([ev({ data: { n: 0 } }), ev({ data: { n: 1 } }), ev({ event: 'other_batched', data: { n: 2 } })]);
+    const answer = await batch([
+      ev({ data: { n: 0 } }),
+      ev({ data: { n: 1 } }),
+      ev({ event: 'other_batched', data: { n: 2 } }),
+    ]);
     expect(answer.status).toBe(200);
     const results = answer.body.results as Result[];
-    expect(results.map((r) => [r.index, r.status])).toEqual([[0, 'created'], [1, 'created'], [2, 'created']]);
+    expect(results.map((r) => [r.index, r.status])).toEqual([
+      [0, 'created'],
+      [1, 'created'],
+      [2, 'created'],
+    ]);
     for (const [i, r] of results.entries()) {
       const stored = await live.get(`/v1/events/${r.id}`);
       expect(stored.status).toBe(200);
@@ -40,13 +72,21 @@ describe('POST /v1/events/batch', () => {
 
   it('rejects one bad item with its errors and never rejects the others', async () => {
     const before = await total();
-    const answer = await batch([ev({ data: { s: 'a' } }), ev({ event: 'Bad-Name' }), ev({ data: { s: 'c' } }), ev({ colour: 'red' }), { event: 'batched' }]);
+    const answer = await batch([
+      ev({ data: { s: 'a' } }),
+      ev({ event: 'Bad-Name' }),
+      ev({ data: { s: 'c' } }),
+      ev({ colour: 'red' }),
+      { event: 'batched' },
+    ]);
     expect(answer.status).toBe(200);
     const results = answer.body.results as Result[];
     expect(results.map((r) => r.status)).toEqual(['created', 'rejected', 'created', 'rejected', 'rejected']);
     expect(results.map((r) => r.index)).toEqual([0, 1, 2, 3, 4]);
     expect(results[1]!.id).toBeUndefined();
-    expect(results[1]!.errors).toContainEqual(expect.objectContaining({ code: 'invalid_event_name', message: expect.any(String) }));
+    expect(results[1]!.errors).toContainEqual(
+      expect.objectContaining({ code: 'invalid_event_name', message: expect.any(String) }),
+    );
     expect(results[3]!.errors).toContainEqual(expect.objectContaining({ code: 'unknown_field' }));
     expect(results[4]!.errors).toContainEqual(expect.objectContaining({ code: 'contact_required' }));
     expect(await total()).toBe(before + 2);
@@ -56,7 +96,13 @@ describe('POST /v1/events/batch', () => {
   it('rejects an item that is not an object without touching the others', async () => {
     const answer = await batch(['nope', 42, null, [ev()], ev()]);
     expect(answer.status).toBe(200);
-    expect((answer.body.results as Result[]).map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'created']);
+    expect((answer.body.results as Result[]).map((r) => r.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'created',
+    ]);
   });
 
   it('rejects an item whose contact_id does not exist with contact_not_found', async () => {
@@ -121,7 +167,10 @@ describe('POST /v1/events/batch', () => {
       const second = (await batch([ev({ event: 'idem_other' }), item])).body.results as Result[];
       expect(first[0]!.status).toBe('created');
       expect(second[1]).toMatchObject({ index: 1, status: 'duplicate', id: first[0]!.id });
-      expect((await live.get('/v1/events/status?idempotency_key=across-1')).body).toEqual({ status: 'created', event_id: first[0]!.id });
+      expect((await live.get('/v1/events/status?idempotency_key=across-1')).body).toEqual({
+        status: 'created',
+        event_id: first[0]!.id,
+      });
     });
 
     it('answers duplicate in a batch for a key first used by POST /v1/events', async () => {
@@ -156,14 +205,19 @@ describe('POST /v1/events/batch', () => {
       expect(results[1]!.id).toBeUndefined();
       expect(results[2]).toMatchObject({ index: 2, status: 'created' });
       const stored = await live.get('/v1/events?event=confirmation');
-      expect(stored.body.map((e: { data: { order_id: string } }) => e.data.order_id).sort()).toEqual(['ord-1', 'ord-2']);
+      expect(stored.body.map((e: { data: { order_id: string } }) => e.data.order_id).sort()).toEqual([
+        'ord-1',
+        'ord-2',
+      ]);
       expect((await live.get(`/v1/events/${results[0]!.id}`)).body.data).toEqual({ order_id: 'ord-1', total: 10 });
     });
 
     it('discards a confirmation whose order was stored by an earlier batch', async () => {
-      const first = (await batch([ev({ event: 'confirmation', data: { order_id: 'ord-42' } })])).body.results as Result[];
+      const first = (await batch([ev({ event: 'confirmation', data: { order_id: 'ord-42' } })])).body
+        .results as Result[];
       expect(first[0]!.status).toBe('created');
-      const again = (await batch([ev({ event: 'confirmation', data: { order_id: 'ord-42', total: 1 } })])).body.results as Result[];
+      const again = (await batch([ev({ event: 'confirmation', data: { order_id: 'ord-42', total: 1 } })])).body
+        .results as Result[];
       expect(again[0]).toMatchObject({ index: 0, status: 'discarded', reason: 'duplicate_order' });
       const single = await live.post('/v1/events', ev({ event: 'confirmation', data: { order_id: 'ord-42' } }));
       expect(single.status).toBe(200);
@@ -179,9 +233,17 @@ describe('POST /v1/events/batch', () => {
   });
 
   it('answers 401 and 403 for the batch as a whole', async () => {
-    const anonymous = await fetch(`${c.url}/v1/events/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [ev()] }) });
+    const anonymous = await fetch(`${c.url}/v1/events/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [ev()] }),
+    });
     expect(anonymous.status).toBe(401);
     const account = await createAccount(c);
-    expectError(await client(c, account.keys.publishable).post('/v1/events/batch', { events: [ev()] }), 403, 'insufficient_scope');
+    expectError(
+      await client(c, account.keys.publishable).post('/v1/events/batch', { events: [ev()] }),
+      403,
+      'insufficient_scope',
+    );
   });
 });

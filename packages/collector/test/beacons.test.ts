@@ -1,41 +1,91 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, beaconTaken, call, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import {
+  beacon,
+  beaconTaken,
+  call,
+  client,
+  createAccount,
+  settled,
+  startCollector,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 
-const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
-const ipad = 'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const iphone =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const ipad =
+  'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 describe('browser beacons at /v1/collect', () => {
   const dir = tempDir();
   let c: TestCollector;
   let keys: { publishable: string; live: string };
   let api: ReturnType<typeof client>;
-  const event = (id: string, extra: Record<string, unknown> = {}) => ({ id, event: 'page_view', anonymous_id: 'anon-b', ...extra });
+  const event = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    event: 'page_view',
+    anonymous_id: 'anon-b',
+    ...extra,
+  });
 
   beforeAll(async () => {
     c = await startCollector(`${dir.path}/t.db`);
     ({ keys } = await createAccount(c));
     api = client(c, keys.live);
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it('stores text/plain beacons with url, title, referrer, session and enrichment, user_id null', async () => {
-    const answer = await beacon(c, { key: keys.publishable, sent_at: new Date().toISOString(), events: [event('p-1', {
-      url: 'https://shop.example/?utm_source=x&utm_medium=cpc', title: 'Shop', referrer: 'https://google.com/', session_id: 's-1' })] });
+    const answer = await beacon(c, {
+      key: keys.publishable,
+      sent_at: new Date().toISOString(),
+      events: [
+        event('p-1', {
+          url: 'https://shop.example/?utm_source=x&utm_medium=cpc',
+          title: 'Shop',
+          referrer: 'https://google.com/',
+          session_id: 's-1',
+        }),
+      ],
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.results).toEqual([{ index: 0, status: beaconTaken, id: expect.any(Number) }]);
     await settled(c);
     const stored = (await api.get(`/v1/events/${answer.body.results[0].id}`)).body;
-    expect(stored).toMatchObject({ event: 'page_view', url: 'https://shop.example/?utm_source=x&utm_medium=cpc', title: 'Shop',
-      referrer: 'https://google.com/', session_id: 's-1', anonymous_id: 'anon-b', idempotency_key: 'p-1', user_id: null,
-      utm_source: 'x', utm_medium: 'cpc', ip: '127.0.0.1', browser: 'Chrome', os: 'Linux', device_type: 'desktop', test: false });
+    expect(stored).toMatchObject({
+      event: 'page_view',
+      url: 'https://shop.example/?utm_source=x&utm_medium=cpc',
+      title: 'Shop',
+      referrer: 'https://google.com/',
+      session_id: 's-1',
+      anonymous_id: 'anon-b',
+      idempotency_key: 'p-1',
+      user_id: null,
+      utm_source: 'x',
+      utm_medium: 'cpc',
+      ip: '127.0.0.1',
+      browser: 'Chrome',
+      os: 'Linux',
+      device_type: 'desktop',
+      test: false,
+    });
   });
 
   it('accepts application/json beacons too', async () => {
-    const answer = await call(`${c.url}/v1/collect`, { method: 'POST', json: { key: keys.publishable, events: [event('p-json')] },
-      headers: { 'user-agent': iphone } });
+    const answer = await call(`${c.url}/v1/collect`, {
+      method: 'POST',
+      json: { key: keys.publishable, events: [event('p-json')] },
+      headers: { 'user-agent': iphone },
+    });
     expect(answer.body.results[0].status).toBe(beaconTaken);
     await settled(c);
-    expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body).toMatchObject({ device_type: 'mobile', os: 'iOS' });
+    expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body).toMatchObject({
+      device_type: 'mobile',
+      os: 'iOS',
+    });
   });
 
   it('recognises tablets from the user agent', async () => {
@@ -59,51 +109,94 @@ describe('browser beacons at /v1/collect', () => {
     const first = await beacon(c, body);
     const retry = await beacon(c, body);
     expect(retry.body.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate']);
-    expect(retry.body.results.map((r: { id: number }) => r.id)).toEqual(first.body.results.map((r: { id: number }) => r.id));
+    expect(retry.body.results.map((r: { id: number }) => r.id)).toEqual(
+      first.body.results.map((r: { id: number }) => r.id),
+    );
     await settled(c);
     expect((await api.get('/v1/events/status?idempotency_key=p-retry')).body.status).toBe('created');
   });
 
   it('rejects one bad event without rejecting the others', async () => {
-    const answer = await beacon(c, { key: keys.publishable, events: [event('p-ok'), { id: 'p-bad', event: 'Not Valid', anonymous_id: 'a' },
-      event('p-nested', { data: { deep: { x: 1 } } })] });
+    const answer = await beacon(c, {
+      key: keys.publishable,
+      events: [
+        event('p-ok'),
+        { id: 'p-bad', event: 'Not Valid', anonymous_id: 'a' },
+        event('p-nested', { data: { deep: { x: 1 } } }),
+      ],
+    });
     expect(answer.body.results[0].status).toBe(beaconTaken);
-    expect(answer.body.results[1]).toMatchObject({ index: 1, status: 'rejected', errors: [{ code: 'invalid_event_name', path: 'event' }] });
-    expect(answer.body.results[2]).toMatchObject({ status: 'rejected', errors: [{ code: 'invalid_property_value', path: 'data.deep' }] });
+    expect(answer.body.results[1]).toMatchObject({
+      index: 1,
+      status: 'rejected',
+      errors: [{ code: 'invalid_event_name', path: 'event' }],
+    });
+    expect(answer.body.results[2]).toMatchObject({
+      status: 'rejected',
+      errors: [{ code: 'invalid_property_value', path: 'data.deep' }],
+    });
   });
 
   it('drops the whole beacon of a bot user agent, stores nothing and counts it', async () => {
     const bot = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
-    const answer = await beacon(c, { key: keys.publishable, events: [event('bot-1'), event('bot-2')] }, { 'user-agent': bot });
-    expect(answer.body.results).toEqual([{ index: 0, status: 'discarded', reason: 'bot' }, { index: 1, status: 'discarded', reason: 'bot' }]);
+    const answer = await beacon(
+      c,
+      { key: keys.publishable, events: [event('bot-1'), event('bot-2')] },
+      { 'user-agent': bot },
+    );
+    expect(answer.body.results).toEqual([
+      { index: 0, status: 'discarded', reason: 'bot' },
+      { index: 1, status: 'discarded', reason: 'bot' },
+    ]);
     expect((await api.get('/v1/events/status?idempotency_key=bot-1')).body.status).toBe('not_found');
     expect((await call(`${c.url}/metrics`)).body).toMatch(/tracklet_events_discarded_total\{reason="bot"\} 2/);
   });
 
   it('drops beacons from headless browsers', async () => {
-    const headless = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36';
-    const answer = await beacon(c, { key: keys.publishable, events: [event('headless-1')] }, { 'user-agent': headless });
+    const headless =
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36';
+    const answer = await beacon(
+      c,
+      { key: keys.publishable, events: [event('headless-1')] },
+      { 'user-agent': headless },
+    );
     expect(answer.body.results[0].reason).toBe('bot');
   });
 
   it('resolves the contact from `user` once the visitor logged in', async () => {
     const contact = (await api.post('/v1/contacts', { email: 'buyer@example.com' })).body;
-    const answer = await beacon(c, { key: keys.publishable, events: [event('p-user', { anonymous_id: 'anon-u', user: { email: 'BUYER@example.com' } })] });
+    const answer = await beacon(c, {
+      key: keys.publishable,
+      events: [event('p-user', { anonymous_id: 'anon-u', user: { email: 'BUYER@example.com' } })],
+    });
     await settled(c);
     expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body.contact_id).toBe(contact.id);
   });
 
   it('lets any origin read the answer (CORS), including the preflight of JSON beacons', async () => {
-    const preflight = await call(`${c.url}/v1/collect`, { method: 'OPTIONS', headers: { origin: 'https://any.example',
-      'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const preflight = await call(`${c.url}/v1/collect`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://any.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://any.example');
-    const answer = await beacon(c, { key: keys.publishable, events: [event('p-cors')] }, { origin: 'https://any.example' });
+    const answer = await beacon(
+      c,
+      { key: keys.publishable, events: [event('p-cors')] },
+      { origin: 'https://any.example' },
+    );
     expect(answer.headers.get('access-control-allow-origin')).toBe('https://any.example');
   });
 
   it('refuses envelopes without key or events, with more than 500 events, or over 64 KB', async () => {
-    expect((await beacon(c, { events: [event('x')] })).body.errors[0]).toMatchObject({ code: 'missing_field', path: 'key' });
+    expect((await beacon(c, { events: [event('x')] })).body.errors[0]).toMatchObject({
+      code: 'missing_field',
+      path: 'key',
+    });
     expect((await beacon(c, { key: keys.publishable, events: [] })).status).toBe(400);
     const many = Array.from({ length: 501 }, (_, i) => event(`m-${i}`));
     expect((await beacon(c, { key: keys.publishable, events: many })).status).toBe(400);
@@ -113,15 +206,25 @@ describe('browser beacons at /v1/collect', () => {
   });
 
   it('takes the client ip from the socket and ignores X-Forwarded-For unless trust-proxy is on', async () => {
-    const answer = await beacon(c, { key: keys.publishable, events: [event('p-xff')] }, { 'x-forwarded-for': '203.0.113.9' });
+    const answer = await beacon(
+      c,
+      { key: keys.publishable, events: [event('p-xff')] },
+      { 'x-forwarded-for': '203.0.113.9' },
+    );
     await settled(c);
     expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body.ip).toBe('127.0.0.1');
     const proxied = await startCollector(`${dir.path}/proxy.db`, { TRACKLET_TRUST_PROXY: 'true' });
     try {
       const account = await createAccount(proxied);
-      const via = await beacon(proxied, { key: account.keys.publishable, events: [event('p-xff2')] }, { 'x-forwarded-for': '203.0.113.9' });
+      const via = await beacon(
+        proxied,
+        { key: account.keys.publishable, events: [event('p-xff2')] },
+        { 'x-forwarded-for': '203.0.113.9' },
+      );
       await settled(proxied);
-      expect((await client(proxied, account.keys.live).get(`/v1/events/${via.body.results[0].id}`)).body.ip).toBe('203.0.113.9');
+      expect((await client(proxied, account.keys.live).get(`/v1/events/${via.body.results[0].id}`)).body.ip).toBe(
+        '203.0.113.9',
+      );
     } finally {
       await proxied.stop();
     }

@@ -7,16 +7,25 @@ import { beacon, client, startCollector, tempDir, type TestCollector, testDb } f
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the built `tracklet` command line on this database (of the test store); never throws, answers exit code and output. */
 async function tracklet(db: string, args: string[]): Promise<Run> {
   const store = await testDb(db);
   return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, ...args], { env: { ...process.env, TRACKLET_DB: store }, timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      { env: { ...process.env, TRACKLET_DB: store }, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -33,11 +42,19 @@ describe('the tracklet command line', () => {
     }
     c = await startCollector(db);
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   describe('accounts create', () => {
     let run: Run;
-    let printed: { id: number; name: string; allowed_origins: string[]; keys: { publishable: string; live: string; test: string } };
+    let printed: {
+      id: number;
+      name: string;
+      allowed_origins: string[];
+      keys: { publishable: string; live: string; test: string };
+    };
     beforeAll(async () => {
       run = await tracklet(db, ['accounts', 'create', '--name', 'shop', '--origins', 'https://a.example']);
       printed = JSON.parse(run.stdout);
@@ -60,13 +77,19 @@ describe('the tracklet command line', () => {
     });
 
     it('prints a test key that writes test events', async () => {
-      const posted = await client(c, printed.keys.test).post('/v1/events', { event: 'from_cli_key', contact_email: 'cli@example.com' });
+      const posted = await client(c, printed.keys.test).post('/v1/events', {
+        event: 'from_cli_key',
+        contact_email: 'cli@example.com',
+      });
       expect(posted.status).toBe(201);
       expect(posted.body.test).toBe(true);
     });
 
     it('prints a publishable key limited to the given origins', async () => {
-      const body = (id: string) => ({ key: printed.keys.publishable, events: [{ id, event: 'page_view', anonymous_id: 'anon-cli' }] });
+      const body = (id: string) => ({
+        key: printed.keys.publishable,
+        events: [{ id, event: 'page_view', anonymous_id: 'anon-cli' }],
+      });
       expect((await beacon(c, body('cli-1'), { origin: 'https://a.example' })).status).toBe(200);
       const other = await beacon(c, body('cli-2'), { origin: 'https://b.example' });
       expect(other.status).toBe(403);
@@ -97,7 +120,16 @@ describe('the tracklet command line', () => {
     });
 
     it('creates a live key with only events.read: it lists events and gets 403 on POST /v1/events', async () => {
-      const run = await tracklet(db, ['keys', 'create', '--account', String(accountId), '--type', 'live', '--scopes', 'events.read']);
+      const run = await tracklet(db, [
+        'keys',
+        'create',
+        '--account',
+        String(accountId),
+        '--type',
+        'live',
+        '--scopes',
+        'events.read',
+      ]);
       expect(run.code, run.stderr).toBe(0);
       const key = JSON.parse(run.stdout);
       expect(key).toMatchObject({ id: expect.any(Number), type: 'live', scopes: ['events.read'] });
@@ -110,9 +142,13 @@ describe('the tracklet command line', () => {
     });
 
     it('revokes a key: from then on it is 401, and the account keeps its other keys', async () => {
-      const created = JSON.parse((await tracklet(db, ['keys', 'create', '--account', String(accountId), '--type', 'live'])).stdout);
+      const created = JSON.parse(
+        (await tracklet(db, ['keys', 'create', '--account', String(accountId), '--type', 'live'])).stdout,
+      );
       const key = client(c, created.key);
-      expect((await key.post('/v1/events', { event: 'before_revoke', contact_email: 'k@example.com' })).status).toBe(201);
+      expect((await key.post('/v1/events', { event: 'before_revoke', contact_email: 'k@example.com' })).status).toBe(
+        201,
+      );
       const run = await tracklet(db, ['keys', 'revoke', String(created.id)]);
       expect(run.code, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ id: created.id, revoked: true });

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import {
+  beacon,
+  client,
+  createAccount,
+  settled,
+  startCollector,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 
 describe('contacts API', () => {
   const dir = tempDir();
@@ -12,15 +20,29 @@ describe('contacts API', () => {
     ({ keys } = await createAccount(c));
     api = client(c, keys.live);
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it('creates a contact by email with 201 and the full profile shape', async () => {
     const answer = await api.post('/v1/contacts', { email: '  Ada@Example.com ', attributes: { name: 'Ada' } });
     expect(answer.status).toBe(201);
     expect(answer.body).toEqual({
-      id: expect.any(Number), email: 'Ada@Example.com', phone: null, external_id: null, attributes: { name: 'Ada' },
-      anonymous_ids: [], first_touch: null, last_touch: null, first_seen: null, last_seen: null, event_count: 0,
-      merged_into: null, created_at: expect.any(String), updated_at: expect.any(String),
+      id: expect.any(Number),
+      email: 'Ada@Example.com',
+      phone: null,
+      external_id: null,
+      attributes: { name: 'Ada' },
+      anonymous_ids: [],
+      first_touch: null,
+      last_touch: null,
+      first_seen: null,
+      last_seen: null,
+      event_count: 0,
+      merged_into: null,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
     });
   });
 
@@ -78,9 +100,14 @@ describe('contacts API', () => {
   });
 
   it('erases a contact with its identities and events on DELETE', async () => {
-    await beacon(c, { key: keys.publishable, events: [{ id: 'd-1', event: 'page_view', anonymous_id: 'anon-d' },
-      { id: 'd-2', event: 'login', anonymous_id: 'anon-d', data: { email: 'erase@example.com' } },
-      { id: 'd-3', event: 'confirmation', anonymous_id: 'anon-d', data: { order_id: 'E-1' } }] });
+    await beacon(c, {
+      key: keys.publishable,
+      events: [
+        { id: 'd-1', event: 'page_view', anonymous_id: 'anon-d' },
+        { id: 'd-2', event: 'login', anonymous_id: 'anon-d', data: { email: 'erase@example.com' } },
+        { id: 'd-3', event: 'confirmation', anonymous_id: 'anon-d', data: { order_id: 'E-1' } },
+      ],
+    });
     await settled(c);
     const { id } = (await api.get('/v1/contacts?email=erase@example.com')).body;
     const answer = await api.delete(`/v1/contacts/${id}`);
@@ -90,7 +117,10 @@ describe('contacts API', () => {
     expect((await api.get(`/v1/contacts/${id}`)).status).toBe(404);
     expect((await api.delete(`/v1/contacts/${id}`)).status).toBe(404);
     // The anonymous id is forgotten too: it starts a new contact, and the erased order id is free again.
-    await beacon(c, { key: keys.publishable, events: [{ id: 'd-4', event: 'confirmation', anonymous_id: 'anon-d', data: { order_id: 'E-1' } }] });
+    await beacon(c, {
+      key: keys.publishable,
+      events: [{ id: 'd-4', event: 'confirmation', anonymous_id: 'anon-d', data: { order_id: 'E-1' } }],
+    });
     await settled(c);
     const fresh = (await api.get('/v1/events?anonymous_id=anon-d')).body;
     expect(fresh).toHaveLength(1);

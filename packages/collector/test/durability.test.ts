@@ -15,8 +15,15 @@ describe('durability', () => {
     const db = `${dir.path}/restart.db`;
     const first = await startCollector(db);
     const { keys } = await createAccount(first);
-    const answers = await Promise.all(Array.from({ length: 120 }, (_, i) =>
-      client(first, keys.live).post('/v1/events', { event: 'tick', contact_email: `u${i % 7}@example.com`, data: { i } })));
+    const answers = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        client(first, keys.live).post('/v1/events', {
+          event: 'tick',
+          contact_email: `u${i % 7}@example.com`,
+          data: { i },
+        }),
+      ),
+    );
     expect(answers.every((a) => a.status === 201)).toBe(true);
     const second = await first.restart();
     try {
@@ -34,16 +41,25 @@ describe('durability', () => {
   it('keeps every acknowledged event when the process is killed with SIGKILL right after the answers', async () => {
     const db = `${dir.path}/kill.db`;
     const { child, url } = await spawnCollector(db);
-    const adminAnswer = await call(`${url}/v1/admin/accounts`, { method: 'POST', json: { name: 'kill' },
-      headers: { authorization: 'Bearer test-admin-token' } });
+    const adminAnswer = await call(`${url}/v1/admin/accounts`, {
+      method: 'POST',
+      json: { name: 'kill' },
+      headers: { authorization: 'Bearer test-admin-token' },
+    });
     const keys = adminAnswer.body.keys;
     const acked: number[] = [];
-    await Promise.all(Array.from({ length: 10 }, async (_, worker) => {
-      for (let i = 0; i < 20; i++) {
-        const answer = await client({ url }, keys.live).post('/v1/events', { event: 'tick', contact_email: `w${worker}@example.com`, data: { i } });
-        if (answer.status === 201) acked.push(answer.body.id);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, worker) => {
+        for (let i = 0; i < 20; i++) {
+          const answer = await client({ url }, keys.live).post('/v1/events', {
+            event: 'tick',
+            contact_email: `w${worker}@example.com`,
+            data: { i },
+          });
+          if (answer.status === 201) acked.push(answer.body.id);
+        }
+      }),
+    );
     // The process as npm start runs it feeds the commit metrics too (it once opened its store without them).
     const metrics = (await call(`${url}/metrics`)).body as string;
     expect(Number(/^tracklet_store_commit_seconds_count (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
@@ -65,4 +81,3 @@ describe('durability', () => {
     }
   });
 });
-

@@ -8,8 +8,17 @@ import { errorCodes } from '../src/errors.js';
 import { createAccountWithKeys } from '../src/services/accounts.js';
 import type { Store } from '../src/store/store.js';
 import { tempDir, testDb, testStore } from './support/collector.js';
-import { beaconEvent, contactBody, contentType, eventBody, hostileJsonText, nastyString, nastyValue, pathSegment,
-  queryString } from './support/fuzz-arbitraries.js';
+import {
+  beaconEvent,
+  contactBody,
+  contentType,
+  eventBody,
+  hostileJsonText,
+  nastyString,
+  nastyValue,
+  pathSegment,
+  queryString,
+} from './support/fuzz-arbitraries.js';
 
 /**
  * Issue #7, property-based fuzzing with fast-check over every endpoint, in process (buildApp + inject), on the test
@@ -20,7 +29,8 @@ import { beaconEvent, contactBody, contentType, eventBody, hostileJsonText, nast
  */
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const stackTrace = /\n\s+at |node_modules|\.ts:\d+|\.js:\d+:\d+/;
-const prototypeKeys = () => [Object, Array, Function, String].map((c) => Object.getOwnPropertyNames(c.prototype).sort().join());
+const prototypeKeys = () =>
+  [Object, Array, Function, String].map((c) => Object.getOwnPropertyNames(c.prototype).sort().join());
 
 describe('fuzzing every endpoint', () => {
   const dir = tempDir();
@@ -34,12 +44,20 @@ describe('fuzzing every endpoint', () => {
   let snapshot: unknown;
   const authed = (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${keys.live}`, ...extra });
   /** fast-check parameters; a failure is reported short (a counterexample can be megabytes of JSON). */
-  const run = (numRuns: number): fc.Parameters<unknown> => ({ seed, numRuns, reporter: (details) => {
-    if (!details.failed) return;
-    const example = JSON.stringify(details.counterexample, (_k, v) => (typeof v === 'function' ? String(v) : v))?.slice(0, 1500);
-    throw new Error(`property failed (seed ${details.seed}, path "${details.counterexamplePath}"; replay with FC_SEED=${seed}): `
-      + `${String(details.errorInstance).slice(0, 1500)}\ncounterexample: ${example}`);
-  } });
+  const run = (numRuns: number): fc.Parameters<unknown> => ({
+    seed,
+    numRuns,
+    reporter: (details) => {
+      if (!details.failed) return;
+      const example = JSON.stringify(details.counterexample, (_k, v) =>
+        typeof v === 'function' ? String(v) : v,
+      )?.slice(0, 1500);
+      throw new Error(
+        `property failed (seed ${details.seed}, path "${details.counterexamplePath}"; replay with FC_SEED=${seed}): ` +
+          `${String(details.errorInstance).slice(0, 1500)}\ncounterexample: ${example}`,
+      );
+    },
+  });
 
   /** Everything of the victim account, and the fuzzer's own seeded events, as the store returns them. */
   const state = async () => ({
@@ -51,7 +69,8 @@ describe('fuzzing every endpoint', () => {
 
   function check(options: InjectOptions, res: LightMyRequestResponse): void {
     cases += 1;
-    const where = () => `${options.method} ${String(options.url).slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+    const where = () =>
+      `${options.method} ${String(options.url).slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
     if (res.statusCode >= 500) throw new Error(`a 5xx: ${where()}`);
     if (stackTrace.test(res.body)) throw new Error(`a stack trace: ${where()}`);
     if (res.statusCode < 400 || options.method === 'HEAD') return;
@@ -62,7 +81,8 @@ describe('fuzzing every endpoint', () => {
       const known = errorCodes[e.code as keyof typeof errorCodes];
       if (!known || known[1] !== e.message) throw new Error(`unknown code or message ${JSON.stringify(e)}: ${where()}`);
     }
-    if (errorCodes[body.errors[0]?.code as keyof typeof errorCodes][0] !== res.statusCode) throw new Error(`status differs from code: ${where()}`);
+    if (errorCodes[body.errors[0]?.code as keyof typeof errorCodes][0] !== res.statusCode)
+      throw new Error(`status differs from code: ${where()}`);
   }
 
   const hit = async (options: InjectOptions) => {
@@ -74,28 +94,60 @@ describe('fuzzing every endpoint', () => {
 
   beforeAll(async () => {
     console.log(`fuzz on ${testStore}: seed ${seed} (replay with FC_SEED=${seed})`);
-    const config = loadConfig({ TRACKLET_DB: await testDb(`${dir.path}/fuzz.db`), TRACKLET_ADMIN_TOKEN: 'fuzz-admin-token',
-      TRACKLET_JWT_SECRET: 'fuzz-jwt-secret-0123456789', TRACKLET_RATE_LIMIT_API: '0', TRACKLET_RATE_LIMIT_BEACONS: '0',
-      TRACKLET_TRUST_PROXY: 'true', TRACKLET_LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      TRACKLET_DB: await testDb(`${dir.path}/fuzz.db`),
+      TRACKLET_ADMIN_TOKEN: 'fuzz-admin-token',
+      TRACKLET_JWT_SECRET: 'fuzz-jwt-secret-0123456789',
+      TRACKLET_RATE_LIMIT_API: '0',
+      TRACKLET_RATE_LIMIT_BEACONS: '0',
+      TRACKLET_TRUST_PROXY: 'true',
+      TRACKLET_LOG_LEVEL: 'silent',
+    });
     store = await openStore(config);
     const fuzzer = await createAccountWithKeys(store, { name: 'fuzzer' });
     const target = await createAccountWithKeys(store, { name: 'victim' });
     const demo = await createAccountWithKeys(store, { name: 'demo' });
     throwaway = (await createAccountWithKeys(store, { name: 'throwaway' })).id;
     keys = fuzzer.keys;
-    app = await buildApp(config, { store, logger: false, demo: { accountId: demo.id, publishableKey: demo.keys.publishable } });
+    app = await buildApp(config, {
+      store,
+      logger: false,
+      demo: { accountId: demo.id, publishableKey: demo.keys.publishable },
+    });
     const seedEvent = async (key: string, body: unknown) => {
-      const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key}` }, payload: body as object });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: `Bearer ${key}` },
+        payload: body as object,
+      });
       expect(res.statusCode, res.body).toBe(201);
       return res.json() as { id: number; contact_id: number };
     };
     const seeded = [
-      await seedEvent(target.keys.live, { event: 'signup', contact_email: 'victim@victim.example', data: { plan: 'pro', price: 9.5 } }),
-      await seedEvent(target.keys.live, { event: 'login', contact_email: 'victim@victim.example', anonymous_id: 'victim-anon',
-        contact: { name: 'V' } }),
-      await seedEvent(target.keys.live, { event: 'confirmation', external_id: 'victim-ext', amount: 42, data: { order_id: 'V-1' } }),
+      await seedEvent(target.keys.live, {
+        event: 'signup',
+        contact_email: 'victim@victim.example',
+        data: { plan: 'pro', price: 9.5 },
+      }),
+      await seedEvent(target.keys.live, {
+        event: 'login',
+        contact_email: 'victim@victim.example',
+        anonymous_id: 'victim-anon',
+        contact: { name: 'V' },
+      }),
+      await seedEvent(target.keys.live, {
+        event: 'confirmation',
+        external_id: 'victim-ext',
+        amount: 42,
+        data: { order_id: 'V-1' },
+      }),
     ];
-    victim = { id: target.id, events: seeded.map((e) => e.id), contacts: [...new Set(seeded.map((e) => e.contact_id))] };
+    victim = {
+      id: target.id,
+      events: seeded.map((e) => e.id),
+      contacts: [...new Set(seeded.map((e) => e.contact_id))],
+    };
     snapshot = await state();
   });
 
@@ -113,120 +165,306 @@ describe('fuzzing every endpoint', () => {
   });
 
   it('POST /v1/events and /v1/my/events with plausible and hostile event objects', async () => {
-    await fc.assert(fc.asyncProperty(eventBody(victim.contacts), fc.constantFrom('/v1/events', '/v1/my/events'), fc.option(nastyString),
-      async (body, url, idempotencyHeader) => {
-        await hit({ method: 'POST', url, headers: authed(idempotencyHeader === null ? {} : { 'idempotency-key': idempotencyHeader.replace(/[^\t\x20-\x7e]/g, '') }),
-          payload: payload(body) });
-      }), run(2500));
+    await fc.assert(
+      fc.asyncProperty(
+        eventBody(victim.contacts),
+        fc.constantFrom('/v1/events', '/v1/my/events'),
+        fc.option(nastyString),
+        async (body, url, idempotencyHeader) => {
+          await hit({
+            method: 'POST',
+            url,
+            headers: authed(
+              idempotencyHeader === null ? {} : { 'idempotency-key': idempotencyHeader.replace(/[^\t\x20-\x7e]/g, '') },
+            ),
+            payload: payload(body),
+          });
+        },
+      ),
+      run(2500),
+    );
   }, 120_000);
 
   it('POST /v1/events/batch with arrays of plausible and hostile events', async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof(fc.record({ events: fc.array(fc.oneof(eventBody(victim.contacts), nastyValue), { maxLength: 6 }) }), nastyValue),
-      async (body) => { await hit({ method: 'POST', url: '/v1/events/batch', headers: authed(), payload: payload(body) }); }), run(800));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({ events: fc.array(fc.oneof(eventBody(victim.contacts), nastyValue), { maxLength: 6 }) }),
+          nastyValue,
+        ),
+        async (body) => {
+          await hit({ method: 'POST', url: '/v1/events/batch', headers: authed(), payload: payload(body) });
+        },
+      ),
+      run(800),
+    );
   }, 120_000);
 
   it('POST /v1/collect with plausible and hostile beacons, keys, origins and user agents', async () => {
-    const key = fc.oneof({ weight: 8, arbitrary: fc.constant(() => keys.publishable) }, { weight: 1, arbitrary: fc.constant(() => keys.live) },
-      { weight: 1, arbitrary: nastyString.map((s) => () => s) });
-    const beacon = fc.record({ key, sent_at: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), nastyValue),
-      events: fc.oneof({ weight: 6, arbitrary: fc.array(beaconEvent, { minLength: 1, maxLength: 5 }) }, { weight: 1, arbitrary: nastyValue }) }, { requiredKeys: ['key', 'events'] });
-    const headers = fc.record({ 'content-type': fc.constantFrom('text/plain;charset=UTF-8', 'application/json', 'text/plain'),
-      'user-agent': fc.oneof(fc.constant('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36'),
-        fc.constantFrom('Googlebot/2.1', 'curl/8.0', ''), fc.string({ maxLength: 30 })),
-      origin: fc.oneof(fc.constant('https://shop.example'), fc.string({ maxLength: 30 })),
-      'x-forwarded-for': fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 30 })) }, { requiredKeys: ['content-type'] });
-    await fc.assert(fc.asyncProperty(beacon, headers, async (b, h) => {
-      const clean = Object.fromEntries(Object.entries(h).map(([k, v]) => [k, String(v).replace(/[^\t\x20-\x7e]/g, '')]));
-      await hit({ method: 'POST', url: '/v1/collect', headers: clean, payload: payload({ ...b, key: b.key() }) });
-    }), run(2000));
+    const key = fc.oneof(
+      { weight: 8, arbitrary: fc.constant(() => keys.publishable) },
+      { weight: 1, arbitrary: fc.constant(() => keys.live) },
+      { weight: 1, arbitrary: nastyString.map((s) => () => s) },
+    );
+    const beacon = fc.record(
+      {
+        key,
+        sent_at: fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          nastyValue,
+        ),
+        events: fc.oneof(
+          { weight: 6, arbitrary: fc.array(beaconEvent, { minLength: 1, maxLength: 5 }) },
+          { weight: 1, arbitrary: nastyValue },
+        ),
+      },
+      { requiredKeys: ['key', 'events'] },
+    );
+    const headers = fc.record(
+      {
+        'content-type': fc.constantFrom('text/plain;charset=UTF-8', 'application/json', 'text/plain'),
+        'user-agent': fc.oneof(
+          fc.constant('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36'),
+          fc.constantFrom('Googlebot/2.1', 'curl/8.0', ''),
+          fc.string({ maxLength: 30 }),
+        ),
+        origin: fc.oneof(fc.constant('https://shop.example'), fc.string({ maxLength: 30 })),
+        'x-forwarded-for': fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 30 })),
+      },
+      { requiredKeys: ['content-type'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(beacon, headers, async (b, h) => {
+        const clean = Object.fromEntries(
+          Object.entries(h).map(([k, v]) => [k, String(v).replace(/[^\t\x20-\x7e]/g, '')]),
+        );
+        await hit({ method: 'POST', url: '/v1/collect', headers: clean, payload: payload({ ...b, key: b.key() }) });
+      }),
+      run(2000),
+    );
   }, 120_000);
 
   it('POST /v1/contacts with plausible and hostile contacts', async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: contactBody(victim.contacts) }, { weight: 1, arbitrary: nastyValue }),
-      async (body) => { await hit({ method: 'POST', url: '/v1/contacts', headers: authed(), payload: payload(body) }); }), run(800));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof({ weight: 5, arbitrary: contactBody(victim.contacts) }, { weight: 1, arbitrary: nastyValue }),
+        async (body) => {
+          await hit({ method: 'POST', url: '/v1/contacts', headers: authed(), payload: payload(body) });
+        },
+      ),
+      run(800),
+    );
   }, 120_000);
 
   it('every POST endpoint with raw bytes, hostile JSON text and wrong content types', async () => {
     const route = fc.constantFrom(
-      { url: '/v1/events', headers: () => authed() }, { url: '/v1/events/batch', headers: () => authed() },
-      { url: '/v1/contacts', headers: () => authed() }, { url: '/v1/collect', headers: () => ({}) },
+      { url: '/v1/events', headers: () => authed() },
+      { url: '/v1/events/batch', headers: () => authed() },
+      { url: '/v1/contacts', headers: () => authed() },
+      { url: '/v1/collect', headers: () => ({}) },
       { url: '/v1/admin/accounts', headers: () => ({ authorization: 'Bearer fuzz-admin-token' }) },
-      { url: `/v1/admin/accounts/${throwaway}/keys`, headers: () => ({ authorization: 'Bearer fuzz-admin-token' }) });
-    const bytes = fc.oneof(fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)),
+      { url: `/v1/admin/accounts/${throwaway}/keys`, headers: () => ({ authorization: 'Bearer fuzz-admin-token' }) },
+    );
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)),
       hostileJsonText(eventBody(victim.contacts)).map((t) => Buffer.from(t)),
-      hostileJsonText(fc.record({ key: fc.constant('tk_pub_x'), events: fc.array(beaconEvent, { maxLength: 2 }) })).map((t) => Buffer.from(t)),
-      fc.constantFrom('\xff\xfe{', '{"event":"\xc3\x28"}', '{"a":"\xed\xa0\x80"}').map((t) => Buffer.from(t, 'latin1')));
-    await fc.assert(fc.asyncProperty(route, bytes, contentType, async (r, body, type) => {
-      const headers: Record<string, string> = { ...r.headers() };
-      if (type !== undefined) headers['content-type'] = type;
-      await hit({ method: 'POST', url: r.url, headers, payload: body });
-    }), run(2000));
+      hostileJsonText(fc.record({ key: fc.constant('tk_pub_x'), events: fc.array(beaconEvent, { maxLength: 2 }) })).map(
+        (t) => Buffer.from(t),
+      ),
+      fc.constantFrom('\xff\xfe{', '{"event":"\xc3\x28"}', '{"a":"\xed\xa0\x80"}').map((t) => Buffer.from(t, 'latin1')),
+    );
+    await fc.assert(
+      fc.asyncProperty(route, bytes, contentType, async (r, body, type) => {
+        const headers: Record<string, string> = { ...r.headers() };
+        if (type !== undefined) headers['content-type'] = type;
+        await hit({ method: 'POST', url: r.url, headers, payload: body });
+      }),
+      run(2000),
+    );
   }, 120_000);
 
   it('every GET endpoint with hostile query strings and path parameters', async () => {
     const get = fc.oneof(
-      fc.tuple(fc.constantFrom('/v1/events', '/v1/my/events', '/v1/contacts', '/v1/events/status', '/v1/event-schemas',
-        '/demo/api/visitor', '/demo/api/feed', '/v1/contacts/1/events'), queryString).map(([path, q]) => `${path}?${q}`),
-      fc.tuple(fc.constantFrom('/v1/events/', '/v1/contacts/', '/demo/'), pathSegment, fc.constantFrom('', '/events', '/x')).map((p) => p.join('')),
-      fc.constantFrom(...victim.events.map((id) => `/v1/events/${id}`), ...victim.contacts.map((id) => `/v1/contacts/${id}`),
-        ...victim.contacts.map((id) => `/v1/contacts/${id}/events`)));
-    await fc.assert(fc.asyncProperty(get, fc.constantFrom('GET', 'HEAD'), async (url, method) => {
-      const res = await hit({ method, url, headers: authed() });
-      if (/^\/v1\/(events|contacts)\/\d+/.test(url) && res.statusCode === 200 && method === 'GET') {
-        const body = res.json() as { id?: number };
-        if (victim.events.includes(body.id as number) || victim.contacts.includes(body.id as number)) throw new Error(`read the victim's ${url}`);
-      }
-    }), run(2500));
+      fc
+        .tuple(
+          fc.constantFrom(
+            '/v1/events',
+            '/v1/my/events',
+            '/v1/contacts',
+            '/v1/events/status',
+            '/v1/event-schemas',
+            '/demo/api/visitor',
+            '/demo/api/feed',
+            '/v1/contacts/1/events',
+          ),
+          queryString,
+        )
+        .map(([path, q]) => `${path}?${q}`),
+      fc
+        .tuple(
+          fc.constantFrom('/v1/events/', '/v1/contacts/', '/demo/'),
+          pathSegment,
+          fc.constantFrom('', '/events', '/x'),
+        )
+        .map((p) => p.join('')),
+      fc.constantFrom(
+        ...victim.events.map((id) => `/v1/events/${id}`),
+        ...victim.contacts.map((id) => `/v1/contacts/${id}`),
+        ...victim.contacts.map((id) => `/v1/contacts/${id}/events`),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(get, fc.constantFrom('GET', 'HEAD'), async (url, method) => {
+        const res = await hit({ method, url, headers: authed() });
+        if (/^\/v1\/(events|contacts)\/\d+/.test(url) && res.statusCode === 200 && method === 'GET') {
+          const body = res.json() as { id?: number };
+          if (victim.events.includes(body.id as number) || victim.contacts.includes(body.id as number))
+            throw new Error(`read the victim's ${url}`);
+        }
+      }),
+      run(2500),
+    );
   }, 120_000);
 
   it('DELETE /v1/contacts/:id and the admin API with hostile ids and bodies', async () => {
     const admin = { authorization: 'Bearer fuzz-admin-token' };
     const request = fc.oneof(
-      fc.oneof(pathSegment.filter((s) => !/^\d{1,6}$/.test(s)), fc.constantFrom(...victim.contacts.map(String)))
+      fc
+        .oneof(
+          pathSegment.filter((s) => !/^\d{1,6}$/.test(s)),
+          fc.constantFrom(...victim.contacts.map(String)),
+        )
         .map((id) => ({ method: 'DELETE' as const, url: `/v1/contacts/${id}`, headers: authed(), payload: '' })),
-      fc.oneof(fc.record({ name: fc.oneof(fc.string({ maxLength: 30 }), nastyValue), allowed_origins: nastyValue, allowed_events: nastyValue,
-        rate_limit: fc.oneof(fc.record({ api_per_minute: nastyValue, beacons_per_minute: nastyValue }, { requiredKeys: [] }), nastyValue) },
-      { requiredKeys: [] }), nastyValue).map((body) => ({ method: 'PATCH' as const, url: `/v1/admin/accounts/${throwaway}`, headers: admin, payload: payload(body) })),
-      fc.oneof(fc.record({ type: fc.oneof(fc.constantFrom('live', 'test', 'publishable'), nastyString), scopes: nastyValue }, { requiredKeys: [] }), nastyValue)
-        .map((body) => ({ method: 'POST' as const, url: `/v1/admin/accounts/${throwaway}/keys`, headers: admin, payload: payload(body) })),
-      pathSegment.filter((s) => !/^\d{1,6}$/.test(s)).map((id) => ({ method: 'DELETE' as const, url: `/v1/admin/keys/${id}`, headers: admin, payload: '' })),
-      fc.tuple(fc.constantFrom('PATCH', 'DELETE', 'PUT', 'OPTIONS', 'POST') as fc.Arbitrary<InjectOptions['method']>,
-        fc.constantFrom('/v1/events', '/v1/events/1', '/v1/contacts', '/v1/collect', '/healthz', '/t.js', '/metrics', '/v1/admin/accounts'))
-        .map(([method, url]) => ({ method, url, headers: authed(), payload: '' })));
-    await fc.assert(fc.asyncProperty(request, async (options) => { await hit(options as InjectOptions); }), run(800));
+      fc
+        .oneof(
+          fc.record(
+            {
+              name: fc.oneof(fc.string({ maxLength: 30 }), nastyValue),
+              allowed_origins: nastyValue,
+              allowed_events: nastyValue,
+              rate_limit: fc.oneof(
+                fc.record({ api_per_minute: nastyValue, beacons_per_minute: nastyValue }, { requiredKeys: [] }),
+                nastyValue,
+              ),
+            },
+            { requiredKeys: [] },
+          ),
+          nastyValue,
+        )
+        .map((body) => ({
+          method: 'PATCH' as const,
+          url: `/v1/admin/accounts/${throwaway}`,
+          headers: admin,
+          payload: payload(body),
+        })),
+      fc
+        .oneof(
+          fc.record(
+            { type: fc.oneof(fc.constantFrom('live', 'test', 'publishable'), nastyString), scopes: nastyValue },
+            { requiredKeys: [] },
+          ),
+          nastyValue,
+        )
+        .map((body) => ({
+          method: 'POST' as const,
+          url: `/v1/admin/accounts/${throwaway}/keys`,
+          headers: admin,
+          payload: payload(body),
+        })),
+      pathSegment
+        .filter((s) => !/^\d{1,6}$/.test(s))
+        .map((id) => ({ method: 'DELETE' as const, url: `/v1/admin/keys/${id}`, headers: admin, payload: '' })),
+      fc
+        .tuple(
+          fc.constantFrom('PATCH', 'DELETE', 'PUT', 'OPTIONS', 'POST') as fc.Arbitrary<InjectOptions['method']>,
+          fc.constantFrom(
+            '/v1/events',
+            '/v1/events/1',
+            '/v1/contacts',
+            '/v1/collect',
+            '/healthz',
+            '/t.js',
+            '/metrics',
+            '/v1/admin/accounts',
+          ),
+        )
+        .map(([method, url]) => ({ method, url, headers: authed(), payload: '' })),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async (options) => {
+        await hit(options as InjectOptions);
+      }),
+      run(800),
+    );
   }, 120_000);
 
   it('every endpoint with missing, malformed, duplicated and foreign credentials and headers', async () => {
-    const authorization = fc.oneof(fc.constant(undefined), fc.constantFrom(`bearer ${'x'}`, 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz',
-      'Bearer tk_', 'Bearer tk_live_', 'Bearer eyJhbGciOiJub25lIn0.eyJhY2NvdW50X2lkIjoxfQ.', 'Bearer a.b.c'),
-    fc.string({ maxLength: 60 }).map((s) => `Bearer ${s.replace(/[^\x21-\x7e]/g, '')}`), fc.constant('live-twice'), fc.constant('publishable'));
-    const route = fc.constantFrom(['GET', '/v1/events'], ['POST', '/v1/events'], ['POST', '/v1/events/batch'], ['GET', '/v1/contacts'],
-      ['POST', '/v1/contacts'], ['GET', '/v1/event-schemas'], ['DELETE', '/v1/contacts/999999'], ['POST', '/v1/admin/accounts'],
-      ['GET', '/v1/events/status?idempotency_key=x']);
-    await fc.assert(fc.asyncProperty(route, authorization, fc.option(fc.array(fc.string({ maxLength: 20 }), { minLength: 2, maxLength: 3 })),
-      async ([method, url], auth, duplicated) => {
-        const headers: Record<string, string | string[]> = { 'content-type': 'application/json' };
-        if (auth === 'live-twice') headers.authorization = [`Bearer ${keys.live}`, 'Bearer tk_live_other'];
-        else if (auth === 'publishable') headers.authorization = `Bearer ${keys.publishable}`;
-        else if (auth !== undefined) headers.authorization = auth;
-        if (duplicated) headers['idempotency-key'] = duplicated.map((d) => d.replace(/[^\x20-\x7e]/g, ''));
-        await hit({ method: method as InjectOptions['method'], url: url as string, headers, payload: '{"event":"x","contact_email":"d@fuzz.example"}' });
-      }), run(600));
+    const authorization = fc.oneof(
+      fc.constant(undefined),
+      fc.constantFrom(
+        `bearer ${'x'}`,
+        'Bearer',
+        'Bearer ',
+        'Basic dXNlcjpwYXNz',
+        'Bearer tk_',
+        'Bearer tk_live_',
+        'Bearer eyJhbGciOiJub25lIn0.eyJhY2NvdW50X2lkIjoxfQ.',
+        'Bearer a.b.c',
+      ),
+      fc.string({ maxLength: 60 }).map((s) => `Bearer ${s.replace(/[^\x21-\x7e]/g, '')}`),
+      fc.constant('live-twice'),
+      fc.constant('publishable'),
+    );
+    const route = fc.constantFrom(
+      ['GET', '/v1/events'],
+      ['POST', '/v1/events'],
+      ['POST', '/v1/events/batch'],
+      ['GET', '/v1/contacts'],
+      ['POST', '/v1/contacts'],
+      ['GET', '/v1/event-schemas'],
+      ['DELETE', '/v1/contacts/999999'],
+      ['POST', '/v1/admin/accounts'],
+      ['GET', '/v1/events/status?idempotency_key=x'],
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        route,
+        authorization,
+        fc.option(fc.array(fc.string({ maxLength: 20 }), { minLength: 2, maxLength: 3 })),
+        async ([method, url], auth, duplicated) => {
+          const headers: Record<string, string | string[]> = { 'content-type': 'application/json' };
+          if (auth === 'live-twice') headers.authorization = [`Bearer ${keys.live}`, 'Bearer tk_live_other'];
+          else if (auth === 'publishable') headers.authorization = `Bearer ${keys.publishable}`;
+          else if (auth !== undefined) headers.authorization = auth;
+          if (duplicated) headers['idempotency-key'] = duplicated.map((d) => d.replace(/[^\x20-\x7e]/g, ''));
+          await hit({
+            method: method as InjectOptions['method'],
+            url: url as string,
+            headers,
+            payload: '{"event":"x","contact_email":"d@fuzz.example"}',
+          });
+        },
+      ),
+      run(600),
+    );
   }, 120_000);
 
-  it('keeps answering HTTP the parser refuses in the contract\'s shape (raw socket probes)', async () => {
+  it("keeps answering HTTP the parser refuses in the contract's shape (raw socket probes)", async () => {
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = new URL(address);
-    const raw = (text: string) => new Promise<string>((resolve) => {
-      const socket = connect(Number(port), '127.0.0.1');
-      let out = '';
-      socket.on('data', (chunk) => { out += chunk; });
-      socket.on('close', () => resolve(out));
-      socket.on('error', () => resolve(out));
-      // Not end(): a half-closed connection may lose its answer. Every probe closes (a parse error, or Connection: close).
-      socket.write(text);
-      socket.setTimeout(5000, () => socket.destroy());
-    });
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let out = '';
+        socket.on('data', (chunk) => {
+          out += chunk;
+        });
+        socket.on('close', () => resolve(out));
+        socket.on('error', () => resolve(out));
+        // Not end(): a half-closed connection may lose its answer. Every probe closes (a parse error, or Connection: close).
+        socket.write(text);
+        socket.setTimeout(5000, () => socket.destroy());
+      });
     const body = '{"event":"x","contact_email":"raw@fuzz.example"}';
     const probes = [
       `POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 9\r\n\r\n${body}`,
@@ -249,7 +487,10 @@ describe('fuzzing every endpoint', () => {
       expect(status, `${probe.slice(0, 80)} → ${answer.slice(0, 200)}`).toBeLessThan(500);
       if (status >= 400) {
         expect(answer, probe.slice(0, 80)).toMatch(/\r\ncontent-type: application\/json/i);
-        const errors = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).errors as Array<{ code: string; message: string }>;
+        const errors = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).errors as Array<{
+          code: string;
+          message: string;
+        }>;
         expect(errors[0]?.message).toBe(errorCodes[errors[0]?.code as keyof typeof errorCodes][1]);
       }
     }
@@ -257,7 +498,12 @@ describe('fuzzing every endpoint', () => {
 
   it('has run at least 10,000 cases, and the app still takes a good event', async () => {
     expect(cases).toBeGreaterThanOrEqual(10_000);
-    const res = await app.inject({ method: 'POST', url: '/v1/events', headers: authed(), payload: { event: 'after_fuzz', contact_email: 'end@fuzz.example' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: authed(),
+      payload: { event: 'after_fuzz', contact_email: 'end@fuzz.example' },
+    });
     expect(res.statusCode, res.body).toBe(201);
   });
 });

@@ -12,10 +12,17 @@ interface Outcome {
 
 async function postJson(url: string, body: unknown, key: string): Promise<Outcome> {
   try {
-    const response = await fetch(url, { method: 'POST', body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
+    const response = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, retryAfter: response.headers.get('retry-after') };
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : null,
+      retryAfter: response.headers.get('retry-after'),
+    };
   } catch {
     return { status: null, body: null, retryAfter: null };
   }
@@ -28,17 +35,37 @@ async function postJson(url: string, body: unknown, key: string): Promise<Outcom
 function heldRequest(url: string, path: string, key: string, body: unknown) {
   const bytes = Buffer.from(JSON.stringify(body));
   const { hostname, port } = new URL(url);
-  const req = httpRequest({ host: hostname, port, path, method: 'POST', headers: { authorization: `Bearer ${key}`,
-    'content-type': 'application/json', 'content-length': bytes.length, expect: '100-continue' } });
-  const continued = new Promise<void>((resolve) => req.once('continue', () => {
-    req.write(bytes.subarray(0, 10));
-    resolve();
-  }));
+  const req = httpRequest({
+    host: hostname,
+    port,
+    path,
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      'content-length': bytes.length,
+      expect: '100-continue',
+    },
+  });
+  const continued = new Promise<void>((resolve) =>
+    req.once('continue', () => {
+      req.write(bytes.subarray(0, 10));
+      resolve();
+    }),
+  );
   const answer = new Promise<Outcome>((resolve, reject) => {
     req.on('response', (res) => {
       let text = '';
-      res.on('data', (chunk) => { text += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode ?? null, body: JSON.parse(text), retryAfter: res.headers['retry-after'] ?? null }));
+      res.on('data', (chunk) => {
+        text += chunk;
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? null,
+          body: JSON.parse(text),
+          retryAfter: res.headers['retry-after'] ?? null,
+        }),
+      );
     });
     req.on('error', reject);
   });
@@ -50,7 +77,10 @@ async function refused(port: number): Promise<void> {
   for (;;) {
     const outcome = await new Promise<string>((resolve) => {
       const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve('open'); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve('open');
+      });
       socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
     });
     if (outcome === 'ECONNREFUSED') return;
@@ -64,10 +94,16 @@ describe('graceful shutdown on SIGTERM', () => {
 
   it('finishes and stores in-flight requests, refuses new ones, and exits 0, under load', async () => {
     const db = `${dir.path}/sigterm.db`;
-    const env = { TRACKLET_DB: await testDb(db), TRACKLET_DEMO_KEYS: `${db}.demo-keys.json`, TRACKLET_LOG_LEVEL: 'info',
-      TRACKLET_RATE_LIMIT_API: '0' };
+    const env = {
+      TRACKLET_DB: await testDb(db),
+      TRACKLET_DEMO_KEYS: `${db}.demo-keys.json`,
+      TRACKLET_LOG_LEVEL: 'info',
+      TRACKLET_RATE_LIMIT_API: '0',
+    };
     const collector = await spawnCollectorProcess(env, { quiet: true });
-    const exit = new Promise<[number | null, string | null]>((resolve) => collector.child.once('exit', (code, signal) => resolve([code, signal])));
+    const exit = new Promise<[number | null, string | null]>((resolve) =>
+      collector.child.once('exit', (code, signal) => resolve([code, signal])),
+    );
     const created = await postJson(`${collector.url}/v1/admin/accounts`, { name: 'sigterm' }, 'test-admin-token');
     const key: string = created.body.keys.live;
 
@@ -78,15 +114,23 @@ describe('graceful shutdown on SIGTERM', () => {
     const workers = Array.from({ length: 8 }, async (_, w) => {
       for (let failures = 0; failures < 3;) {
         const idempotencyKey = `load-${w}-${++seq}`;
-        const outcome = await postJson(`${collector.url}/v1/events`, { event: 'load', contact_email: `w${w}@example.com`,
-          idempotency_key: idempotencyKey, data: { w } }, key);
+        const outcome = await postJson(
+          `${collector.url}/v1/events`,
+          { event: 'load', contact_email: `w${w}@example.com`, idempotency_key: idempotencyKey, data: { w } },
+          key,
+        );
         outcomes.push({ key: idempotencyKey, outcome });
         if (outcome.status === null || (stopping && outcome.status === 503)) failures++;
       }
     });
-    while (outcomes.filter((o) => o.outcome.status === 201).length < 40) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (outcomes.filter((o) => o.outcome.status === 201).length < 40)
+      await new Promise((resolve) => setTimeout(resolve, 5));
 
-    const events = Array.from({ length: 300 }, (_, i) => ({ event: 'in_flight', contact_email: 'late@example.com', idempotency_key: `held-${i}` }));
+    const events = Array.from({ length: 300 }, (_, i) => ({
+      event: 'in_flight',
+      contact_email: 'late@example.com',
+      idempotency_key: `held-${i}`,
+    }));
     const held = heldRequest(collector.url, '/v1/events/batch', key, { events });
     await held.continued;
     stopping = true;
@@ -125,17 +169,20 @@ describe('graceful shutdown on SIGTERM', () => {
     }
   }, 60_000);
 
-  it('closes the connection after an in-flight answer, so nothing pipelined behind it runs; a late request gets the contract\'s 503', async () => {
+  it("closes the connection after an in-flight answer, so nothing pipelined behind it runs; a late request gets the contract's 503", async () => {
     const c = await startCollector(`${dir.path}/drain.db`);
     const { keys } = await createAccount(c);
     const { port } = new URL(c.url);
     const socket = connect(Number(port), '127.0.0.1');
     let received = '';
-    socket.on('data', (chunk) => { received += chunk; });
+    socket.on('data', (chunk) => {
+      received += chunk;
+    });
     const ended = new Promise((resolve) => socket.once('close', resolve));
     const body = JSON.stringify({ event: 'drained', contact_email: 'drain@example.com', idempotency_key: 'drain-1' });
-    const head = (length: number, expect = '') => `POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keys.live}\r\n`
-      + `Content-Type: application/json\r\nContent-Length: ${length}\r\n${expect}\r\n`;
+    const head = (length: number, expect = '') =>
+      `POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keys.live}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${length}\r\n${expect}\r\n`;
     socket.write(head(Buffer.byteLength(body), 'Expect: 100-continue\r\n'));
     while (!received.includes('100 Continue')) await new Promise((resolve) => setTimeout(resolve, 5));
     const closing = c.app.close();
@@ -154,7 +201,11 @@ describe('graceful shutdown on SIGTERM', () => {
     const side = createServer(c.app.routing);
     await new Promise<void>((resolve) => side.listen(0, '127.0.0.1', resolve));
     try {
-      const late = await postJson(`http://127.0.0.1:${(side.address() as AddressInfo).port}/v1/events`, JSON.parse(second), keys.live);
+      const late = await postJson(
+        `http://127.0.0.1:${(side.address() as AddressInfo).port}/v1/events`,
+        JSON.parse(second),
+        keys.live,
+      );
       expect(late.status).toBe(503);
       expect(late.retryAfter).toBe('1');
       expect(late.body.errors[0]).toMatchObject({ code: 'store_unavailable', message: 'Store unavailable' });

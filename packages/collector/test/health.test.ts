@@ -4,8 +4,13 @@ import { call, startCollector, tempDir, type TestCollector, testStore } from './
 describe('health, readiness, metrics and the OpenAPI document', () => {
   const dir = tempDir();
   let c: TestCollector;
-  beforeAll(async () => { c = await startCollector(`${dir.path}/t.db`); });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  beforeAll(async () => {
+    c = await startCollector(`${dir.path}/t.db`);
+  });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it('answers /healthz and /readyz with the store kind', async () => {
     expect((await call(`${c.url}/healthz`)).body).toEqual({ status: 'ok' });

@@ -5,14 +5,22 @@ describe('idempotency keys', () => {
   const dir = tempDir();
   let c: TestCollector;
   let api: ReturnType<typeof client>;
-  const body = (key: string, extra: Record<string, unknown> = {}) =>
-    ({ event: 'signup', contact_email: 'i@example.com', idempotency_key: key, data: { plan: 'pro' }, ...extra });
+  const body = (key: string, extra: Record<string, unknown> = {}) => ({
+    event: 'signup',
+    contact_email: 'i@example.com',
+    idempotency_key: key,
+    data: { plan: 'pro' },
+    ...extra,
+  });
 
   beforeAll(async () => {
     c = await startCollector(`${dir.path}/t.db`);
     api = client(c, (await createAccount(c)).keys.live);
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it('replays the stored event with 200 and Idempotent-Replayed for the same key and body', async () => {
     const first = await api.post('/v1/events', body('k-replay'));
@@ -26,8 +34,18 @@ describe('idempotency keys', () => {
   });
 
   it('treats the same body with keys in another order as the same request', async () => {
-    await api.post('/v1/events', { idempotency_key: 'k-order', event: 'signup', data: { a: 1, b: 2 }, contact_email: 'o@example.com' });
-    const again = await api.post('/v1/events', { contact_email: 'o@example.com', data: { b: 2, a: 1 }, event: 'signup', idempotency_key: 'k-order' });
+    await api.post('/v1/events', {
+      idempotency_key: 'k-order',
+      event: 'signup',
+      data: { a: 1, b: 2 },
+      contact_email: 'o@example.com',
+    });
+    const again = await api.post('/v1/events', {
+      contact_email: 'o@example.com',
+      data: { b: 2, a: 1 },
+      event: 'signup',
+      idempotency_key: 'k-order',
+    });
     expect(again.status).toBe(200);
   });
 
@@ -43,7 +61,11 @@ describe('idempotency keys', () => {
     const first = await api.post('/v1/events', plain, { 'idempotency-key': 'k-header' });
     expect(first.status).toBe(201);
     expect(first.body.idempotency_key).toBe('k-header');
-    const again = await api.post('/v1/events', { ...plain, idempotency_key: 'k-header' }, { 'idempotency-key': 'k-header' });
+    const again = await api.post(
+      '/v1/events',
+      { ...plain, idempotency_key: 'k-header' },
+      { 'idempotency-key': 'k-header' },
+    );
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
   });
@@ -66,7 +88,9 @@ describe('idempotency keys', () => {
       for (const key of ['h'.repeat(129), '']) {
         const answer = await api.post(url, plain, { 'idempotency-key': key });
         expect(answer.status, `${url} with a ${key.length}-character header`).toBe(400);
-        expect(answer.body.errors).toEqual([expect.objectContaining({ code: 'invalid_field', path: 'idempotency_key' })]);
+        expect(answer.body.errors).toEqual([
+          expect.objectContaining({ code: 'invalid_field', path: 'idempotency_key' }),
+        ]);
       }
     }
     expect((await api.get('/v1/events?event=header_key_probe')).headers.get('x-total-count')).toBe('0');
@@ -82,8 +106,11 @@ describe('idempotency keys', () => {
     expect([...ids][0]).toEqual(expect.any(Number));
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 200 && a.headers.get('idempotent-replayed') === 'true')).toHaveLength(99);
-    expect((await api.get('/v1/events?event=signup&limit=100')).body.filter((e: { idempotency_key: string }) => e.idempotency_key === 'k-concurrent'))
-      .toHaveLength(1);
+    expect(
+      (await api.get('/v1/events?event=signup&limit=100')).body.filter(
+        (e: { idempotency_key: string }) => e.idempotency_key === 'k-concurrent',
+      ),
+    ).toHaveLength(1);
     const status = await api.get('/v1/events/status?idempotency_key=k-concurrent');
     expect(status.body).toEqual({ status: 'created', event_id: [...ids][0] });
   });

@@ -21,8 +21,20 @@ describe('event ids', () => {
 
   it('differ between instances at the same instant', () => {
     const now = Date.UTC(2026, 5, 1);
-    const one = Array.from({ length: 200 }, ((g) => () => g.next(now))(new EventIdGenerator(1)));
-    const two = Array.from({ length: 200 }, ((g) => () => g.next(now))(new EventIdGenerator(2)));
+    const one = Array.from(
+      { length: 200 },
+      (
+        (g) => () =>
+          g.next(now)
+      )(new EventIdGenerator(1)),
+    );
+    const two = Array.from(
+      { length: 200 },
+      (
+        (g) => () =>
+          g.next(now)
+      )(new EventIdGenerator(2)),
+    );
     expect(one.filter((id) => two.includes(id))).toEqual([]);
   });
 

@@ -15,12 +15,25 @@ vi.mock('node:crypto', async (importOriginal) => {
 /** A store that holds these key records and records what it was asked. */
 function keyStore(records: KeyRecord[]) {
   const asked: string[] = [];
-  const store = { findKeysByPrefix: async (prefix: string) => { asked.push(prefix); return records.filter((r) => r.prefix === prefix); } };
+  const store = {
+    findKeysByPrefix: async (prefix: string) => {
+      asked.push(prefix);
+      return records.filter((r) => r.prefix === prefix);
+    },
+  };
   return { store: store as unknown as Store, asked };
 }
 
-const record = (id: number, key: string, revoked_at: number | null = null): KeyRecord => ({ id, account_id: 1, type: 'live',
-  prefix: lookupPrefix(key), hash: hashSecret(key), scopes: ['events.read'], created_at: 0, revoked_at });
+const record = (id: number, key: string, revoked_at: number | null = null): KeyRecord => ({
+  id,
+  account_id: 1,
+  type: 'live',
+  prefix: lookupPrefix(key),
+  hash: hashSecret(key),
+  scopes: ['events.read'],
+  created_at: 0,
+  revoked_at,
+});
 
 describe('API keys: stored as hashes, looked up by prefix, compared in constant time', () => {
   it('asks the store by the stored lookup prefix only (type + 8 characters), never by the full key', async () => {
@@ -34,7 +47,11 @@ describe('API keys: stored as hashes, looked up by prefix, compared in constant 
   it('tells apart keys that share a lookup prefix by their hashes, and refuses a revoked one', async () => {
     const { key } = generateKey('live');
     const sibling = key.slice(0, 16) + 'Z'.repeat(key.length - 16);
-    const { store } = keyStore([record(1, sibling), record(2, key), record(3, `${key.slice(0, 16)}${'Y'.repeat(key.length - 16)}`, 5)]);
+    const { store } = keyStore([
+      record(1, sibling),
+      record(2, key),
+      record(3, `${key.slice(0, 16)}${'Y'.repeat(key.length - 16)}`, 5),
+    ]);
     expect((await findKey(store, key))?.id).toBe(2);
     expect((await findKey(store, sibling))?.id).toBe(1);
     expect(await findKey(store, `${key.slice(0, 16)}${'Y'.repeat(key.length - 16)}`)).toBeNull();
@@ -53,7 +70,8 @@ describe('API keys: stored as hashes, looked up by prefix, compared in constant 
 
   it('never asks the store about something that is not a key', async () => {
     const { store, asked } = keyStore([]);
-    for (const token of ['', 'tk_', 'tk_other_123456789', 'Bearer tk_live_x', 'eyJhbGciOiJIUzI1NiJ9.e30.x']) expect(await findKey(store, token)).toBeNull();
+    for (const token of ['', 'tk_', 'tk_other_123456789', 'Bearer tk_live_x', 'eyJhbGciOiJIUzI1NiJ9.e30.x'])
+      expect(await findKey(store, token)).toBeNull();
     expect(asked).toEqual([]);
   });
 });
@@ -74,10 +92,15 @@ describe('key revocation is immediate', () => {
       expect((await admin(first).delete(`/v1/admin/keys/${pub.body.id}`)).status).toBe(200);
       for (const c of [first, second]) {
         expect((await client(c, issued.body.key).get('/v1/events')).status).toBe(401);
-        expect((await client(c, issued.body.key).post('/v1/events', { event: 'x', contact_email: 'r@example.com' })).status).toBe(401);
+        expect(
+          (await client(c, issued.body.key).post('/v1/events', { event: 'x', contact_email: 'r@example.com' })).status,
+        ).toBe(401);
       }
-      const beaconAnswer = await fetch(`${second.url}/v1/collect`, { method: 'POST', headers: { 'content-type': 'text/plain' },
-        body: JSON.stringify({ key: pub.body.key, events: [{ id: 'r-1', event: 'page_view', anonymous_id: 'a' }] }) });
+      const beaconAnswer = await fetch(`${second.url}/v1/collect`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ key: pub.body.key, events: [{ id: 'r-1', event: 'page_view', anonymous_id: 'a' }] }),
+      });
       expect(beaconAnswer.status).toBe(401);
       // Revoking twice is a 404: the key is already dead.
       expect((await admin(second).delete(`/v1/admin/keys/${issued.body.id}`)).status).toBe(404);

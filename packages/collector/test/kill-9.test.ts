@@ -14,8 +14,13 @@ describe('kill -9 cycles', () => {
   it('stores every acknowledged event exactly once across 5 SIGKILLs at random moments', async () => {
     const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`kill -9 cycles on ${testStore}: seed ${seed} (replay with CHAOS_SEED=${seed})`);
-    const report = await runKillCycles({ db: await testDb(`${dir.path}/chaos.db`), dir: dir.path, cycles: 5, seed,
-      log: (line) => console.log(line) });
+    const report = await runKillCycles({
+      db: await testDb(`${dir.path}/chaos.db`),
+      dir: dir.path,
+      cycles: 5,
+      seed,
+      log: (line) => console.log(line),
+    });
     console.log(`kill -9 cycles on ${testStore}: ${JSON.stringify(report)}`);
     expect(report.cycles).toBe(5);
     expect(report.acknowledged).toBeGreaterThan(50);

@@ -3,13 +3,22 @@ import { limits } from '@tracklet/protocol';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { EventRecord } from '../src/store/records.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { client, createAccount, startCollector, tempDir, testDb, testStore, type TestCollector } from './support/collector.js';
+import {
+  client,
+  createAccount,
+  startCollector,
+  tempDir,
+  testDb,
+  testStore,
+  type TestCollector,
+} from './support/collector.js';
 
 /** Rows stored straight through the adapter: posting ten thousand events over HTTP would take most of the run. */
 async function storeEvents(dbPath: string, template: EventRecord, count: number): Promise<void> {
   const store = testStore === 'sqlite' ? openSqliteStore(dbPath) : await openPostgresStore(await testDb(dbPath));
   await store.write(async (tx) => {
-    for (let i = 1; i <= count; i++) await tx.insertEvent({ ...template, id: template.id + i, idempotency_key: null, request_hash: null });
+    for (let i = 1; i <= count; i++)
+      await tx.insertEvent({ ...template, id: template.id + i, idempotency_key: null, request_hash: null });
   });
   await store.close();
 }
@@ -30,8 +39,19 @@ describe('X-Total-Count on large listings', () => {
     expect([first.status, few.status]).toEqual([201, 201]);
     await c.stop();
     const stored = first.body;
-    await storeEvents(dbPath, { ...stored, data: {}, click_ids: null, occurred_at: Date.now(), created_at: Date.now(),
-      updated_at: Date.now(), id: few.body.id }, beyond - 1);
+    await storeEvents(
+      dbPath,
+      {
+        ...stored,
+        data: {},
+        click_ids: null,
+        occurred_at: Date.now(),
+        created_at: Date.now(),
+        updated_at: Date.now(),
+        id: few.body.id,
+      },
+      beyond - 1,
+    );
     c = await c.restart();
     live = client(c, account.keys.live);
   }, 120_000);

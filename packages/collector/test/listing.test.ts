@@ -1,11 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import {
+  type Answer,
+  client,
+  createAccount,
+  startCollector,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 
 /** A non-2xx answer in the contract's error shape with an entry of this code (and path, when given). */
 function expectError(answer: Answer, status: number, code: string, path?: string) {
   expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
   expect(answer.body.errors.length).toBeGreaterThan(0);
-  expect(answer.body.errors).toContainEqual(expect.objectContaining({ code, message: expect.any(String), ...(path !== undefined ? { path } : {}) }));
+  expect(answer.body.errors).toContainEqual(
+    expect.objectContaining({ code, message: expect.any(String), ...(path !== undefined ? { path } : {}) }),
+  );
 }
 
 const ids = (answer: Answer) => (answer.body as { id: number }[]).map((e) => e.id);
@@ -44,8 +53,26 @@ describe('GET /v1/events: order, filters and paging', () => {
     live = client(c, account.keys.live);
     testKey = client(c, account.keys.test);
     const plan: Array<[ReturnType<typeof client>, Record<string, unknown>]> = [
-      [live, { event: 'view', contact_email: 'a@x.example', anonymous_id: 'anon-1', resource_uid: 'sku-1', resource_name: 'Shoe' }],
-      [live, { event: 'view', contact_email: 'b@x.example', anonymous_id: 'anon-2', resource_uid: 'sku-2', resource_name: 'Hat' }],
+      [
+        live,
+        {
+          event: 'view',
+          contact_email: 'a@x.example',
+          anonymous_id: 'anon-1',
+          resource_uid: 'sku-1',
+          resource_name: 'Shoe',
+        },
+      ],
+      [
+        live,
+        {
+          event: 'view',
+          contact_email: 'b@x.example',
+          anonymous_id: 'anon-2',
+          resource_uid: 'sku-2',
+          resource_name: 'Hat',
+        },
+      ],
       [live, { event: 'cart', contact_email: 'a@x.example', resource_uid: 'sku-1', resource_name: 'Shoe' }],
       [testKey, { event: 'cart', contact_email: 'b@x.example' }],
       [live, { event: 'purchase', contact_email: 'a@x.example', test: true }],
@@ -59,7 +86,10 @@ describe('GET /v1/events: order, filters and paging', () => {
       posted.push(answer.body);
     }
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   const idsOf = (...indexes: number[]) => indexes.map((i) => posted[i]!.id);
   const newestFirst = (...indexes: number[]) => idsOf(...indexes).sort((x, y) => y - x);
@@ -92,11 +122,17 @@ describe('GET /v1/events: order, filters and paging', () => {
 
   it('filters by created_after and created_before, as ISO-8601 or epoch milliseconds', async () => {
     const between = (i: number) => Date.parse(posted[i]!.created_at) + 1; // after event i, before event i + 1
-    expect(ids(await live.get(`/v1/events?created_after=${new Date(between(2)).toISOString()}`))).toEqual(idsOf(6, 5, 4, 3));
+    expect(ids(await live.get(`/v1/events?created_after=${new Date(between(2)).toISOString()}`))).toEqual(
+      idsOf(6, 5, 4, 3),
+    );
     expect(ids(await live.get(`/v1/events?created_after=${between(2)}`))).toEqual(idsOf(6, 5, 4, 3));
-    expect(ids(await live.get(`/v1/events?created_before=${new Date(between(2)).toISOString()}`))).toEqual(idsOf(2, 1, 0));
+    expect(ids(await live.get(`/v1/events?created_before=${new Date(between(2)).toISOString()}`))).toEqual(
+      idsOf(2, 1, 0),
+    );
     expect(ids(await live.get(`/v1/events?created_before=${between(2)}`))).toEqual(idsOf(2, 1, 0));
-    expect(ids(await live.get(`/v1/events?created_after=${between(1)}&created_before=${between(4)}`))).toEqual(idsOf(4, 3, 2));
+    expect(ids(await live.get(`/v1/events?created_after=${between(1)}&created_before=${between(4)}`))).toEqual(
+      idsOf(4, 3, 2),
+    );
   });
 
   it('answers 400 invalid_parameter to a created_after that is not a time', async () => {
@@ -139,9 +175,12 @@ describe('GET /v1/events: order, filters and paging', () => {
     expect(answer.body).toEqual(posted[2]);
   });
 
-  it.each(['abc', '0', '-1', '1.5', '1e3', '99999999999999999999'])('answers 404 event_not_found to GET /v1/events/%s', async (id) => {
-    expectError(await live.get(`/v1/events/${id}`), 404, 'event_not_found');
-  });
+  it.each(['abc', '0', '-1', '1.5', '1e3', '99999999999999999999'])(
+    'answers 404 event_not_found to GET /v1/events/%s',
+    async (id) => {
+      expectError(await live.get(`/v1/events/${id}`), 404, 'event_not_found');
+    },
+  );
 
   describe('page and limit', () => {
     it('pages with page and limit and says so in X-Total-Count, X-Page, X-Per-Page and Link', async () => {
@@ -202,10 +241,16 @@ describe('GET /v1/events: order, filters and paging', () => {
       expectError(await live.get('/v1/events?limit=101'), 400, 'invalid_parameter', 'limit');
     });
 
-    it.each([['page=0', 'page'], ['page=-1', 'page'], ['page=x', 'page'], ['limit=abc', 'limit'], ['limit=0', 'limit'], ['limit=2.5', 'limit']])(
-      'answers 400 invalid_parameter to %s', async (query, path) => {
-        expectError(await live.get(`/v1/events?${query}`), 400, 'invalid_parameter', path);
-      });
+    it.each([
+      ['page=0', 'page'],
+      ['page=-1', 'page'],
+      ['page=x', 'page'],
+      ['limit=abc', 'limit'],
+      ['limit=0', 'limit'],
+      ['limit=2.5', 'limit'],
+    ])('answers 400 invalid_parameter to %s', async (query, path) => {
+      expectError(await live.get(`/v1/events?${query}`), 400, 'invalid_parameter', path);
+    });
   });
 
   describe('after_id cursor', () => {
@@ -271,7 +316,11 @@ describe('GET /v1/events: default page size and walking by after_id', () => {
   beforeAll(async () => {
     c = await startCollector(`${dir.path}/t.db`);
     live = client(c, (await createAccount(c, { name: 'many' })).keys.live);
-    const events = Array.from({ length: 60 }, (_, i) => ({ event: 'tick', contact_email: `p${i % 5}@x.example`, data: { i } }));
+    const events = Array.from({ length: 60 }, (_, i) => ({
+      event: 'tick',
+      contact_email: `p${i % 5}@x.example`,
+      data: { i },
+    }));
     const answer = await live.post('/v1/events/batch', { events });
     expect(answer.status).toBe(200);
     all = answer.body.results.map((r: { status: string; id: number }) => {
@@ -280,7 +329,10 @@ describe('GET /v1/events: default page size and walking by after_id', () => {
     });
     expect(new Set(all).size).toBe(60);
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it('answers 50 events by default', async () => {
     const answer = await live.get('/v1/events');

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, beaconTaken, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import {
+  beacon,
+  beaconTaken,
+  client,
+  createAccount,
+  settled,
+  startCollector,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 
 describe('login, update and logout', () => {
   const dir = tempDir();
@@ -9,7 +18,10 @@ describe('login, update and logout', () => {
   let n = 0;
   // Every test reads what its beacons did: in log mode, once the writer committed them.
   const send = async (anonymousId: string, event: string, extra: Record<string, unknown> = {}) => {
-    const answer = await beacon(c, { key: keys.publishable, events: [{ id: `ev-${++n}`, event, anonymous_id: anonymousId, ...extra }] });
+    const answer = await beacon(c, {
+      key: keys.publishable,
+      events: [{ id: `ev-${++n}`, event, anonymous_id: anonymousId, ...extra }],
+    });
     await settled(c);
     return answer;
   };
@@ -19,7 +31,10 @@ describe('login, update and logout', () => {
     ({ keys } = await createAccount(c));
     api = client(c, keys.live);
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it('gives an anonymous visitor the email when no contact has it yet', async () => {
     await send('anon-new', 'page_view', { url: 'https://shop.example/' });
@@ -34,7 +49,12 @@ describe('login, update and logout', () => {
   });
 
   it('merges the anonymous visitor into the existing contact: ids, past events and attributes move', async () => {
-    const known = (await api.post('/v1/contacts', { email: 'known@example.com', attributes: { name: 'Known', tier: 'gold', city: 'Oslo' } })).body;
+    const known = (
+      await api.post('/v1/contacts', {
+        email: 'known@example.com',
+        attributes: { name: 'Known', tier: 'gold', city: 'Oslo' },
+      })
+    ).body;
     await api.post('/v1/events', { event: 'signup', contact_email: 'known@example.com' });
     await send('anon-merge', 'page_view', { url: 'https://shop.example/a' });
     await send('anon-merge', 'update', { data: { name: 'Anon', color: 'blue', city: 'Rome' } });
@@ -54,7 +74,11 @@ describe('login, update and logout', () => {
     const merged = (await api.get(`/v1/contacts/${anonymousContact}`)).body;
     expect(merged.merged_into).toBe(known.id);
     expect(merged.event_count).toBe(0);
-    expect((await api.get('/v1/events?anonymous_id=anon-merge')).body.every((e: { contact_id: number }) => e.contact_id === known.id)).toBe(true);
+    expect(
+      (await api.get('/v1/events?anonymous_id=anon-merge')).body.every(
+        (e: { contact_id: number }) => e.contact_id === known.id,
+      ),
+    ).toBe(true);
   });
 
   it('resolves later events of a merged visitor to the known contact, with or without user', async () => {
@@ -67,7 +91,11 @@ describe('login, update and logout', () => {
 
   it('merges through the server API too: login with anonymous_id and contact email', async () => {
     await send('anon-server', 'page_view', { url: 'https://shop.example/' });
-    const answer = await api.post('/v1/events', { event: 'login', anonymous_id: 'anon-server', contact: { email: 'server@example.com', vip: true } });
+    const answer = await api.post('/v1/events', {
+      event: 'login',
+      anonymous_id: 'anon-server',
+      contact: { email: 'server@example.com', vip: true },
+    });
     expect(answer.status).toBe(201);
     const profile = (await api.get('/v1/contacts?email=server@example.com')).body;
     expect(profile.attributes).toEqual({ vip: true });
@@ -82,7 +110,12 @@ describe('login, update and logout', () => {
   });
 
   it('sets contact attributes from the `contact` object of any event', async () => {
-    await api.post('/v1/events', { event: 'purchase', contact_email: 'attrs@example.com', contact: { plan: 'pro' }, data: { plan: 'x' } });
+    await api.post('/v1/events', {
+      event: 'purchase',
+      contact_email: 'attrs@example.com',
+      contact: { plan: 'pro' },
+      data: { plan: 'x' },
+    });
     expect((await api.get('/v1/contacts?email=attrs@example.com')).body.attributes).toEqual({ plan: 'pro' });
   });
 
@@ -105,22 +138,46 @@ describe('login, update and logout', () => {
   });
 
   it('keeps the first touch and moves the last touch with new attribution', async () => {
-    await send('anon-touch', 'page_view', { url: 'https://shop.example/?utm_source=google&utm_campaign=spring', referrer: 'https://www.google.com/', timestamp: 1_795_000_000_000 });
-    await send('anon-touch', 'page_view', { url: 'https://shop.example/p' , timestamp: 1_795_000_100_000 });
-    await send('anon-touch', 'page_view', { url: 'https://shop.example/?utm_source=newsletter', click_ids: { gclid: 'abc' }, timestamp: 1_795_000_200_000 });
+    await send('anon-touch', 'page_view', {
+      url: 'https://shop.example/?utm_source=google&utm_campaign=spring',
+      referrer: 'https://www.google.com/',
+      timestamp: 1_795_000_000_000,
+    });
+    await send('anon-touch', 'page_view', { url: 'https://shop.example/p', timestamp: 1_795_000_100_000 });
+    await send('anon-touch', 'page_view', {
+      url: 'https://shop.example/?utm_source=newsletter',
+      click_ids: { gclid: 'abc' },
+      timestamp: 1_795_000_200_000,
+    });
     const contactId = (await api.get('/v1/events?anonymous_id=anon-touch')).body[0].contact_id;
     const profile = (await api.get(`/v1/contacts/${contactId}`)).body;
-    expect(profile.first_touch).toMatchObject({ utm_source: 'google', utm_campaign: 'spring', referrer: 'https://www.google.com/' });
+    expect(profile.first_touch).toMatchObject({
+      utm_source: 'google',
+      utm_campaign: 'spring',
+      referrer: 'https://www.google.com/',
+    });
     expect(profile.last_touch).toMatchObject({ utm_source: 'newsletter', click_ids: { gclid: 'abc' } });
     expect(profile.first_seen).toBe(new Date(1_795_000_000_000).toISOString());
     expect(profile.last_seen).toBe(new Date(1_795_000_200_000).toISOString());
   });
 
   it('never lets a same-host referrer (a link inside the site) replace the last touch', async () => {
-    await send('anon-self', 'page_view', { url: 'https://shop.example/?utm_source=mail', referrer: 'https://mail.example/', timestamp: 1_795_000_000_000 });
-    await send('anon-self', 'page_view', { url: 'https://shop.example/pricing', referrer: 'https://shop.example/?utm_source=mail', timestamp: 1_795_000_100_000 });
+    await send('anon-self', 'page_view', {
+      url: 'https://shop.example/?utm_source=mail',
+      referrer: 'https://mail.example/',
+      timestamp: 1_795_000_000_000,
+    });
+    await send('anon-self', 'page_view', {
+      url: 'https://shop.example/pricing',
+      referrer: 'https://shop.example/?utm_source=mail',
+      timestamp: 1_795_000_100_000,
+    });
     const contactId = (await api.get('/v1/events?anonymous_id=anon-self')).body[0].contact_id;
     const profile = (await api.get(`/v1/contacts/${contactId}`)).body;
-    expect(profile.last_touch).toMatchObject({ utm_source: 'mail', referrer: 'https://mail.example/', url: 'https://shop.example/?utm_source=mail' });
+    expect(profile.last_touch).toMatchObject({
+      utm_source: 'mail',
+      referrer: 'https://mail.example/',
+      url: 'https://shop.example/?utm_source=mail',
+    });
   });
 });

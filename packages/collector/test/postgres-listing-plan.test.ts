@@ -16,10 +16,13 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-const scans = (node: PlanNode): PlanNode[] => [...(/Scan/.test(node['Node Type']) ? [node] : []), ...(node.Plans ?? []).flatMap(scans)];
+const scans = (node: PlanNode): PlanNode[] => [
+  ...(/Scan/.test(node['Node Type']) ? [node] : []),
+  ...(node.Plans ?? []).flatMap(scans),
+];
 /** Rows the scans of a plan read: those they returned and those their filter threw away. */
-const rowsRead = (plan: PlanNode) => scans(plan)
-  .reduce((sum, s) => sum + (s['Actual Rows'] + (s['Rows Removed by Filter'] ?? 0)) * s['Actual Loops'], 0);
+const rowsRead = (plan: PlanNode) =>
+  scans(plan).reduce((sum, s) => sum + (s['Actual Rows'] + (s['Rows Removed by Filter'] ?? 0)) * s['Actual Loops'], 0);
 
 /**
  * The PostgreSQL page query of GET /v1/events?event=… on a table whose newest rows all have other names, as after
@@ -39,17 +42,30 @@ describe('PostgreSQL listing plans', () => {
   beforeAll(async () => {
     url = await createDatabase(postgresAdminUrl());
     store = await openPostgresStore(url);
-    accountId = (await store.write((tx) => tx.createAccount({ name: 'plans', allowed_origins: [], allowed_events: null,
-      rate_limit: { api_per_minute: null, beacons_per_minute: null }, created_at: 1, updated_at: 1 }))).id;
+    accountId = (
+      await store.write((tx) =>
+        tx.createAccount({
+          name: 'plans',
+          allowed_origins: [],
+          allowed_events: null,
+          rate_limit: { api_per_minute: null, beacons_per_minute: null },
+          created_at: 1,
+          updated_at: 1,
+        }),
+      )
+    ).id;
     client = new pg.Client({ connectionString: url });
     await client.connect();
     // One checkout in STEP spread over the older rows, then only page views: checkout's newest match is NEW rows deep.
     // Rows about as wide as real ones (a user agent): on narrow rows the primary key walk costs about as much as the
     // event index for the planner, and it may not take it even for the plain query.
-    await client.query(`INSERT INTO events (id, account_id, contact_id, event, data, user_agent, test, generated, chain_depth,
+    await client.query(
+      `INSERT INTO events (id, account_id, contact_id, event, data, user_agent, test, generated, chain_depth,
       occurred_at, created_at, updated_at)
       SELECT g * 4096, $1, 1 + g % 1000, CASE WHEN g <= $2 AND g % $3 = 0 THEN 'checkout' ELSE 'page_view' END, '{}',
-        repeat('Mozilla ', 60), false, false, 0, g, g, g FROM generate_series(1, $4::bigint) AS g`, [accountId, OLD, STEP, OLD + NEW]);
+        repeat('Mozilla ', 60), false, false, 0, g, g, g FROM generate_series(1, $4::bigint) AS g`,
+      [accountId, OLD, STEP, OLD + NEW],
+    );
     await client.query('VACUUM ANALYZE events');
   }, 120_000);
   afterAll(async () => {
@@ -58,7 +74,8 @@ describe('PostgreSQL listing plans', () => {
   });
 
   const explain = async (q: { text: string; values: unknown[] }) =>
-    ((await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.text}`, q.values)).rows[0]['QUERY PLAN'][0].Plan as PlanNode);
+    (await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.text}`, q.values)).rows[0]['QUERY PLAN'][0]
+      .Plan as PlanNode;
 
   it('reads a page of a name absent from the newest rows through its own index, not past every newer row', async () => {
     const page = { limit: 50, offset: 0 };
@@ -75,7 +92,9 @@ describe('PostgreSQL listing plans', () => {
 
   it('still pages by offset and by cursor in id order', async () => {
     const byOffset = await store.listEvents(accountId, { event: 'checkout' }, { limit: 10, offset: 20 });
-    expect(byOffset.events.map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, k) => (OLD - STEP * (20 + k)) * 4096));
+    expect(byOffset.events.map((e) => e.id)).toEqual(
+      Array.from({ length: 10 }, (_, k) => (OLD - STEP * (20 + k)) * 4096),
+    );
     const after = byOffset.events.at(-1)!.id;
     const byCursor = await store.listEvents(accountId, { event: 'checkout', after_id: after }, { limit: 3, offset: 0 });
     expect(byCursor.events.map((e) => e.id)).toEqual([1, 2, 3].map((k) => after - STEP * k * 4096));

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, call, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import {
+  beacon,
+  call,
+  client,
+  createAccount,
+  startCollector,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from './support/postgres.js';
 import { eventually, expectUnavailable } from './support/outage.js';
 
@@ -11,7 +19,8 @@ describe('a PostgreSQL outage', () => {
   let c: TestCollector;
   let api: ReturnType<typeof client>;
   let publishable: string;
-  const post = (i: number) => api.post('/v1/events', { event: 'outage', contact_email: 'outage@example.com', data: { i } });
+  const post = (i: number) =>
+    api.post('/v1/events', { event: 'outage', contact_email: 'outage@example.com', data: { i } });
 
   beforeAll(async () => {
     server = await startPostgresServer();
@@ -32,16 +41,28 @@ describe('a PostgreSQL outage', () => {
     expectUnavailable(await call(`${c.url}/readyz`));
     expectUnavailable(await post(2));
     expectUnavailable(await api.get('/v1/events'));
-    const batch = await api.post('/v1/events/batch', { events: [{ event: 'outage', contact_email: 'outage@example.com' }] });
+    const batch = await api.post('/v1/events/batch', {
+      events: [{ event: 'outage', contact_email: 'outage@example.com' }],
+    });
     expectUnavailable(batch);
     // Every other write and read too: beacons, contacts, lists, the admin API; nothing is acknowledged.
-    expectUnavailable(await beacon(c, { key: publishable, events: [{ id: 'outage-beacon', event: 'outage', anonymous_id: 'anon-outage' }] }));
+    expectUnavailable(
+      await beacon(c, {
+        key: publishable,
+        events: [{ id: 'outage-beacon', event: 'outage', anonymous_id: 'anon-outage' }],
+      }),
+    );
     expectUnavailable(await api.post('/v1/contacts', { email: 'outage-contact@example.com' }));
     expectUnavailable(await api.delete('/v1/contacts/1'));
     expectUnavailable(await api.get('/v1/contacts?email=outage@example.com'));
     expectUnavailable(await api.get('/v1/event-schemas'));
-    expectUnavailable(await call(`${c.url}/v1/admin/accounts`, { method: 'POST', json: { name: 'during outage' },
-      headers: { authorization: `Bearer ${c.config.adminToken}` } }));
+    expectUnavailable(
+      await call(`${c.url}/v1/admin/accounts`, {
+        method: 'POST',
+        json: { name: 'during outage' },
+        headers: { authorization: `Bearer ${c.config.adminToken}` },
+      }),
+    );
     expect((await call(`${c.url}/healthz`)).status).toBe(200);
   });
 

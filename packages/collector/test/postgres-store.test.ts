@@ -7,7 +7,14 @@ import type { Store } from '../src/store/store.js';
 import { postgresAdminUrl } from './support/collector.js';
 import { createDatabase } from './support/postgres.js';
 
-const account = (name: string) => ({ name, allowed_origins: [], allowed_events: null, rate_limit: { api_per_minute: null, beacons_per_minute: null }, created_at: 1, updated_at: 1 });
+const account = (name: string) => ({
+  name,
+  allowed_origins: [],
+  allowed_events: null,
+  rate_limit: { api_per_minute: null, beacons_per_minute: null },
+  created_at: 1,
+  updated_at: 1,
+});
 
 async function sql<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -27,7 +34,9 @@ describe('the PostgreSQL store', () => {
     opened.push(store);
     return store;
   };
-  afterAll(async () => { await Promise.all(opened.map((s) => s.close().catch(() => {}))); });
+  afterAll(async () => {
+    await Promise.all(opened.map((s) => s.close().catch(() => {})));
+  });
 
   it('runs each migration once when two collectors open an empty database at the same moment', async () => {
     const url = await createDatabase(postgresAdminUrl());
@@ -44,19 +53,25 @@ describe('the PostgreSQL store', () => {
     const [mine, other] = [await open(url, { onCommit: (_s, size) => commits.push(size) }), await open(url)];
     let release = () => {};
     let locked = () => {};
-    const holding = new Promise<void>((resolve) => { locked = resolve; });
+    const holding = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
     const otherDone = other.write(async (tx) => {
       await tx.lockIdentity(1, 'email:race@example.com');
       locked();
-      await new Promise<void>((resolve) => { release = resolve; });
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
     });
     await holding;
     const order: string[] = [];
     const first = mine.write((tx) => tx.createAccount(account('before-the-lock'))).then(() => order.push('first'));
-    const second = mine.write(async (tx) => {
-      await tx.lockIdentity(1, 'email:race@example.com');
-      return tx.createAccount(account('behind-the-lock'));
-    }).then(() => order.push('second'));
+    const second = mine
+      .write(async (tx) => {
+        await tx.lockIdentity(1, 'email:race@example.com');
+        return tx.createAccount(account('behind-the-lock'));
+      })
+      .then(() => order.push('second'));
     await first;
     expect(order).toEqual(['first']);
     release();
@@ -71,8 +86,16 @@ describe('the PostgreSQL store', () => {
     const store = await open(url);
     await store.write((tx) => tx.createAccount(account('before')));
     const database = new URL(url).pathname.slice(1);
-    await sql(postgresAdminUrl(), 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database]);
-    const attempt = () => store.write((tx) => tx.createAccount(account('after'))).then(() => 'ok', (error: unknown) => error);
+    await sql(postgresAdminUrl(), 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+      database,
+    ]);
+    const attempt = () =>
+      store
+        .write((tx) => tx.createAccount(account('after')))
+        .then(
+          () => 'ok',
+          (error: unknown) => error,
+        );
     const firstTry = await attempt();
     // The cut may be noticed only by the first write (a 503 the client retries); the next one must work.
     if (firstTry !== 'ok') {
@@ -95,13 +118,17 @@ describe('the PostgreSQL store', () => {
     expect(await store.countAccounts()).toBe(1);
   });
 
-  it('begins a writer\'s next transaction with its COMMIT, and that open transaction holds no snapshot or id', async () => {
+  it("begins a writer's next transaction with its COMMIT, and that open transaction holds no snapshot or id", async () => {
     const url = await createDatabase(postgresAdminUrl());
     const store = await open(url, { writers: 1 });
     await store.write((tx) => tx.createAccount(account('one')));
     const database = new URL(url).pathname.slice(1);
-    const waiting = () => sql<{ query: string; backend_xmin: string | null; backend_xid: string | null }>(postgresAdminUrl(),
-      `SELECT query, backend_xmin, backend_xid FROM pg_stat_activity WHERE datname = $1 AND state = 'idle in transaction'`, [database]);
+    const waiting = () =>
+      sql<{ query: string; backend_xmin: string | null; backend_xid: string | null }>(
+        postgresAdminUrl(),
+        `SELECT query, backend_xmin, backend_xid FROM pg_stat_activity WHERE datname = $1 AND state = 'idle in transaction'`,
+        [database],
+      );
     expect(await waiting()).toEqual([{ query: 'COMMIT; BEGIN', backend_xmin: null, backend_xid: null }]);
     // The next transaction runs in it and leaves the one after begun in turn.
     await store.write((tx) => tx.createAccount(account('two')));
@@ -110,41 +137,71 @@ describe('the PostgreSQL store', () => {
   });
 
   /** The one statement of a transaction's locks and first reads (PostgresTx.prepare). */
-  const lockAndReadText = 'SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6, $7, $8, $9)';
-  const visitorReads = (anonymousId: string, key: string) => () => [{ accountId: 1, locks: [`anonymous_id:${anonymousId}`],
-    idempotencyKeys: [key], anonymousIds: [anonymousId], identities: [] }];
+  const lockAndReadText =
+    'SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+  const visitorReads = (anonymousId: string, key: string) => () => [
+    {
+      accountId: 1,
+      locks: [`anonymous_id:${anonymousId}`],
+      idempotencyKeys: [key],
+      anonymousIds: [anonymousId],
+      identities: [],
+    },
+  ];
 
-  it('takes a transaction\'s locks and first reads in one statement: two round trips for a unit that only reads (without a savepoint, as the pipeline runs them)', async () => {
+  it("takes a transaction's locks and first reads in one statement: two round trips for a unit that only reads (without a savepoint, as the pipeline runs them)", async () => {
     const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
     await store.write((tx) => tx.createAccount(account('warm-up')));
     const spy = vi.spyOn(pg.Client.prototype, 'query');
     try {
-      const found = await store.write(async (tx) => {
-        await tx.lockIdentity(1, 'anonymous_id:v1');
-        return [await tx.contactIdForAnonymousId(1, 'v1'), await tx.findEventByIdempotencyKey(1, 'k1')];
-      }, { savepoint: false, reads: visitorReads('v1', 'k1') });
+      const found = await store.write(
+        async (tx) => {
+          await tx.lockIdentity(1, 'anonymous_id:v1');
+          return [await tx.contactIdForAnonymousId(1, 'v1'), await tx.findEventByIdempotencyKey(1, 'k1')];
+        },
+        { savepoint: false, reads: visitorReads('v1', 'k1') },
+      );
       expect(found).toEqual([null, null]);
-      const texts = spy.mock.calls.map(([query]) => (typeof query === 'string' ? query : (query as { text: string }).text));
+      const texts = spy.mock.calls.map(([query]) =>
+        typeof query === 'string' ? query : (query as { text: string }).text,
+      );
       expect(texts).toEqual([lockAndReadText, 'COMMIT; BEGIN']);
     } finally {
       spy.mockRestore();
     }
   });
 
-  const identityReads = (...emails: string[]) => () => [{ accountId: 1, locks: emails.map((e) => `email:${e}`),
-    idempotencyKeys: [], anonymousIds: [], identities: emails.map((e) => ['email', e] as const) }];
+  const identityReads =
+    (...emails: string[]) =>
+    () => [
+      {
+        accountId: 1,
+        locks: emails.map((e) => `email:${e}`),
+        idempotencyKeys: [],
+        anonymousIds: [],
+        identities: emails.map((e) => ['email', e] as const),
+      },
+    ];
 
-  it('finds a unit\'s contacts by email in that one statement: two round trips for a unit of a known and an unknown email', async () => {
+  it("finds a unit's contacts by email in that one statement: two round trips for a unit of a known and an unknown email", async () => {
     const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
     const known = await store.write((tx) => tx.createContact({ ...blankContact(1), email: 'Known@Example.com' }, 1));
     const spy = vi.spyOn(pg.Client.prototype, 'query');
     try {
-      const found = await store.write(async (tx) => {
-        await tx.lockIdentity(1, 'email:known@example.com');
-        return [await tx.findContactBy(1, 'email', ' KNOWN@example.com'), await tx.findContactBy(1, 'email', 'nobody@example.com')];
-      }, { savepoint: false, reads: identityReads('known@example.com', 'nobody@example.com') });
+      const found = await store.write(
+        async (tx) => {
+          await tx.lockIdentity(1, 'email:known@example.com');
+          return [
+            await tx.findContactBy(1, 'email', ' KNOWN@example.com'),
+            await tx.findContactBy(1, 'email', 'nobody@example.com'),
+          ];
+        },
+        { savepoint: false, reads: identityReads('known@example.com', 'nobody@example.com') },
+      );
       expect(found.map((c) => c?.id ?? null)).toEqual([known.id, null]);
-      const texts = spy.mock.calls.map(([query]) => (typeof query === 'string' ? query : (query as { text: string }).text));
+      const texts = spy.mock.calls.map(([query]) =>
+        typeof query === 'string' ? query : (query as { text: string }).text,
+      );
       expect(texts).toEqual([lockAndReadText, 'COMMIT; BEGIN']);
     } finally {
       spy.mockRestore();
@@ -153,15 +210,21 @@ describe('the PostgreSQL store', () => {
 
   it('finds a contact by the identity the transaction gave it, though the read ahead found none', async () => {
     const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
-    const found = await store.write(async (tx) => {
-      const contact = await tx.createContact(blankContact(1), 1);
-      const none = await tx.findContactBy(1, 'email', 'new@example.com');
-      contact.email = 'new@example.com';
-      await tx.saveContact(contact, 2);
-      const created = await tx.createContact({ ...blankContact(1), email: 'Created@example.com' }, 3);
-      return [none, (await tx.findContactBy(1, 'email', 'new@example.com'))?.id === contact.id,
-        (await tx.findContactBy(1, 'email', 'created@example.com'))?.id === created.id];
-    }, { savepoint: false, reads: identityReads('new@example.com', 'created@example.com') });
+    const found = await store.write(
+      async (tx) => {
+        const contact = await tx.createContact(blankContact(1), 1);
+        const none = await tx.findContactBy(1, 'email', 'new@example.com');
+        contact.email = 'new@example.com';
+        await tx.saveContact(contact, 2);
+        const created = await tx.createContact({ ...blankContact(1), email: 'Created@example.com' }, 3);
+        return [
+          none,
+          (await tx.findContactBy(1, 'email', 'new@example.com'))?.id === contact.id,
+          (await tx.findContactBy(1, 'email', 'created@example.com'))?.id === created.id,
+        ];
+      },
+      { savepoint: false, reads: identityReads('new@example.com', 'created@example.com') },
+    );
     expect(found).toEqual([null, true, true]);
   });
 
@@ -169,18 +232,26 @@ describe('the PostgreSQL store', () => {
     const url = await createDatabase(postgresAdminUrl());
     await (await open(url)).close();
     // Migration 4 as it was: the function without the identities' three arguments.
-    await sql(url, `CREATE FUNCTION tracklet_lock_and_read(TEXT[], BOOLEAN, BIGINT[], TEXT[], BIGINT[], TEXT[])
-      RETURNS TABLE (out_kind TEXT, out_row JSONB) LANGUAGE sql AS 'SELECT NULL::TEXT, NULL::JSONB WHERE false'`);
+    await sql(
+      url,
+      `CREATE FUNCTION tracklet_lock_and_read(TEXT[], BOOLEAN, BIGINT[], TEXT[], BIGINT[], TEXT[])
+      RETURNS TABLE (out_kind TEXT, out_row JSONB) LANGUAGE sql AS 'SELECT NULL::TEXT, NULL::JSONB WHERE false'`,
+    );
     await sql(url, 'DELETE FROM schema_migrations WHERE version = 5');
     const store = await open(url, { writers: 1 });
-    const functions = await sql<{ args: number }>(url, "SELECT pronargs AS args FROM pg_proc WHERE proname = 'tracklet_lock_and_read'");
+    const functions = await sql<{ args: number }>(
+      url,
+      "SELECT pronargs AS args FROM pg_proc WHERE proname = 'tracklet_lock_and_read'",
+    );
     expect(functions).toEqual([{ args: 9 }]);
     const known = await store.write((tx) => tx.createContact({ ...blankContact(1), email: 'kept@example.com' }, 1));
-    const found = await store.write((tx) => tx.findContactBy(1, 'email', 'kept@example.com'), { reads: identityReads('kept@example.com') });
+    const found = await store.write((tx) => tx.findContactBy(1, 'email', 'kept@example.com'), {
+      reads: identityReads('kept@example.com'),
+    });
     expect(found?.id).toBe(known.id);
   });
 
-  it('reads only once its locks are held: it sees what the lock\'s holder committed while it waited', async () => {
+  it("reads only once its locks are held: it sees what the lock's holder committed while it waited", async () => {
     const url = await createDatabase(postgresAdminUrl());
     const store = await open(url, { writers: 1 });
     await store.write((tx) => tx.createAccount(account('one')));
@@ -191,7 +262,9 @@ describe('the PostgreSQL store', () => {
       await other.query(`SELECT pg_advisory_xact_lock(hashtextextended('1:anonymous_id:v2', 0))`);
       const reading = store.write((tx) => tx.contactIdForAnonymousId(1, 'v2'), { reads: visitorReads('v2', 'k2') });
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await other.query(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (1, 'v2', 42, 1)`);
+      await other.query(
+        `INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (1, 'v2', 42, 1)`,
+      );
       await other.query('COMMIT');
       expect(await reading).toBe(42);
     } finally {
@@ -199,10 +272,21 @@ describe('the PostgreSQL store', () => {
     }
   });
 
-  const eventRecord = (id: number, event: string): EventRecord => ({
-    ...Object.fromEntries(eventColumns.map((c) => [c, null])),
-    id, account_id: 1, contact_id: 1, event, data: {}, test: false, generated: false, chain_depth: 0, occurred_at: 1, created_at: 1, updated_at: 1,
-  }) as EventRecord;
+  const eventRecord = (id: number, event: string): EventRecord =>
+    ({
+      ...Object.fromEntries(eventColumns.map((c) => [c, null])),
+      id,
+      account_id: 1,
+      contact_id: 1,
+      event,
+      data: {},
+      test: false,
+      generated: false,
+      chain_depth: 0,
+      occurred_at: 1,
+      created_at: 1,
+      updated_at: 1,
+    }) as EventRecord;
 
   /**
    * Records when each statement goes on the wire (the protocol's Parse, or a simple Query) and each ReadyForQuery
@@ -215,7 +299,9 @@ describe('the PostgreSQL store', () => {
     const listening = new Map<pg.Connection, () => void>();
     const listen = (connection: pg.Connection) => {
       if (listening.has(connection)) return;
-      const ready = () => { trace.push('ready'); };
+      const ready = () => {
+        trace.push('ready');
+      };
       listening.set(connection, ready);
       // Before the client's own listener, which sends what it queued.
       connection.prependListener('readyForQuery', ready);
@@ -263,10 +349,18 @@ describe('the PostgreSQL store', () => {
     let outcome: unknown;
     try {
       // The same event id twice: the one INSERT that carries both fails on the primary key, after the COMMIT left.
-      outcome = await store.write(async (tx) => {
-        await tx.insertEvent(eventRecord(7, 'first'));
-        await tx.insertEvent(eventRecord(7, 'again'));
-      }, { savepoint: false }).then(() => 'stored', (error: unknown) => error);
+      outcome = await store
+        .write(
+          async (tx) => {
+            await tx.insertEvent(eventRecord(7, 'first'));
+            await tx.insertEvent(eventRecord(7, 'again'));
+          },
+          { savepoint: false },
+        )
+        .then(
+          () => 'stored',
+          (error: unknown) => error,
+        );
     } finally {
       restore();
     }

@@ -26,16 +26,30 @@ describe('security headers', () => {
     const demo = join(dir.path, 'demo');
     mkdirSync(join(demo, 'assets'), { recursive: true });
     writeFileSync(join(demo, 'tag.html'), tagPage);
-    writeFileSync(join(demo, 'index.html'), '<!doctype html><html><head><script type="module" src="/demo/assets/app.js"></script></head><body></body></html>');
+    writeFileSync(
+      join(demo, 'index.html'),
+      '<!doctype html><html><head><script type="module" src="/demo/assets/app.js"></script></head><body></body></html>',
+    );
     writeFileSync(join(demo, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(dir.path, 't.js'), '(()=>{})()');
-    const config = loadConfig({ TRACKLET_DB: await testDb(`${dir.path}/t.db`), TRACKLET_ADMIN_TOKEN: 'x', TRACKLET_DEMO_DIR: demo,
-      TRACKLET_TRACKER_SCRIPT: join(dir.path, 't.js') });
+    const config = loadConfig({
+      TRACKLET_DB: await testDb(`${dir.path}/t.db`),
+      TRACKLET_ADMIN_TOKEN: 'x',
+      TRACKLET_DEMO_DIR: demo,
+      TRACKLET_TRACKER_SCRIPT: join(dir.path, 't.js'),
+    });
     const store = await openStore(config);
     const account = await createAccountWithKeys(store, { name: 'demo' });
-    app = await buildApp(config, { store, logger: false, demo: { accountId: account.id, publishableKey: account.keys.publishable } });
+    app = await buildApp(config, {
+      store,
+      logger: false,
+      demo: { accountId: account.id, publishableKey: account.keys.publishable },
+    });
   });
-  afterAll(async () => { await app.close(); dir.remove(); });
+  afterAll(async () => {
+    await app.close();
+    dir.remove();
+  });
 
   it('serves /t.js with nosniff, a cross-origin resource policy and a referrer policy', async () => {
     const res = await app.inject('/t.js');
@@ -70,12 +84,14 @@ describe('security headers', () => {
     const scriptSrc = /script-src ([^;]*)/.exec(String(tag.headers['content-security-policy']))?.[1] ?? '';
     expect(scriptSrc).toContain(sha256(stub));
     expect(scriptSrc).toContain(sha256("\n  tracklet('track', 'ready');\n"));
-    expect(/style-src ([^;]*)/.exec(String(tag.headers['content-security-policy']))?.[1]).toContain(sha256('body{color:red}'));
+    expect(/style-src ([^;]*)/.exec(String(tag.headers['content-security-policy']))?.[1]).toContain(
+      sha256('body{color:red}'),
+    );
     // The key written into the page is in an attribute, so the inline scripts' hashes hold for the page as served.
     expect(inlineHashes([tag.body], 'script').every((hash) => scriptSrc.includes(hash))).toBe(true);
   });
 
-  it('puts nosniff on the demo\'s scripts too', async () => {
+  it("puts nosniff on the demo's scripts too", async () => {
     const res = await app.inject('/demo/assets/app.js');
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -92,7 +108,11 @@ describe('security headers', () => {
     const config = loadConfig({ TRACKLET_DB: await testDb(`${dir.path}/built.db`), TRACKLET_ADMIN_TOKEN: 'x' });
     const store = await openStore(config);
     const account = await createAccountWithKeys(store, { name: 'demo' });
-    const real = await buildApp(config, { store, logger: false, demo: { accountId: account.id, publishableKey: account.keys.publishable } });
+    const real = await buildApp(config, {
+      store,
+      logger: false,
+      demo: { accountId: account.id, publishableKey: account.keys.publishable },
+    });
     try {
       for (const url of ['/demo/tag.html', '/demo/']) {
         const res = await real.inject(url);

@@ -2,12 +2,33 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import {
+  beacon,
+  client,
+  createAccount,
+  settled,
+  startCollector,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 
 /** Text that breaks out of a string literal or a statement when it is spliced into SQL. */
 const injections = [
-  "' OR '1'='1", "' OR 1=1 --", '" OR ""="', "'; DROP TABLE events; --", "1); DELETE FROM contacts; --",
-  "x' UNION SELECT hash FROM api_keys --", "admin'--", "\\'; DROP TABLE accounts; --", '%', '_', '*/ OR /*', '$1', '?', ':id', '@id',
+  "' OR '1'='1",
+  "' OR 1=1 --",
+  '" OR ""="',
+  "'; DROP TABLE events; --",
+  '1); DELETE FROM contacts; --',
+  "x' UNION SELECT hash FROM api_keys --",
+  "admin'--",
+  "\\'; DROP TABLE accounts; --",
+  '%',
+  '_',
+  '*/ OR /*',
+  '$1',
+  '?',
+  ':id',
+  '@id',
 ];
 
 /**
@@ -26,21 +47,49 @@ describe('SQL injection', () => {
     api = client(c, account.keys.live);
     publishable = account.keys.publishable;
     for (const [i, text] of injections.entries()) {
-      const answer = await api.post('/v1/events', { event: 'inject', external_id: text, anonymous_id: text, idempotency_key: text,
-        resource_uid: text, resource_name: text, title: text, utm_source: text, session_id: text, data: { value: text },
-        contact: { note: text } });
+      const answer = await api.post('/v1/events', {
+        event: 'inject',
+        external_id: text,
+        anonymous_id: text,
+        idempotency_key: text,
+        resource_uid: text,
+        resource_name: text,
+        title: text,
+        utm_source: text,
+        session_id: text,
+        data: { value: text },
+        contact: { note: text },
+      });
       expect(answer.status, `${text}: ${JSON.stringify(answer.body)}`).toBe(201);
       posted.set(text, answer.body);
-      expect((await api.post('/v1/contacts', { phone: `+1555000${String(i).padStart(4, '0')}${text}`.slice(0, 64), attributes: { note: text } })).status).toBe(201);
+      expect(
+        (
+          await api.post('/v1/contacts', {
+            phone: `+1555000${String(i).padStart(4, '0')}${text}`.slice(0, 64),
+            attributes: { note: text },
+          })
+        ).status,
+      ).toBe(201);
     }
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it('stores every injection string literally', async () => {
     for (const [text, { id }] of posted) {
       const event = (await api.get(`/v1/events/${id}`)).body;
-      expect(event).toMatchObject({ anonymous_id: text, idempotency_key: text, resource_uid: text, resource_name: text, title: text,
-        utm_source: text, session_id: text, data: { value: text } });
+      expect(event).toMatchObject({
+        anonymous_id: text,
+        idempotency_key: text,
+        resource_uid: text,
+        resource_name: text,
+        title: text,
+        utm_source: text,
+        session_id: text,
+        data: { value: text },
+      });
     }
   });
 
@@ -49,9 +98,15 @@ describe('SQL injection', () => {
       for (const filter of ['anonymous_id', 'resource_uid', 'resource_name']) {
         const answer = await api.get(`/v1/events?${filter}=${encodeURIComponent(text)}`);
         expect(answer.status).toBe(200);
-        expect(answer.body.map((e: { id: number }) => e.id), `${filter}=${text}`).toEqual([id]);
+        expect(
+          answer.body.map((e: { id: number }) => e.id),
+          `${filter}=${text}`,
+        ).toEqual([id]);
       }
-      expect((await api.get(`/v1/events/status?idempotency_key=${encodeURIComponent(text)}`)).body).toEqual({ status: 'created', event_id: id });
+      expect((await api.get(`/v1/events/status?idempotency_key=${encodeURIComponent(text)}`)).body).toEqual({
+        status: 'created',
+        event_id: id,
+      });
       const events = await api.get(`/v1/events?event=${encodeURIComponent(text)}`);
       expect(events.headers.get('x-total-count')).toBe('0');
     }
@@ -68,7 +123,10 @@ describe('SQL injection', () => {
       // The same anonymous id again resolves to the same contact; a beacon with it as well.
       const again = await api.post('/v1/events', { event: 'inject_again', external_id: text, anonymous_id: text });
       expect(again.body.contact_id).toBe(contact_id);
-      const fromBeacon = await beacon(c, { key: publishable, events: [{ id: `b-${i}`, event: 'page_view', anonymous_id: text, user: { external_id: text } }] });
+      const fromBeacon = await beacon(c, {
+        key: publishable,
+        events: [{ id: `b-${i}`, event: 'page_view', anonymous_id: text, user: { external_id: text } }],
+      });
       await settled(c);
       expect((await api.get(`/v1/events/${fromBeacon.body.results[0].id}`)).body.contact_id).toBe(contact_id);
     }
@@ -78,21 +136,49 @@ describe('SQL injection', () => {
   });
 
   it('still has every table and row afterwards', async () => {
-    expect((await api.get('/v1/events?event=inject&limit=1')).headers.get('x-total-count')).toBe(String(injections.length));
+    expect((await api.get('/v1/events?event=inject&limit=1')).headers.get('x-total-count')).toBe(
+      String(injections.length),
+    );
     expect((await api.get('/v1/contacts?limit=1')).headers.get('x-total-count')).toBe(String(injections.length * 2));
     expect((await api.get('/v1/event-schemas')).status).toBe(200);
   });
 });
 
-describe('the store adapters\' SQL text', () => {
+describe("the store adapters' SQL text", () => {
   const storeDir = fileURLToPath(new URL('../src/store/', import.meta.url));
-  const files = ['sqlite', 'postgres'].flatMap((backend) => readdirSync(join(storeDir, backend)).map((f) => join(storeDir, backend, f)));
+  const files = ['sqlite', 'postgres'].flatMap((backend) =>
+    readdirSync(join(storeDir, backend)).map((f) => join(storeDir, backend, f)),
+  );
   /** What a template literal holding SQL may interpolate: clauses, column lists and DDL we build, never a value. */
-  const allowed = new Set(['where.sql', 'where', 'identityColumn[field]', 'eventColumns.join(\', \')', 'eventColumnList', 'contactColumnList', 'insertContactsSql', 'insertLinksSql', 'eventPlaceholders',
-    'eventIndexesSql', 'this.forUpdate', 'n + 1', 'n + 2', 'params.length', 'column', 'op', "eventColumns.map(() => '?').join(', ')", 'c', 'done + i + 1',
+  const allowed = new Set([
+    'where.sql',
+    'where',
+    'identityColumn[field]',
+    "eventColumns.join(', ')",
+    'eventColumnList',
+    'contactColumnList',
+    'insertContactsSql',
+    'insertLinksSql',
+    'eventPlaceholders',
+    'eventIndexesSql',
+    'this.forUpdate',
+    'n + 1',
+    'n + 2',
+    'params.length',
+    'column',
+    'op',
+    "eventColumns.map(() => '?').join(', ')",
+    'c',
+    'done + i + 1',
     // lock-and-read-sql.ts: the function's two row-lock clauses and the identity columns and names, constants of ours.
-    'lock', "readsSql('FOR UPDATE OF c NOWAIT')", "readsSql('FOR UPDATE OF c')", 'field', "identifiedSql('email_norm', 'email', lock)",
-    "identifiedSql('phone', 'phone', lock)", "identifiedSql('external_id', 'external_id', lock)"]);
+    'lock',
+    "readsSql('FOR UPDATE OF c NOWAIT')",
+    "readsSql('FOR UPDATE OF c')",
+    'field',
+    "identifiedSql('email_norm', 'email', lock)",
+    "identifiedSql('phone', 'phone', lock)",
+    "identifiedSql('external_id', 'external_id', lock)",
+  ]);
 
   it('splices only our own identifiers and placeholders into SQL, never a value', () => {
     const offending: string[] = [];
@@ -101,7 +187,8 @@ describe('the store adapters\' SQL text', () => {
       for (const [literal] of source.matchAll(/`(?:[^`\\]|\\.)*`/g)) {
         if (!/\b(SELECT|INSERT|UPDATE|DELETE|WHERE|VALUES|PRAGMA|ALTER|CREATE)\b/.test(literal)) continue;
         for (const [, expression] of literal.matchAll(/\$\{([^}]*(?:\{[^}]*\}[^}]*)*)\}/g)) {
-          if (!allowed.has(expression?.trim() ?? '')) offending.push(`${file.slice(storeDir.length)}: \${${expression}}`);
+          if (!allowed.has(expression?.trim() ?? ''))
+            offending.push(`${file.slice(storeDir.length)}: \${${expression}}`);
         }
       }
     }

@@ -1,10 +1,28 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, client, createAccount, startCollector, tempDir, type TestCollector, testStore } from './support/collector.js';
+import {
+  call,
+  client,
+  createAccount,
+  startCollector,
+  tempDir,
+  type TestCollector,
+  testStore,
+} from './support/collector.js';
 import { spawnCollectorProcess } from './support/collector-process.js';
 import { expectUnavailable } from './support/outage.js';
 
@@ -49,8 +67,13 @@ describe.skipIf(testStore !== 'sqlite' || !isRoot)('SQLite on a full disk', () =
   let mount: string;
   let c: TestCollector;
   let api: ReturnType<typeof client>;
-  const post = (key: string) => api.post('/v1/events', { event: 'disk', contact_email: 'disk@example.com', idempotency_key: key,
-    data: { pad: 'x'.repeat(2000) } });
+  const post = (key: string) =>
+    api.post('/v1/events', {
+      event: 'disk',
+      contact_email: 'disk@example.com',
+      idempotency_key: key,
+      data: { pad: 'x'.repeat(2000) },
+    });
 
   beforeAll(async () => {
     dir = tempDir();
@@ -77,9 +100,14 @@ describe.skipIf(testStore !== 'sqlite' || !isRoot)('SQLite on a full disk', () =
       if (answer.status !== 201) expectUnavailable(answer);
     }
     expect([...outcomes.values()]).toContain(503);
-    const batch = await api.post('/v1/events/batch', { events: [{ event: 'disk', contact_email: 'disk@example.com', idempotency_key: 'full-batch' }] });
+    const batch = await api.post('/v1/events/batch', {
+      events: [{ event: 'disk', contact_email: 'disk@example.com', idempotency_key: 'full-batch' }],
+    });
     if (batch.status !== 200) expectUnavailable(batch);
-    const contact = await api.post('/v1/contacts', { email: 'full@example.com', attributes: { pad: 'y'.repeat(2000) } });
+    const contact = await api.post('/v1/contacts', {
+      email: 'full@example.com',
+      attributes: { pad: 'y'.repeat(2000) },
+    });
     if (contact.status >= 300) expectUnavailable(contact);
 
     expect((await api.get('/v1/events?limit=1')).status).toBe(200);
@@ -114,7 +142,9 @@ function letOthersTraverse(path: string): () => void {
       chmodSync(dir, mode | 0o001);
     }
   }
-  return () => { for (const [dir, mode] of changed) chmodSync(dir, mode); };
+  return () => {
+    for (const [dir, mode] of changed) chmodSync(dir, mode);
+  };
 }
 
 describe.skipIf(testStore !== 'sqlite' || !isRoot)('SQLite on a read-only database file', () => {
@@ -146,7 +176,8 @@ describe.skipIf(testStore !== 'sqlite' || !isRoot)('SQLite on a read-only databa
     const admin = client(collector, 'test-admin-token');
     const { keys } = (await admin.post('/v1/admin/accounts', { name: 'read-only' })).body;
     let api = client(collector, keys.live);
-    const event = (key: string) => api.post('/v1/events', { event: 'ro', contact_email: 'ro@example.com', idempotency_key: key });
+    const event = (key: string) =>
+      api.post('/v1/events', { event: 'ro', contact_email: 'ro@example.com', idempotency_key: key });
     expect((await event('writable')).status).toBe(201);
 
     // A running collector keeps the files it opened: taking the permissions away changes nothing until it reopens them.
@@ -160,7 +191,10 @@ describe.skipIf(testStore !== 'sqlite' || !isRoot)('SQLite on a read-only databa
     expectUnavailable(await api.post('/v1/contacts', { email: 'ro-contact@example.com' }));
     const read = await api.get('/v1/events');
     expect(read.status).toBe(200);
-    expect(read.body.map((e: { idempotency_key: string }) => e.idempotency_key).sort()).toEqual(['chmod-while-running', 'writable']);
+    expect(read.body.map((e: { idempotency_key: string }) => e.idempotency_key).sort()).toEqual([
+      'chmod-while-running',
+      'writable',
+    ]);
 
     setMode(0o644, 0o755);
     expect((await event('writable-again')).status).toBe(201);

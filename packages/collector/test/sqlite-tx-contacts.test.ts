@@ -42,7 +42,7 @@ describe.skipIf(testStore !== 'sqlite')('SqliteTx: contacts held for a transacti
     expect(await tx.getContact(1, created.id)).toBe(again);
   });
 
-  it('is dropped when the store commits the transaction: another writer\'s change is then read', async () => {
+  it("is dropped when the store commits the transaction: another writer's change is then read", async () => {
     const dir = tempDir();
     const store = openSqliteStore(`${dir.path}/held.db`);
     try {
@@ -60,15 +60,24 @@ describe.skipIf(testStore !== 'sqlite')('SqliteTx: contacts held for a transacti
   it('keeps what saveContact wrote, as the row stands, and a re-read after a drop agrees', async () => {
     const contact = await tx.createContact(blankContact(1), now);
     contact.attributes = { plan: 'pro' };
-    contact.first_touch = { utm_source: 'x', utm_medium: null, utm_term: null, utm_content: null, utm_campaign: null,
-      referrer: null, url: 'https://shop.example/', click_ids: null, at: now };
+    contact.first_touch = {
+      utm_source: 'x',
+      utm_medium: null,
+      utm_term: null,
+      utm_content: null,
+      utm_campaign: null,
+      referrer: null,
+      url: 'https://shop.example/',
+      click_ids: null,
+      at: now,
+    };
     await tx.saveContact(contact, now + 1);
     expect(await tx.getContact(1, contact.id)).toBe(contact);
     tx.forgetTransactionReads();
     expect(await tx.getContact(1, contact.id)).toStrictEqual(contact);
   });
 
-  it('takes a saved record as the contact\'s, even when another one of it was held', async () => {
+  it("takes a saved record as the contact's, even when another one of it was held", async () => {
     const contact = await tx.createContact(blankContact(1), now);
     tx.forgetTransactionReads();
     const other = await tx.getContact(1, contact.id);
@@ -128,11 +137,42 @@ describe.skipIf(testStore !== 'sqlite')('SqliteTx: contacts held for a transacti
 
   it('answers an inserted event as the stored event a read returns', async () => {
     const contact = await tx.createContact(blankContact(1), now);
-    const record = { id: 7, account_id: 1, contact_id: contact.id, user_id: null, anonymous_id: 'v1', session_id: null, event: 'page_view',
-      amount: null, data: { a: 1 }, idempotency_key: 'k1', request_hash: 'h', resource_uid: null, resource_name: null, resource_url: null,
-      url: 'https://shop.example/', title: null, test: false, generated: false, chain_depth: 0, ip: null, user_agent: null, browser: null,
-      os: null, device_type: null, referrer: null, utm_source: null, utm_medium: null, utm_term: null, utm_content: null, utm_campaign: null,
-      click_ids: null, occurred_at: now, created_at: now + 5, updated_at: now + 5 };
+    const record = {
+      id: 7,
+      account_id: 1,
+      contact_id: contact.id,
+      user_id: null,
+      anonymous_id: 'v1',
+      session_id: null,
+      event: 'page_view',
+      amount: null,
+      data: { a: 1 },
+      idempotency_key: 'k1',
+      request_hash: 'h',
+      resource_uid: null,
+      resource_name: null,
+      resource_url: null,
+      url: 'https://shop.example/',
+      title: null,
+      test: false,
+      generated: false,
+      chain_depth: 0,
+      ip: null,
+      user_agent: null,
+      browser: null,
+      os: null,
+      device_type: null,
+      referrer: null,
+      utm_source: null,
+      utm_medium: null,
+      utm_term: null,
+      utm_content: null,
+      utm_campaign: null,
+      click_ids: null,
+      occurred_at: now,
+      created_at: now + 5,
+      updated_at: now + 5,
+    };
     const stored = await tx.insertEvent(record);
     const found = await tx.findEventByIdempotencyKey(1, 'k1');
     expect(JSON.stringify(stored)).toBe(JSON.stringify(found?.event));

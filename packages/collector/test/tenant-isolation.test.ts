@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '@tracklet/protocol';
-import { type Answer, beacon, beaconTaken, client, createAccount, settled, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import {
+  type Answer,
+  beacon,
+  beaconTaken,
+  client,
+  createAccount,
+  settled,
+  startCollector,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 
 /** A non-2xx answer in the contract's error shape with an entry of this code. */
 function expectError(answer: Answer, status: number, code: string) {
@@ -47,25 +57,39 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     a = client(c, accountA.keys.live);
     b = client(c, accountB.keys.live);
     bTest = client(c, accountB.keys.test);
-    const posted = await a.post('/v1/events', { event: 'a_only_event', contact_email: email, idempotency_key: 'a-key-1',
-      resource_uid: 'a-sku', data: { a_prop: 1 } });
+    const posted = await a.post('/v1/events', {
+      event: 'a_only_event',
+      contact_email: email,
+      idempotency_key: 'a-key-1',
+      resource_uid: 'a-sku',
+      data: { a_prop: 1 },
+    });
     expect(posted.status).toBe(201);
     aEvent = posted.body;
     expect((await a.post('/v1/contacts', { email, phone: '+4712345678', external_id: 'a-ext-1' })).status).toBe(200);
-    const aBeacon = await beacon(c, { key: accountA.keys.publishable, events: [{ id: 'a-beacon-1', event: 'page_view', anonymous_id: 'a-visitor',
-      url: 'https://a.example/' }] });
+    const aBeacon = await beacon(c, {
+      key: accountA.keys.publishable,
+      events: [{ id: 'a-beacon-1', event: 'page_view', anonymous_id: 'a-visitor', url: 'https://a.example/' }],
+    });
     expect(aBeacon.body.results[0].status).toBe(beaconTaken);
     await settled(c);
     aAnonymous = (await a.get(`/v1/events/${aBeacon.body.results[0].id}`)).body;
     bPublishable = accountB.keys.publishable;
-    const bPosted = await b.post('/v1/events', { event: 'b_event', contact_email: 'bob@b.example', data: { b_prop: 'x' } });
+    const bPosted = await b.post('/v1/events', {
+      event: 'b_event',
+      contact_email: 'bob@b.example',
+      data: { b_prop: 'x' },
+    });
     expect(bPosted.status).toBe(201);
     bEventId = bPosted.body.id;
     before = await snapshotOfA();
     expect(before.event.id).toBe(aEvent.id);
     expect(before.contact.email).toBe(email);
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   it("answers 404 event_not_found to GET /v1/events/:id of A's event", async () => {
     as('GET', '/v1/events/{id}');
@@ -113,8 +137,14 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     expect(all.status).toBe(200);
     expect(all.body.map((e: { id: number }) => e.id)).toEqual([bEventId]);
     expect(all.headers.get('x-total-count')).toBe('1');
-    for (const query of ['event=a_only_event', `contact_id=${aEvent.contact_id}`, 'resource_uid=a-sku', `after_id=${aEvent.id + 1}`,
-      'anonymous_id=a-visitor', `contact_id=${aAnonymous.contact_id}`]) {
+    for (const query of [
+      'event=a_only_event',
+      `contact_id=${aEvent.contact_id}`,
+      'resource_uid=a-sku',
+      `after_id=${aEvent.id + 1}`,
+      'anonymous_id=a-visitor',
+      `contact_id=${aAnonymous.contact_id}`,
+    ]) {
       for (const path of ['/v1/events', '/v1/my/events']) {
         const filtered = await b.get(`${path}?${query}`);
         expect(filtered.status).toBe(200);
@@ -136,8 +166,16 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   it("answers 404 contact_not_found to POST /v1/events naming A's contact_id, and stores nothing", async () => {
     as('POST', '/v1/events');
     as('POST', '/v1/events/batch');
-    expectError(await b.post('/v1/events', { event: 'b_event', contact_id: aEvent.contact_id }), 404, 'contact_not_found');
-    expectError(await b.post('/v1/my/events', { event: 'b_event', contact_id: aAnonymous.contact_id }), 404, 'contact_not_found');
+    expectError(
+      await b.post('/v1/events', { event: 'b_event', contact_id: aEvent.contact_id }),
+      404,
+      'contact_not_found',
+    );
+    expectError(
+      await b.post('/v1/my/events', { event: 'b_event', contact_id: aAnonymous.contact_id }),
+      404,
+      'contact_not_found',
+    );
     const batch = await b.post('/v1/events/batch', { events: [{ event: 'b_event', contact_id: aEvent.contact_id }] });
     expect(batch.status).toBe(200);
     expect(batch.body.results[0].status).toBe('rejected');
@@ -147,8 +185,16 @@ describe("another account's events, contacts and schemas are invisible (404, nev
 
   it("does not let B's POST /v1/contacts with id update A's contact", async () => {
     as('POST', '/v1/contacts');
-    expectError(await b.post('/v1/contacts', { id: aEvent.contact_id, attributes: { hacked: true } }), 404, 'contact_not_found');
-    expectError(await b.post('/v1/contacts', { id: aAnonymous.contact_id, email: 'steal@b.example' }), 404, 'contact_not_found');
+    expectError(
+      await b.post('/v1/contacts', { id: aEvent.contact_id, attributes: { hacked: true } }),
+      404,
+      'contact_not_found',
+    );
+    expectError(
+      await b.post('/v1/contacts', { id: aAnonymous.contact_id, email: 'steal@b.example' }),
+      404,
+      'contact_not_found',
+    );
   });
 
   it("answers 404 contact_not_found to DELETE /v1/contacts/:id of A's contact", async () => {
@@ -158,27 +204,48 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   });
 
   it("keeps A's idempotency key A's own: B may use the same key for its own event", async () => {
-    const answer = await b.post('/v1/events', { event: 'b_event', contact_email: 'bob@b.example', idempotency_key: 'a-key-1' });
+    const answer = await b.post('/v1/events', {
+      event: 'b_event',
+      contact_email: 'bob@b.example',
+      idempotency_key: 'a-key-1',
+    });
     expect(answer.status).toBe(201);
     expect(answer.body.id).not.toBe(aEvent.id);
     expect(answer.headers.get('idempotent-replayed')).toBeNull();
   });
 
   it("gives B its own contacts for A's email, phone, external id and anonymous id: A's are neither updated nor merged", async () => {
-    const posted = await b.post('/v1/events', { event: 'login', contact_email: email, anonymous_id: 'a-visitor', contact: { hacked: true } });
+    const posted = await b.post('/v1/events', {
+      event: 'login',
+      contact_email: email,
+      anonymous_id: 'a-visitor',
+      contact: { hacked: true },
+    });
     expect(posted.status).toBe(201);
     expect([aEvent.contact_id, aAnonymous.contact_id]).not.toContain(posted.body.contact_id);
-    const contact = await b.post('/v1/contacts', { email, phone: '+4712345678', external_id: 'a-ext-1', attributes: { hacked: true } });
+    const contact = await b.post('/v1/contacts', {
+      email,
+      phone: '+4712345678',
+      external_id: 'a-ext-1',
+      attributes: { hacked: true },
+    });
     expect(contact.status).toBe(200);
     expect(contact.body.id).toBe(posted.body.contact_id);
-    const batch = await b.post('/v1/events/batch', { events: [{ event: 'b_event', external_id: 'a-ext-1' },
-      { event: 'b_event', contact_phone: '+4712345678', anonymous_id: 'a-visitor' }] });
+    const batch = await b.post('/v1/events/batch', {
+      events: [
+        { event: 'b_event', external_id: 'a-ext-1' },
+        { event: 'b_event', contact_phone: '+4712345678', anonymous_id: 'a-visitor' },
+      ],
+    });
     expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created']);
   });
 
   it("treats A's beacon event ids as B's own: B's beacon is stored for B, never answered as A's duplicate", async () => {
     as('POST', '/v1/collect');
-    const answer = await beacon(c, { key: bPublishable, events: [{ id: 'a-beacon-1', event: 'login', anonymous_id: 'a-visitor', user: { email } }] });
+    const answer = await beacon(c, {
+      key: bPublishable,
+      events: [{ id: 'a-beacon-1', event: 'login', anonymous_id: 'a-visitor', user: { email } }],
+    });
     expect(answer.body.results[0]).toMatchObject({ status: beaconTaken });
     expect(answer.body.results[0].id).not.toBe(aAnonymous.id);
     await settled(c);

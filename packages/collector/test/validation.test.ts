@@ -1,16 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import {
+  type Answer,
+  client,
+  createAccount,
+  startCollector,
+  tempDir,
+  type TestCollector,
+} from './support/collector.js';
 
 /** A non-2xx answer in the contract's error shape with an entry of this code (and path, when given). */
 function expectError(answer: Answer, status: number, code: string | null, path?: string) {
   expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
   expect(answer.body.errors.length).toBeGreaterThan(0);
-  for (const e of answer.body.errors) expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
-  expect(answer.body.errors).toContainEqual(expect.objectContaining({ ...(code !== null ? { code } : {}), ...(path !== undefined ? { path } : {}) }));
+  for (const e of answer.body.errors)
+    expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+  expect(answer.body.errors).toContainEqual(
+    expect.objectContaining({ ...(code !== null ? { code } : {}), ...(path !== undefined ? { path } : {}) }),
+  );
 }
 
-const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
-const chromeLinux = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+const iphone =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+const chromeLinux =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 
 describe('event validation and normalisation on POST /v1/events', () => {
   const dir = tempDir();
@@ -18,7 +30,8 @@ describe('event validation and normalisation on POST /v1/events', () => {
   let live: ReturnType<typeof client>;
   let testKey: ReturnType<typeof client>;
   /** A valid event naming its contact; `extra` overrides or adds fields. */
-  const post = (extra: Record<string, unknown> = {}) => live.post('/v1/events', { event: 'signup', contact_email: 'val@example.com', ...extra });
+  const post = (extra: Record<string, unknown> = {}) =>
+    live.post('/v1/events', { event: 'signup', contact_email: 'val@example.com', ...extra });
 
   beforeAll(async () => {
     c = await startCollector(`${dir.path}/t.db`);
@@ -26,12 +39,18 @@ describe('event validation and normalisation on POST /v1/events', () => {
     live = client(c, account.keys.live);
     testKey = client(c, account.keys.test);
   });
-  afterAll(async () => { await c.stop(); dir.remove(); });
+  afterAll(async () => {
+    await c.stop();
+    dir.remove();
+  });
 
   describe('event name', () => {
-    it.each(['Signup', '1signup', 'sign-up', 'sign up', '_signup', 'a'.repeat(65), ''])('refuses the event name %j with invalid_event_name at path event', async (name) => {
-      expectError(await post({ event: name }), 400, 'invalid_event_name', 'event');
-    });
+    it.each(['Signup', '1signup', 'sign-up', 'sign up', '_signup', 'a'.repeat(65), ''])(
+      'refuses the event name %j with invalid_event_name at path event',
+      async (name) => {
+        expectError(await post({ event: name }), 400, 'invalid_event_name', 'event');
+      },
+    );
 
     it('accepts names of 1 and 64 characters of [a-z0-9_] starting with a letter', async () => {
       for (const name of ['a', `a${'b_9'.repeat(21)}`]) {
@@ -62,9 +81,12 @@ describe('event validation and normalisation on POST /v1/events', () => {
       expect(ok.body.data.x).toHaveLength(2048);
     });
 
-    it.each(['bad-key', 'with space', 'é', 'k'.repeat(129)])('refuses the property name %j with invalid_property_name', async (key) => {
-      expectError(await post({ data: { [key]: 1 } }), 400, 'invalid_property_name', `data.${key}`);
-    });
+    it.each(['bad-key', 'with space', 'é', 'k'.repeat(129)])(
+      'refuses the property name %j with invalid_property_name',
+      async (key) => {
+        expectError(await post({ data: { [key]: 1 } }), 400, 'invalid_property_name', `data.${key}`);
+      },
+    );
 
     it('keeps property names case-sensitive: Price and price are two properties', async () => {
       const answer = await post({ event: 'case_check', data: { Price: 1, price: 2, [`K${'_'.repeat(127)}`]: true } });
@@ -101,7 +123,10 @@ describe('event validation and normalisation on POST /v1/events', () => {
     });
 
     it('rounds floats to 6 decimal places and leaves integers untouched', async () => {
-      const answer = await post({ event: 'rounding', data: { f: 1.23456789, g: -2.0000004, i: 42, big: 9007199254740991, neg: -17 } });
+      const answer = await post({
+        event: 'rounding',
+        data: { f: 1.23456789, g: -2.0000004, i: 42, big: 9007199254740991, neg: -17 },
+      });
       expect(answer.status, JSON.stringify(answer.body)).toBe(201);
       expect(answer.body.data).toEqual({ f: 1.234568, g: -2, i: 42, big: 9007199254740991, neg: -17 });
       const read = await live.get(`/v1/events/${answer.body.id}`);
@@ -122,28 +147,54 @@ describe('event validation and normalisation on POST /v1/events', () => {
     it('takes every utm_* field from the resource_url query string when absent', async () => {
       const answer = await post({ event: 'utm', resource_url: `https://shop.example/p?${utmQuery}` });
       expect(answer.status).toBe(201);
-      expect(answer.body).toMatchObject({ utm_source: 'news', utm_medium: 'email', utm_campaign: 'spring', utm_term: 'shoes', utm_content: 'hero' });
+      expect(answer.body).toMatchObject({
+        utm_source: 'news',
+        utm_medium: 'email',
+        utm_campaign: 'spring',
+        utm_term: 'shoes',
+        utm_content: 'hero',
+      });
     });
 
     it('takes utm_* from the page url when there is no resource_url', async () => {
       const answer = await post({ event: 'utm', url: `https://shop.example/?${utmQuery}` });
-      expect(answer.body).toMatchObject({ utm_source: 'news', utm_medium: 'email', utm_campaign: 'spring', utm_term: 'shoes', utm_content: 'hero' });
+      expect(answer.body).toMatchObject({
+        utm_source: 'news',
+        utm_medium: 'email',
+        utm_campaign: 'spring',
+        utm_term: 'shoes',
+        utm_content: 'hero',
+      });
     });
 
     it('prefers resource_url over the page url', async () => {
-      const answer = await post({ event: 'utm', resource_url: 'https://shop.example/p?utm_source=resource', url: 'https://shop.example/?utm_source=page' });
+      const answer = await post({
+        event: 'utm',
+        resource_url: 'https://shop.example/p?utm_source=resource',
+        url: 'https://shop.example/?utm_source=page',
+      });
       expect(answer.body.utm_source).toBe('resource');
     });
 
     it('keeps explicit utm fields over the query string ones', async () => {
-      const answer = await post({ event: 'utm', utm_source: 'explicit', resource_url: `https://shop.example/p?${utmQuery}` });
+      const answer = await post({
+        event: 'utm',
+        utm_source: 'explicit',
+        resource_url: `https://shop.example/p?${utmQuery}`,
+      });
       expect(answer.body.utm_source).toBe('explicit');
       expect(answer.body.utm_medium).toBe('email');
     });
 
     it('stores null utm fields when neither the body nor a URL carries them', async () => {
       const answer = await post({ event: 'utm', resource_url: 'https://shop.example/p' });
-      expect(answer.body).toMatchObject({ utm_source: null, utm_medium: null, utm_campaign: null, utm_term: null, utm_content: null });
+      expect(answer.body).toMatchObject({
+        utm_source: null,
+        utm_medium: null,
+        utm_campaign: null,
+        utm_term: null,
+        utm_content: null,
+      });
     });
   });
 
@@ -156,7 +207,9 @@ describe('event validation and normalisation on POST /v1/events', () => {
 
     it('stores an ISO-8601 timestamp as occurred_at, normalising the offset', async () => {
       expect((await post({ timestamp: '2026-01-31T10:00:00.000Z' })).body.occurred_at).toBe('2026-01-31T10:00:00.000Z');
-      expect((await post({ timestamp: '2026-01-31T12:00:00+02:00' })).body.occurred_at).toBe('2026-01-31T10:00:00.000Z');
+      expect((await post({ timestamp: '2026-01-31T12:00:00+02:00' })).body.occurred_at).toBe(
+        '2026-01-31T10:00:00.000Z',
+      );
     });
 
     it('defaults occurred_at to the receive time', async () => {
@@ -179,12 +232,16 @@ describe('event validation and normalisation on POST /v1/events', () => {
       expectError(await post({ colour: 'red' }), 400, 'unknown_field', 'colour');
     });
 
-    it.each([['amount', '12.5'], ['test', 'yes'], ['data', 'text'], ['resource_uid', 42]])(
-      'answers invalid_field, not missing_field, to %s given with the wrong type', async (field, value) => {
-        const answer = await post({ [field]: value });
-        expectError(answer, 400, 'invalid_field', field);
-        expect(answer.body.errors.map((e: { code: string }) => e.code)).not.toContain('missing_field');
-      });
+    it.each([
+      ['amount', '12.5'],
+      ['test', 'yes'],
+      ['data', 'text'],
+      ['resource_uid', 42],
+    ])('answers invalid_field, not missing_field, to %s given with the wrong type', async (field, value) => {
+      const answer = await post({ [field]: value });
+      expectError(answer, 400, 'invalid_field', field);
+      expect(answer.body.errors.map((e: { code: string }) => e.code)).not.toContain('missing_field');
+    });
 
     it('refuses a resource_url that is not a URL', async () => {
       expectError(await post({ resource_url: 'not a url' }), 400, 'invalid_field', 'resource_url');
@@ -219,7 +276,11 @@ describe('event validation and normalisation on POST /v1/events', () => {
       const withTest = await testKey.post('/v1/events', { event: 'signup', contact_email: 'val@example.com' });
       expect(withTest.status).toBe(201);
       expect(withTest.body.test).toBe(true);
-      const overridden = await testKey.post('/v1/events', { event: 'signup', contact_email: 'val@example.com', test: false });
+      const overridden = await testKey.post('/v1/events', {
+        event: 'signup',
+        contact_email: 'val@example.com',
+        test: false,
+      });
       expect(overridden.body.test).toBe(true);
       expect((await post()).body.test).toBe(false);
       expect((await post({ test: true })).body.test).toBe(true);
@@ -233,8 +294,16 @@ describe('event validation and normalisation on POST /v1/events', () => {
     });
 
     it('stores what it was about: resource_uid, resource_name, resource_url', async () => {
-      const answer = await post({ resource_uid: 'sku-1', resource_name: 'Blue shoe', resource_url: 'https://shop.example/sku-1' });
-      expect(answer.body).toMatchObject({ resource_uid: 'sku-1', resource_name: 'Blue shoe', resource_url: 'https://shop.example/sku-1' });
+      const answer = await post({
+        resource_uid: 'sku-1',
+        resource_name: 'Blue shoe',
+        resource_url: 'https://shop.example/sku-1',
+      });
+      expect(answer.body).toMatchObject({
+        resource_uid: 'sku-1',
+        resource_name: 'Blue shoe',
+        resource_url: 'https://shop.example/sku-1',
+      });
     });
   });
 
@@ -248,8 +317,18 @@ describe('event validation and normalisation on POST /v1/events', () => {
 
     it('enriches a desktop user_agent given in the body into browser, os and device_type', async () => {
       const answer = await post({ ip: '2001:db8::1', user_agent: chromeLinux });
-      expect(answer.body).toMatchObject({ ip: '2001:db8::1', user_agent: chromeLinux, browser: 'Chrome', os: 'Linux', device_type: 'desktop' });
-      expect((await live.get(`/v1/events/${answer.body.id}`)).body).toMatchObject({ browser: 'Chrome', os: 'Linux', device_type: 'desktop' });
+      expect(answer.body).toMatchObject({
+        ip: '2001:db8::1',
+        user_agent: chromeLinux,
+        browser: 'Chrome',
+        os: 'Linux',
+        device_type: 'desktop',
+      });
+      expect((await live.get(`/v1/events/${answer.body.id}`)).body).toMatchObject({
+        browser: 'Chrome',
+        os: 'Linux',
+        device_type: 'desktop',
+      });
     });
 
     it('refuses an ip that is not an IP address', async () => {
@@ -259,10 +338,47 @@ describe('event validation and normalisation on POST /v1/events', () => {
 
   it('answers a stored event with every field of the contract', async () => {
     const answer = await post({ event: 'shape' });
-    expect(Object.keys(answer.body)).toEqual(expect.arrayContaining(['id', 'account_id', 'contact_id', 'user_id', 'anonymous_id',
-      'session_id', 'event', 'amount', 'data', 'idempotency_key', 'resource_uid', 'resource_name', 'resource_url', 'url', 'title',
-      'test', 'generated', 'chain_depth', 'ip', 'user_agent', 'browser', 'os', 'device_type', 'referrer', 'utm_source', 'utm_medium',
-      'utm_term', 'utm_content', 'utm_campaign', 'occurred_at', 'created_at', 'updated_at']));
-    expect(answer.body).toMatchObject({ generated: false, chain_depth: 0, user_id: expect.any(Number), contact_id: expect.any(Number) });
+    expect(Object.keys(answer.body)).toEqual(
+      expect.arrayContaining([
+        'id',
+        'account_id',
+        'contact_id',
+        'user_id',
+        'anonymous_id',
+        'session_id',
+        'event',
+        'amount',
+        'data',
+        'idempotency_key',
+        'resource_uid',
+        'resource_name',
+        'resource_url',
+        'url',
+        'title',
+        'test',
+        'generated',
+        'chain_depth',
+        'ip',
+        'user_agent',
+        'browser',
+        'os',
+        'device_type',
+        'referrer',
+        'utm_source',
+        'utm_medium',
+        'utm_term',
+        'utm_content',
+        'utm_campaign',
+        'occurred_at',
+        'created_at',
+        'updated_at',
+      ]),
+    );
+    expect(answer.body).toMatchObject({
+      generated: false,
+      chain_depth: 0,
+      user_id: expect.any(Number),
+      contact_id: expect.any(Number),
+    });
   });
 });

@@ -19,15 +19,19 @@ describe.skipIf(testStore !== 'sqlite')('WAL checkpoints on their own thread', (
     try {
       const api = client(c, (await createAccount(c)).keys.live);
       const before = statSync(db).size;
-      const events = Array.from({ length: 100 }, (_, i) => ({ event: 'padded', contact_email: `p${i}@example.com`,
-        data: { pad: 'x'.repeat(2000), more: 'y'.repeat(1000) } }));
+      const events = Array.from({ length: 100 }, (_, i) => ({
+        event: 'padded',
+        contact_email: `p${i}@example.com`,
+        data: { pad: 'x'.repeat(2000), more: 'y'.repeat(1000) },
+      }));
       const answer = await api.post('/v1/events/batch', { events });
       expect(answer.body.results.filter((r: { status: string }) => r.status === 'created')).toHaveLength(100);
       // ~100 pages of events: a tenth of SQLite's default threshold, a hundredth of the writer's fallback.
       const walPages = statSync(`${db}-wal`).size / pageSize;
       expect(walPages).toBeLessThan(WalCheckpointer.fallbackPages);
       const deadline = Date.now() + 5_000;
-      while (statSync(db).size < before + 100 * 3000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (statSync(db).size < before + 100 * 3000 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect(statSync(db).size).toBeGreaterThanOrEqual(before + 100 * 3000);
     } finally {
       await c.stop();

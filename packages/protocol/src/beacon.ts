@@ -10,8 +10,16 @@ export const beaconUserSchema = z.strictObject({
 });
 export type BeaconUser = z.infer<typeof beaconUserSchema>;
 
-const { contact_id: _c, contact_email: _e, contact_phone: _p, external_id: _x, idempotency_key: _k,
-  ip: _ip, user_agent: _ua, ...beaconEventFields } = eventFields;
+const {
+  contact_id: _c,
+  contact_email: _e,
+  contact_phone: _p,
+  external_id: _x,
+  idempotency_key: _k,
+  ip: _ip,
+  user_agent: _ua,
+  ...beaconEventFields
+} = eventFields;
 
 /** One event inside a beacon; `id` is the tracker's event id and its idempotency key. */
 export const beaconEventSchema = z.strictObject({

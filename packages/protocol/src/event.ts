@@ -23,8 +23,9 @@ export const utmKeys = ['utm_source', 'utm_medium', 'utm_term', 'utm_content', '
 export type UtmKey = (typeof utmKeys)[number];
 
 /** Ad click ids (gclid, fbclid, …) from the landing URL: an extension to the contract, see README. */
-export const clickIdsSchema = z.record(z.string().regex(/^[a-z_]{2,32}$/), text(512)).refine(
-  (ids) => Object.keys(ids).length <= 20, 'at most 20 click ids');
+export const clickIdsSchema = z
+  .record(z.string().regex(/^[a-z_]{2,32}$/), text(512))
+  .refine((ids) => Object.keys(ids).length <= 20, 'at most 20 click ids');
 
 /** Where a visitor came from: the contact's first and last touch. */
 export const touchSchema = z.object({

@@ -2,12 +2,7 @@ import { z } from 'zod';
 import { limits } from './limits.js';
 
 /** A property value: flat scalars only; nested objects and arrays are rejected. */
-export const propertyValueSchema = z.union([
-  z.string().max(limits.maxStringLength),
-  z.number(),
-  z.boolean(),
-  z.null(),
-]);
+export const propertyValueSchema = z.union([z.string().max(limits.maxStringLength), z.number(), z.boolean(), z.null()]);
 export type PropertyValue = z.infer<typeof propertyValueSchema>;
 
 /**
@@ -21,25 +16,39 @@ export const propertiesSchema = z
   .superRefine((value, ctx) => {
     const keys = Object.keys(value);
     if (keys.length > limits.maxProperties) {
-      ctx.addIssue({ code: 'custom', message: `at most ${limits.maxProperties} properties, got ${keys.length}`,
-        params: { code: 'too_many_properties' } });
+      ctx.addIssue({
+        code: 'custom',
+        message: `at most ${limits.maxProperties} properties, got ${keys.length}`,
+        params: { code: 'too_many_properties' },
+      });
     }
     for (const key of keys) {
       if (!limits.propertyKeyPattern.test(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `property name must match ${limits.propertyKeyPattern}`,
-          params: { code: 'invalid_property_name' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `property name must match ${limits.propertyKeyPattern}`,
+          params: { code: 'invalid_property_name' },
+        });
         continue;
       }
       const parsed = propertyValueSchema.safeParse(value[key]);
       if (!parsed.success) {
-        ctx.addIssue({ code: 'custom', path: [key], params: { code: 'invalid_property_value' },
-          message: 'property values must be a string (≤2048 chars), number, boolean or null' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          params: { code: 'invalid_property_value' },
+          message: 'property values must be a string (≤2048 chars), number, boolean or null',
+        });
       }
     }
     // Bytes of UTF-8, not characters: TextEncoder exists in browsers and Node alike.
     if (utf8.encode(JSON.stringify(value)).length > limits.maxDataBytes) {
-      ctx.addIssue({ code: 'custom', message: `properties must be at most ${limits.maxDataBytes} bytes as JSON`,
-        params: { code: 'data_too_large' } });
+      ctx.addIssue({
+        code: 'custom',
+        message: `properties must be at most ${limits.maxDataBytes} bytes as JSON`,
+        params: { code: 'data_too_large' },
+      });
     }
   })
   .transform((value) => value as Record<string, PropertyValue>);

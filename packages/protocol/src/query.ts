@@ -2,9 +2,15 @@ import { z } from 'zod';
 import { limits } from './limits.js';
 
 const boolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const intParam = z.string().regex(/^\d{1,16}$/, 'must be a whole number').transform(Number);
+const intParam = z
+  .string()
+  .regex(/^\d{1,16}$/, 'must be a whole number')
+  .transform(Number);
 const timeParam = z.union([
-  z.string().regex(/^\d{1,16}$/).transform(Number),
+  z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .transform(Number),
   z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
   z.iso.date().transform((v) => Date.parse(v)),
 ]);

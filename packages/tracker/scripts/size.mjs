@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib';
 export const budgets = { 't.js': 3072, 'index.js': 4096 };
 
 /** @param {string} file */
-export const gzipSize = (file) => gzipSync(readFileSync(new URL(`../dist/${file}`, import.meta.url)), { level: 9 }).length;
+export const gzipSize = (file) =>
+  gzipSync(readFileSync(new URL(`../dist/${file}`, import.meta.url)), { level: 9 }).length;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   let over = false;

@@ -7,7 +7,10 @@ type Touch = TouchInput & { click_ids?: Record<string, string> };
 const UTM = 'source medium term content campaign'.split(' ').map((k) => 'utm_' + k) as UtmKey[];
 /** Ad click ids: Google, DoubleClick, Meta, Microsoft, TikTok, X, LinkedIn, Pinterest, Reddit, Snap, Impact,
  * Yandex, Instagram, Mailchimp, Quora. Compared lower-case (Snap sends ScCid). */
-const IDS = 'gclid gbraid wbraid dclid fbclid msclkid ttclid twclid li_fat_id epik rdt_cid sccid irclickid yclid igshid mc_cid mc_eid qclid'.split(' ');
+const IDS =
+  'gclid gbraid wbraid dclid fbclid msclkid ttclid twclid li_fat_id epik rdt_cid sccid irclickid yclid igshid mc_cid mc_eid qclid'.split(
+    ' ',
+  );
 
 /** This landing's own utm_* and click_ids, attached to every event of the page. */
 let own: Pick<Touch, UtmKey | 'click_ids'> = {};

@@ -25,7 +25,8 @@ export const session = (now = Date.now()): string => {
 export const user = (): BeaconUser | undefined => get('u');
 
 /** Remembers the identity fields of a login; attributes go only into the login event's data. */
-export const identify = (o: BeaconUser): void => set('u', { email: o.email, phone: o.phone, external_id: o.external_id });
+export const identify = (o: BeaconUser): void =>
+  set('u', { email: o.email, phone: o.phone, external_id: o.external_id });
 
 /** Logout: forget the user, start a new anonymous id and a new session. */
 export const forget = (): void => {

@@ -32,11 +32,14 @@ export const schedule = (ms: number): void => {
 export const split = (events: BeaconEvent[]): [string, BeaconEvent[]][] => {
   const head = { key: cfg.key, sent_at: new Date().toISOString() };
   const out: BeaconEvent[][] = [];
-  let size = bytes(JSON.stringify({ ...head, events: [] }));
+  const size = bytes(JSON.stringify({ ...head, events: [] }));
   let n = size;
   for (const e of events) {
     const b = bytes(JSON.stringify(e)) + 1;
-    if (!out[0] || n + b > MAX_BYTES) out.unshift([]), (n = size);
+    if (!out[0] || n + b > MAX_BYTES) {
+      out.unshift([]);
+      n = size;
+    }
     out[0]!.push(e);
     n += b;
   }
@@ -55,7 +58,12 @@ const post = async ([body, events]: [string, BeaconEvent[]]): Promise<void> => {
   const ids = events.map((e) => e.id);
   let r: Response | undefined;
   try {
-    r = await fetch(cfg.api + '/v1/collect', { method: 'POST', keepalive: true, body, headers: { 'Content-Type': 'text/plain' } });
+    r = await fetch(cfg.api + '/v1/collect', {
+      method: 'POST',
+      keepalive: true,
+      body,
+      headers: { 'Content-Type': 'text/plain' },
+    });
   } catch {}
   const s = r ? r.status : 0;
   if (!s || s == 408 || s == 429 || s > 499) {
@@ -66,7 +74,8 @@ const post = async ([body, events]: [string, BeaconEvent[]]): Promise<void> => {
   ack(ids);
   if (!r!.ok) return log('dropped', s, events);
   tries = 0;
-  for (const x of ((await r!.json()) as ResultsBody).results) if (x.status == 'rejected') log('rejected', events[x.index], x.errors);
+  for (const x of ((await r!.json()) as ResultsBody).results)
+    if (x.status == 'rejected') log('rejected', events[x.index], x.errors);
 };
 
 /** This page's flushes on their way: flush() also waits for the answer to events an earlier one is sending. */

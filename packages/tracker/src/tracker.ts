@@ -46,7 +46,10 @@ const page = (data?: Props): void => {
 /** The public API; `__FEAT_CHECKS__` calls throw on misuse, everything else is safe. */
 const api: Tracker = {
   track: (e, d) => {
-    if (__FEAT_CHECKS__) check(NAME.test(e), `event name "${e}" must match ${NAME.source}`), flat(d);
+    if (__FEAT_CHECKS__) {
+      check(NAME.test(e), `event name "${e}" must match ${NAME.source}`);
+      flat(d);
+    }
     send(e, d);
   },
   page: (d) => (__FEAT_CHECKS__ && flat(d), safe(page)(d)),

@@ -2,7 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { collector, load, posted, stored, useFetch } from './support.js';
 
-const LANDING = 'https://shop.example/?utm_source=news&utm_medium=email&utm_campaign=launch&GCLID=g1&fbclid=f1&ScCid=s1&q=x';
+const LANDING =
+  'https://shop.example/?utm_source=news&utm_medium=email&utm_campaign=launch&GCLID=g1&fbclid=f1&ScCid=s1&q=x';
 
 describe('attribution', () => {
   it('reads UTM tags and click ids (any case) from the landing URL onto each event', async () => {
@@ -11,7 +12,9 @@ describe('attribution', () => {
     t.track('signup');
     await t.flush();
     const touch = {
-      utm_source: 'news', utm_medium: 'email', utm_campaign: 'launch',
+      utm_source: 'news',
+      utm_medium: 'email',
+      utm_campaign: 'launch',
       click_ids: { gclid: 'g1', fbclid: 'f1', sccid: 's1' },
     };
     for (const e of posted(f)) {

@@ -50,7 +50,11 @@ describe('identity', () => {
     await t.flush();
     await (await load('https://shop.example/next')).flush();
     const [login, view] = posted(f);
-    expect(login).toMatchObject({ event: 'login', user: { email: 'a@b.co' }, data: { email: 'a@b.co', name: 'Ann', plan: 'pro' } });
+    expect(login).toMatchObject({
+      event: 'login',
+      user: { email: 'a@b.co' },
+      data: { email: 'a@b.co', name: 'Ann', plan: 'pro' },
+    });
     expect(view).toMatchObject({ event: 'page_view', user: { email: 'a@b.co' } });
     expect(view!.user).toEqual({ email: 'a@b.co' });
   });

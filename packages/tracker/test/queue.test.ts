@@ -66,7 +66,9 @@ describe('persisted queue', () => {
   it('never sends one stored event from two tabs at once', async () => {
     let release!: () => void;
     const slow = collector();
-    const f = useFetch(vi.fn(async (u: string, i: RequestInit) => (await new Promise<void>((r) => (release = r)), slow(u, i))));
+    const f = useFetch(
+      vi.fn(async (u: string, i: RequestInit) => (await new Promise<void>((r) => (release = r)), slow(u, i))),
+    );
     const tabA = await load('https://shop.example/', { autoPageViews: false });
     tabA.track('once');
     const inFlight = tabA.flush();

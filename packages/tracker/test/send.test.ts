@@ -17,7 +17,10 @@ describe('delivery', () => {
     const [url, init] = f.mock.calls[0]!;
     expect(url).toBe(API + '/v1/collect');
     expect(init).toMatchObject({ method: 'POST', keepalive: true, headers: { 'Content-Type': 'text/plain' } });
-    expect(bodies(f)[0]).toMatchObject({ key: KEY, events: [{ event: 'add_to_cart', data: { sku: 'A1' } }, { event: 'checkout' }] });
+    expect(bodies(f)[0]).toMatchObject({
+      key: KEY,
+      events: [{ event: 'add_to_cart', data: { sku: 'A1' } }, { event: 'checkout' }],
+    });
     expect(new Date(bodies(f)[0]!.sent_at).toISOString()).toBe(bodies(f)[0]!.sent_at);
   });
 
@@ -36,7 +39,9 @@ describe('delivery', () => {
   it('resolves flush() only once the collector answered a request the batch timer already sent', async () => {
     const ok = collector();
     let answer = (): void => {};
-    const f = useFetch(vi.fn((url: string, init: RequestInit) => new Promise<Response>((r) => (answer = () => r(ok(url, init))))));
+    const f = useFetch(
+      vi.fn((url: string, init: RequestInit) => new Promise<Response>((r) => (answer = () => r(ok(url, init))))),
+    );
     const t = await load('https://shop.example/', { autoPageViews: false });
     t.track('a');
     await vi.advanceTimersByTimeAsync(1000);
@@ -60,7 +65,12 @@ describe('delivery', () => {
     await t.flush();
     expect(f).toHaveBeenCalledTimes(1);
     expect(queued()).toEqual([]);
-    expect(console.debug).toHaveBeenCalledWith('[tracklet]', 'rejected', expect.objectContaining({ event: 'd' }), undefined);
+    expect(console.debug).toHaveBeenCalledWith(
+      '[tracklet]',
+      'rejected',
+      expect.objectContaining({ event: 'd' }),
+      undefined,
+    );
   });
 
   it.each([500, 503, 408, 429])('keeps events after HTTP %i and retries them with backoff', async (code) => {

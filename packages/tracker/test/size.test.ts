@@ -13,7 +13,9 @@ describe('bundle size', () => {
     try {
       execSync('npm run build', { cwd: pkg, stdio: 'pipe' });
     } catch (e) {
-      throw new Error(`could not build the tracker; run "npm run build -w @tracklet/tracker" first\n${e}`);
+      throw new Error(`could not build the tracker; run "npm run build -w @tracklet/tracker" first\n${e}`, {
+        cause: e,
+      });
     }
   }
 

@@ -2,9 +2,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { collector, goTo, load, posted, useFetch } from './support.js';
 
-const pageshow = (persisted: boolean) => Object.defineProperty(new Event('pageshow'), 'persisted', { value: persisted });
+const pageshow = (persisted: boolean) =>
+  Object.defineProperty(new Event('pageshow'), 'persisted', { value: persisted });
 
-const views = (f: ReturnType<typeof collector>) => posted(f).filter((e) => e.event == 'page_view').map((e) => e.url);
+const views = (f: ReturnType<typeof collector>) =>
+  posted(f)
+    .filter((e) => e.event == 'page_view')
+    .map((e) => e.url);
 
 describe('page views', () => {
   it('sends one page_view on load with url, title and referrer', async () => {

@@ -66,7 +66,11 @@ export const unload = (): void => {
  * A page load: fresh tracker modules (module state is per page), the same localStorage.
  * Resolves after the microtask that sends the automatic page_view.
  */
-export const load = async (url = 'https://shop.example/', options: Partial<Options> = {}, referrer = ''): Promise<Tracker> => {
+export const load = async (
+  url = 'https://shop.example/',
+  options: Partial<Options> = {},
+  referrer = '',
+): Promise<Tracker> => {
   unload();
   goTo(url, referrer);
   vi.resetModules();
@@ -84,7 +88,10 @@ beforeEach(() => {
   navigatorProp('webdriver', false);
   navigatorProp('doNotTrack', 'unspecified');
   navigatorProp('globalPrivacyControl', undefined);
-  navigatorProp('sendBeacon', vi.fn(() => true));
+  navigatorProp(
+    'sendBeacon',
+    vi.fn(() => true),
+  );
   for (const target of [window, document] as EventTarget[]) {
     const add = target.addEventListener.bind(target);
     vi.spyOn(target, 'addEventListener').mockImplementation((t, l, o) => {

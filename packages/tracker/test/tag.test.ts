@@ -7,10 +7,12 @@ const w = window as unknown as { tracklet?: Tracklet };
 
 /** The page's inline snippet from API.md (window. spelled out: in the test runner the global object is not window). */
 const stub = (): void => {
-  w.tracklet = w.tracklet || function () {
-    // eslint-disable-next-line prefer-rest-params
-    (w.tracklet!.q = w.tracklet!.q || []).push(arguments);
-  };
+  w.tracklet =
+    w.tracklet ||
+    function () {
+      // eslint-disable-next-line prefer-rest-params
+      (w.tracklet!.q = w.tracklet!.q || []).push(arguments);
+    };
 };
 
 /** Loads the script-tag build's entry as `<script async src=... data-*>` would. */

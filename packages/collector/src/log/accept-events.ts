@@ -15,7 +15,11 @@ export interface Accepted {
 }
 
 /** `POST /v1/events` in log mode: the same answers as the single-node collector once the writer committed, else 202. */
-export async function acceptEvent(deps: PipelineDeps, log: EventLog, pending: PendingEvent): Promise<Outcome | Accepted> {
+export async function acceptEvent(
+  deps: PipelineDeps,
+  log: EventLog,
+  pending: PendingEvent,
+): Promise<Outcome | Accepted> {
   const event = withId(deps, pending);
   const { outcome, duplicate } = await publishAndWait(deps, log, event, true);
   if (!outcome || ((outcome.status === 'created' || outcome.status === 'duplicate') && !outcome.event)) {
@@ -23,7 +27,12 @@ export async function acceptEvent(deps: PipelineDeps, log: EventLog, pending: Pe
   }
   if (outcome.status === 'rejected') throw errorList(outcome.errors);
   if (outcome.status === 'discarded') {
-    return { status: 'discarded', reason: outcome.reason, event: event.event, ...(outcome.orderId ? { order_id: outcome.orderId } : {}) };
+    return {
+      status: 'discarded',
+      reason: outcome.reason,
+      event: event.event,
+      ...(outcome.orderId ? { order_id: outcome.orderId } : {}),
+    };
   }
   return { status: outcome.status, event: outcome.event! };
 }
@@ -48,17 +57,19 @@ export function rejectedItem(deps: PipelineDeps, index: number, errors: ApiError
  */
 export async function acceptBatch(deps: PipelineDeps, log: EventLog, items: BatchItem[]) {
   let storeFailure: TrackletError | null = null;
-  const results = await Promise.all(items.map(async (item, index): Promise<ItemResult> => {
-    if ('errors' in item) return rejectedItem(deps, index, item.errors);
-    const event = withId(deps, item);
-    try {
-      const { outcome, duplicate } = await publishAndWait(deps, log, event, false);
-      return itemResultOf(index, outcome, duplicate ? null : event.id);
-    } catch (error) {
-      if (!(error instanceof TrackletError)) throw error;
-      if (error.status === 503) storeFailure = error;
-      return rejectedItem(deps, index, error.toApiErrors());
-    }
-  }));
+  const results = await Promise.all(
+    items.map(async (item, index): Promise<ItemResult> => {
+      if ('errors' in item) return rejectedItem(deps, index, item.errors);
+      const event = withId(deps, item);
+      try {
+        const { outcome, duplicate } = await publishAndWait(deps, log, event, false);
+        return itemResultOf(index, outcome, duplicate ? null : event.id);
+      } catch (error) {
+        if (!(error instanceof TrackletError)) throw error;
+        if (error.status === 503) storeFailure = error;
+        return rejectedItem(deps, index, error.toApiErrors());
+      }
+    }),
+  );
   return { results, storeFailure: storeFailure as TrackletError | null };
 }

@@ -1,11 +1,18 @@
-import { AckPolicy, DeliverPolicy, type JetStreamManager, JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type JetStreamManager,
+  JetStreamApiCodes,
+  JetStreamApiError,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { LogConfig } from './log-config.js';
 
 /** The durable pull consumer every writer shares: JetStream hands each message to one of them. */
 export const writersConsumer = 'tracklet_writers';
 
-const isNotFound = (error: unknown) => error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound;
+const isNotFound = (error: unknown) =>
+  error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound;
 
 /**
  * Creates the writers' consumer, or brings it to this configuration: explicit acks (a writer acks after COMMIT),
@@ -25,6 +32,10 @@ export async function ensureConsumer(jsm: JetStreamManager, config: LogConfig): 
   }
   // Creating an identical durable twice is fine, so writers starting together are safe.
   await jsm.consumers.add(config.stream, {
-    durable_name: writersConsumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_deliver: -1, ...wanted,
+    durable_name: writersConsumer,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    max_deliver: -1,
+    ...wanted,
   });
 }

@@ -1,4 +1,11 @@
-import { type JetStreamManager, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
+import {
+  type JetStreamManager,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { LogConfig } from './log-config.js';
 
@@ -21,7 +28,8 @@ export function streamConfigOf(config: LogConfig): Partial<StreamConfig> & { nam
   };
 }
 
-const isNotFound = (error: unknown) => error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
+const isNotFound = (error: unknown) =>
+  error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
 
 /** Creates the stream, or brings an existing one to this configuration; safe when several processes start at once. */
 export async function ensureStream(jsm: JetStreamManager, config: LogConfig): Promise<void> {
@@ -29,9 +37,16 @@ export async function ensureStream(jsm: JetStreamManager, config: LogConfig): Pr
   for (let attempt = 0; ; attempt++) {
     try {
       const { config: current } = await jsm.streams.info(wanted.name);
-      const same = current.num_replicas === wanted.num_replicas && current.duplicate_window === wanted.duplicate_window
-        && current.subjects?.join() === wanted.subjects?.join();
-      if (!same) await jsm.streams.update(wanted.name, { num_replicas: wanted.num_replicas, duplicate_window: wanted.duplicate_window, subjects: wanted.subjects });
+      const same =
+        current.num_replicas === wanted.num_replicas &&
+        current.duplicate_window === wanted.duplicate_window &&
+        current.subjects?.join() === wanted.subjects?.join();
+      if (!same)
+        await jsm.streams.update(wanted.name, {
+          num_replicas: wanted.num_replicas,
+          duplicate_window: wanted.duplicate_window,
+          subjects: wanted.subjects,
+        });
       return;
     } catch (error) {
       if (!isNotFound(error)) throw error;

@@ -39,8 +39,10 @@ export interface EventLog {
   close(): Promise<void>;
 }
 
-const unavailable = () => new TrackletError('store_unavailable', 'the event log is not reachable right now; nothing was accepted',
-  { retryAfter: 1 });
+const unavailable = () =>
+  new TrackletError('store_unavailable', 'the event log is not reachable right now; nothing was accepted', {
+    retryAfter: 1,
+  });
 
 /**
  * Connects, creates or updates the stream (waiting while JetStream has no leader: whenLogAnswers), and listens for
@@ -58,18 +60,27 @@ export async function openEventLog(config: LogConfig, name = 'tracklet-collector
     });
   } catch (error) {
     await nc.close();
-    throw new Error(`cannot create the event log's stream ${config.stream}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`cannot create the event log's stream ${config.stream}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const js = jetstream(nc, { timeout: publishTimeoutMs });
   const outcomes = new OutcomeWaiters();
   const replySubject = `tracklet.outcomes.${nuid.next()}`;
-  nc.subscribe(replySubject, { callback: (error, msg) => { if (!error) outcomes.deliver(decodeOutcomes(msg.data)); } });
+  nc.subscribe(replySubject, {
+    callback: (error, msg) => {
+      if (!error) outcomes.deliver(decodeOutcomes(msg.data));
+    },
+  });
 
   const send = async (event: PendingEvent & { id: number }, msgID: string, reply: { full: boolean } | null) => {
     if (!connection.up) throw unavailable();
     try {
-      return await js.publish(subjectOf(config.stream, event.accountId),
-        encodeLogMessage(event, reply ? replySubject : null, reply?.full ?? false), { msgID, timeout: publishTimeoutMs });
+      return await js.publish(
+        subjectOf(config.stream, event.accountId),
+        encodeLogMessage(event, reply ? replySubject : null, reply?.full ?? false),
+        { msgID, timeout: publishTimeoutMs },
+      );
     } catch {
       throw unavailable();
     }

@@ -12,17 +12,22 @@ export interface KeyWatch {
 export function watchKey(nc: NatsConnection, subject: string): KeyWatch {
   const heard: LogOutcome[] = [];
   let wake: (() => void) | null = null;
-  const sub = nc.subscribe(subject, { callback: (error, msg) => {
-    if (error) return;
-    heard.push(...decodeOutcomes(msg.data));
-    wake?.();
-  } });
+  const sub = nc.subscribe(subject, {
+    callback: (error, msg) => {
+      if (error) return;
+      heard.push(...decodeOutcomes(msg.data));
+      wake?.();
+    },
+  });
   return {
     next: async (ms) => {
       if (heard.length === 0 && ms > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, ms);
-          wake = () => { clearTimeout(timer); resolve(); };
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
         wake = null;
       }

@@ -22,16 +22,27 @@ type IntegerReader = (env: NodeJS.ProcessEnv, name: string, fallback: number, mi
 const streamName = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** TRACKLET_LOG and its companions; null when TRACKLET_LOG is unset (no log: events go straight to the store). */
-export function loadLogConfig(env: NodeJS.ProcessEnv, { postgres, integer }: { postgres: boolean; integer: IntegerReader }): LogConfig | null {
+export function loadLogConfig(
+  env: NodeJS.ProcessEnv,
+  { postgres, integer }: { postgres: boolean; integer: IntegerReader },
+): LogConfig | null {
   const raw = env.TRACKLET_LOG;
   if (raw === undefined || raw.trim() === '') return null;
-  const servers = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const server of servers) {
-    if (!/^nats:\/\/[^\s/]+(:\d+)?\/?$/.test(server)) throw new Error(`TRACKLET_LOG must be nats://host:port URLs separated by commas, got "${server}"`);
+    if (!/^nats:\/\/[^\s/]+(:\d+)?\/?$/.test(server))
+      throw new Error(`TRACKLET_LOG must be nats://host:port URLs separated by commas, got "${server}"`);
   }
-  if (!postgres) throw new Error('TRACKLET_LOG needs a PostgreSQL store: set TRACKLET_DB to a postgres:// URL (the writers and every collector share it)');
+  if (!postgres)
+    throw new Error(
+      'TRACKLET_LOG needs a PostgreSQL store: set TRACKLET_DB to a postgres:// URL (the writers and every collector share it)',
+    );
   const stream = env.TRACKLET_LOG_STREAM || 'tracklet_events';
-  if (!streamName.test(stream)) throw new Error(`TRACKLET_LOG_STREAM must be 1–64 letters, digits, _ or -, got "${stream}"`);
+  if (!streamName.test(stream))
+    throw new Error(`TRACKLET_LOG_STREAM must be 1–64 letters, digits, _ or -, got "${stream}"`);
   return {
     servers,
     stream,

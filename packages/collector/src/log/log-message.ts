@@ -32,7 +32,8 @@ export function encodeLogMessage(event: PendingEvent & { id: number }, reply: st
   return JSON.stringify(message);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The message, or null when it is not one this writer can take (a poison message: logged and acked, never retried). */
 export function decodeLogMessage(data: Uint8Array): LogMessage | null {
@@ -44,9 +45,19 @@ export function decodeLogMessage(data: Uint8Array): LogMessage | null {
   }
   if (!isObject(parsed) || parsed.v !== logMessageVersion || !isObject(parsed.event)) return null;
   const e = parsed.event;
-  const valid = Number.isSafeInteger(e.id) && (e.id as number) > 0 && Number.isSafeInteger(e.accountId)
-    && (e.source === 'api' || e.source === 'beacon') && typeof e.event === 'string' && typeof e.requestHash === 'string'
-    && isObject(e.identity) && isObject(e.data) && isObject(e.utm) && typeof e.receivedAt === 'number' && typeof e.occurredAt === 'number'
-    && (parsed.reply === null || typeof parsed.reply === 'string') && typeof parsed.full === 'boolean';
+  const valid =
+    Number.isSafeInteger(e.id) &&
+    (e.id as number) > 0 &&
+    Number.isSafeInteger(e.accountId) &&
+    (e.source === 'api' || e.source === 'beacon') &&
+    typeof e.event === 'string' &&
+    typeof e.requestHash === 'string' &&
+    isObject(e.identity) &&
+    isObject(e.data) &&
+    isObject(e.utm) &&
+    typeof e.receivedAt === 'number' &&
+    typeof e.occurredAt === 'number' &&
+    (parsed.reply === null || typeof parsed.reply === 'string') &&
+    typeof parsed.full === 'boolean';
   return valid ? (parsed as unknown as LogMessage) : null;
 }

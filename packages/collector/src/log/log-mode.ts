@@ -11,13 +11,20 @@ export interface LogMode {
   close(): Promise<void>;
 }
 
-export async function openLogMode(config: CollectorConfig, deps: PipelineDeps, logger: FastifyBaseLogger, withWriter: boolean): Promise<LogMode | null> {
+export async function openLogMode(
+  config: CollectorConfig,
+  deps: PipelineDeps,
+  logger: FastifyBaseLogger,
+  withWriter: boolean,
+): Promise<LogMode | null> {
   if (!config.log) return null;
   const log = await openEventLog(config.log);
-  const writer = withWriter ? await startInProcessWriter(config, deps, logger).catch(async (error) => {
-    await log.close();
-    throw error;
-  }) : null;
+  const writer = withWriter
+    ? await startInProcessWriter(config, deps, logger).catch(async (error) => {
+        await log.close();
+        throw error;
+      })
+    : null;
   return {
     log,
     close: async () => {

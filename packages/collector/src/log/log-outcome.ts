@@ -9,7 +9,8 @@ import type { ApiError, DiscardReason, StoredEvent } from '@tracklet/protocol';
 export type LogOutcome = { id: number } & (
   | { status: 'created' | 'duplicate'; eventId: number; event?: StoredEvent }
   | { status: 'discarded'; reason: DiscardReason; orderId?: string }
-  | { status: 'rejected'; errors: ApiError[] });
+  | { status: 'rejected'; errors: ApiError[] }
+);
 
 /** Outcomes per core NATS message: well under NATS's 1 MB payload limit even with full events. */
 export const outcomesPerMessage = 100;
@@ -19,7 +20,8 @@ export const outcomesPerMessage = 100;
  * JetStream absorbed as a duplicate listens there (resolve-duplicate.ts). Subject tokens cannot hold every
  * character a key may, so the message id is hashed.
  */
-export const keySubjectOf = (messageId: string) => `tracklet.keys.${createHash('sha256').update(messageId).digest('hex').slice(0, 40)}`;
+export const keySubjectOf = (messageId: string) =>
+  `tracklet.keys.${createHash('sha256').update(messageId).digest('hex').slice(0, 40)}`;
 
 export const encodeOutcomes = (outcomes: LogOutcome[]) => JSON.stringify(outcomes);
 
@@ -27,7 +29,9 @@ export const encodeOutcomes = (outcomes: LogOutcome[]) => JSON.stringify(outcome
 export function decodeOutcomes(data: Uint8Array): LogOutcome[] {
   try {
     const parsed: unknown = JSON.parse(new TextDecoder().decode(data));
-    return Array.isArray(parsed) ? parsed.filter((o): o is LogOutcome => Number.isSafeInteger(o?.id) && typeof o?.status === 'string') : [];
+    return Array.isArray(parsed)
+      ? parsed.filter((o): o is LogOutcome => Number.isSafeInteger(o?.id) && typeof o?.status === 'string')
+      : [];
   } catch {
     return [];
   }

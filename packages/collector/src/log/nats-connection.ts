@@ -7,8 +7,19 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
  */
 export async function connectToLog(servers: string[], name: string): Promise<NatsConnection> {
   try {
-    return await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000, pingInterval: 5000, maxPingOut: 2 });
+    return await connect({
+      servers,
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      timeout: 5000,
+      pingInterval: 5000,
+      maxPingOut: 2,
+    });
   } catch (error) {
-    throw new Error(`cannot connect to the event log (TRACKLET_LOG=${servers.join(',')}): ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `cannot connect to the event log (TRACKLET_LOG=${servers.join(',')}): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

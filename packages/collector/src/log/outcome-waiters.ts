@@ -25,7 +25,9 @@ export class OutcomeWaiters {
   expect(id: number): Expected {
     const entry: Entry = { outcome: null, resolve: null };
     this.entries.set(id, entry);
-    const cancel = () => { if (this.entries.get(id) === entry) this.entries.delete(id); };
+    const cancel = () => {
+      if (this.entries.get(id) === entry) this.entries.delete(id);
+    };
     return {
       cancel,
       wait: (ms) => {

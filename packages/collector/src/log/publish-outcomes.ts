@@ -20,9 +20,15 @@ export interface Written {
 function outcomeOf({ message: { event }, result }: Written, stored: Map<number, StoredEvent>): LogOutcome {
   const id = event.id;
   if (result.status === 'discarded') {
-    return { id, status: 'discarded', reason: result.reason ?? 'throttled', ...(result.reason === 'duplicate_order' ? { orderId: orderIdOf(event) } : {}) };
+    return {
+      id,
+      status: 'discarded',
+      reason: result.reason ?? 'throttled',
+      ...(result.reason === 'duplicate_order' ? { orderId: orderIdOf(event) } : {}),
+    };
   }
-  if (result.status === 'rejected' || result.id === undefined) return { id, status: 'rejected', errors: result.errors ?? [] };
+  if (result.status === 'rejected' || result.id === undefined)
+    return { id, status: 'rejected', errors: result.errors ?? [] };
   const status = result.status === 'duplicate' && result.id !== id ? 'duplicate' : 'created';
   const full = stored.get(result.id);
   return { id, status, eventId: result.id, ...(full ? { event: full } : {}) };
@@ -34,7 +40,12 @@ function outcomeOf({ message: { event }, result }: Written, stored: Map<number, 
  * server-API events get the stored event, read in one query; if that read fails they get nothing, and their
  * collectors answer 202 accepted when their wait ends (the events are stored all the same).
  */
-export async function publishOutcomes(store: Store, nc: NatsConnection, written: Written[], log: FastifyBaseLogger): Promise<void> {
+export async function publishOutcomes(
+  store: Store,
+  nc: NatsConnection,
+  written: Written[],
+  log: FastifyBaseLogger,
+): Promise<void> {
   const waited = written.filter((w) => w.message.reply !== null);
   if (waited.length === 0) return;
   const wantsEvent = (w: Written) => w.message.full && w.result.id !== undefined;
@@ -53,7 +64,8 @@ export async function publishOutcomes(store: Store, nc: NatsConnection, written:
     const outcomes = bySubject.get(w.message.reply as string) ?? [];
     outcomes.push(outcome);
     bySubject.set(w.message.reply as string, outcomes);
-    if (w.message.event.idempotencyKey !== null) nc.publish(keySubjectOf(messageIdOf(w.message.event)), encodeOutcomes([outcome]));
+    if (w.message.event.idempotencyKey !== null)
+      nc.publish(keySubjectOf(messageIdOf(w.message.event)), encodeOutcomes([outcome]));
   }
   for (const [subject, outcomes] of bySubject) {
     for (let i = 0; i < outcomes.length; i += outcomesPerMessage) {

@@ -11,13 +11,21 @@ const recheckMs = 500;
 async function fromStore(deps: PipelineDeps, event: PendingEvent & { id: number }): Promise<LogOutcome | null> {
   const found = await deps.store.findEventByIdempotencyKey(event.accountId, event.idempotencyKey as string);
   if (!found) return null;
-  if (found.requestHash === event.requestHash) return { id: event.id, status: 'duplicate', eventId: found.event.id, event: found.event };
-  const conflict = new TrackletError('idempotency_conflict', 'this idempotency key was used with a different body', { path: 'idempotency_key' });
+  if (found.requestHash === event.requestHash)
+    return { id: event.id, status: 'duplicate', eventId: found.event.id, event: found.event };
+  const conflict = new TrackletError('idempotency_conflict', 'this idempotency key was used with a different body', {
+    path: 'idempotency_key',
+  });
   return { id: event.id, status: 'rejected', errors: conflict.toApiErrors() };
 }
 
 /** The original's outcome as this repeat's: what it stored is a replay; what it refused, this same body is refused. */
-async function asRepeat(deps: PipelineDeps, event: PendingEvent & { id: number }, heard: LogOutcome, full: boolean): Promise<LogOutcome> {
+async function asRepeat(
+  deps: PipelineDeps,
+  event: PendingEvent & { id: number },
+  heard: LogOutcome,
+  full: boolean,
+): Promise<LogOutcome> {
   if (heard.status !== 'created' && heard.status !== 'duplicate') return { ...heard, id: event.id };
   const stored = heard.event ?? (full ? await deps.store.getEvent(event.accountId, heard.eventId) : null);
   return { id: event.id, status: 'duplicate', eventId: heard.eventId, ...(stored ? { event: stored } : {}) };
@@ -32,8 +40,13 @@ async function asRepeat(deps: PipelineDeps, event: PendingEvent & { id: number }
  * event is published again under a message id of its own and this request waits for its own outcome.
  * Resolves null when TRACKLET_LOG_WAIT_MS ran out (the request answers 202 accepted).
  */
-export async function resolveDuplicate(deps: PipelineDeps, log: EventLog, event: PendingEvent & { id: number }, seq: number,
-  full: boolean): Promise<LogOutcome | null> {
+export async function resolveDuplicate(
+  deps: PipelineDeps,
+  log: EventLog,
+  event: PendingEvent & { id: number },
+  seq: number,
+  full: boolean,
+): Promise<LogOutcome | null> {
   const deadline = Date.now() + log.config.waitMs;
   const watch = log.watchKey(messageIdOf(event));
   try {
@@ -41,7 +54,8 @@ export async function resolveDuplicate(deps: PipelineDeps, log: EventLog, event:
       const stored = await fromStore(deps, event);
       if (stored) return stored;
       // Committed before acked: consumed and still not in the store means it was never going to be.
-      if ((await log.messageAt(seq).catch(() => undefined)) === null) return (await fromStore(deps, event)) ?? publishAgain(log, event, full, deadline);
+      if ((await log.messageAt(seq).catch(() => undefined)) === null)
+        return (await fromStore(deps, event)) ?? publishAgain(log, event, full, deadline);
       const heard = await watch.next(Math.min(recheckMs, deadline - Date.now()));
       if (heard) return asRepeat(deps, event, heard, full);
       if (Date.now() >= deadline) return null;

@@ -14,6 +14,8 @@ export function watchConnection(nc: NatsConnection): ConnectionState {
       else if (status.type === 'reconnect') state.up = true;
     }
   })();
-  void nc.closed().then(() => { state.up = false; });
+  void nc.closed().then(() => {
+    state.up = false;
+  });
   return state;
 }

@@ -9,16 +9,22 @@ export const logSetupWaitMs = 60_000;
  * electing again after a node was lost). A timeout, no responders, or 503 "JetStream system temporarily unavailable".
  */
 export function isLogUnanswered(error: unknown): boolean {
-  return error instanceof TimeoutError || error instanceof NoRespondersError
-    || (error instanceof JetStreamApiError && error.status === 503);
+  return (
+    error instanceof TimeoutError ||
+    error instanceof NoRespondersError ||
+    (error instanceof JetStreamApiError && error.status === 503)
+  );
 }
 
 /**
  * Runs `setup` (stream and consumer checks at start) again while JetStream cannot answer yet, pausing 0.25 s, then
  * longer, up to 2 s, for at most `waitMs`; fails at once for anything else. `onWait` hears each unanswered attempt.
  */
-export async function whenLogAnswers<T>(setup: () => Promise<T>, onWait: (error: Error) => void = () => {},
-  waitMs = logSetupWaitMs): Promise<T> {
+export async function whenLogAnswers<T>(
+  setup: () => Promise<T>,
+  onWait: (error: Error) => void = () => {},
+  waitMs = logSetupWaitMs,
+): Promise<T> {
   const deadline = Date.now() + waitMs;
   for (let pause = 250; ; pause = Math.min(pause * 2, 2000)) {
     try {

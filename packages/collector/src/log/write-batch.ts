@@ -20,8 +20,9 @@ export const retryDelayMs = 1000;
 /** A message that keeps failing with an error that is not the store's is given up after this many deliveries. */
 const maxDeliveriesOfBrokenMessage = 5;
 
-const isStoreFailure = (result: ItemResult) => result.status === 'rejected'
-  && (result.errors ?? []).some((e) => e.code === 'store_unavailable' || e.code === 'store_overloaded');
+const isStoreFailure = (result: ItemResult) =>
+  result.status === 'rejected' &&
+  (result.errors ?? []).some((e) => e.code === 'store_unavailable' || e.code === 'store_overloaded');
 
 /** Decodes; a message this writer cannot read is logged and acked, so it never blocks the stream. */
 function decode(msgs: JsMsg[], log: FastifyBaseLogger): Delivery[] {
@@ -30,7 +31,10 @@ function decode(msgs: JsMsg[], log: FastifyBaseLogger): Delivery[] {
     const message = decodeLogMessage(msg.data);
     if (message) deliveries.push({ msg, message });
     else {
-      log.error({ seq: msg.seq, subject: msg.subject, bytes: msg.data.length }, 'event log: undecodable message acked and skipped');
+      log.error(
+        { seq: msg.seq, subject: msg.subject, bytes: msg.data.length },
+        'event log: undecodable message acked and skipped',
+      );
       msg.ack();
     }
   }
@@ -41,9 +45,18 @@ function decode(msgs: JsMsg[], log: FastifyBaseLogger): Delivery[] {
 class SplitBatch extends Error {}
 
 /** Ingests deliveries together (they share the store's group-committed transactions). */
-async function ingest(deps: PipelineDeps, deliveries: Delivery[], log: FastifyBaseLogger): Promise<(ItemResult | 'retry')[]> {
+async function ingest(
+  deps: PipelineDeps,
+  deliveries: Delivery[],
+  log: FastifyBaseLogger,
+): Promise<(ItemResult | 'retry')[]> {
   try {
-    return (await ingestMany(deps, deliveries.map((d) => d.message.event))).results;
+    return (
+      await ingestMany(
+        deps,
+        deliveries.map((d) => d.message.event),
+      )
+    ).results;
   } catch (error) {
     if (deliveries.length > 1) throw new SplitBatch();
     const [{ msg }] = deliveries as [Delivery];
@@ -51,7 +64,10 @@ async function ingest(deps: PipelineDeps, deliveries: Delivery[], log: FastifyBa
       log.warn({ err: loggableError(error), seq: msg.seq }, 'event log: message failed; it will be delivered again');
       return ['retry'];
     }
-    log.error({ err: loggableError(error), seq: msg.seq }, 'event log: message failed on every delivery; acked and skipped');
+    log.error(
+      { err: loggableError(error), seq: msg.seq },
+      'event log: message failed on every delivery; acked and skipped',
+    );
     return [{ index: 0, status: 'rejected', errors: [{ code: 'internal_error', message: 'Internal error' }] }];
   }
 }
@@ -64,7 +80,12 @@ async function ingest(deps: PipelineDeps, deliveries: Delivery[], log: FastifyBa
  * an idempotency key are caught by the pipeline's own check as well. When the store fails, the messages are nak'ed
  * with a delay and come back; nothing is acked that was not committed.
  */
-export async function writeBatch(deps: PipelineDeps, nc: NatsConnection, msgs: JsMsg[], log: FastifyBaseLogger): Promise<number> {
+export async function writeBatch(
+  deps: PipelineDeps,
+  nc: NatsConnection,
+  msgs: JsMsg[],
+  log: FastifyBaseLogger,
+): Promise<number> {
   const deliveries = decode(msgs, log);
   try {
     return await writeDeliveries(deps, nc, deliveries, log);
@@ -88,7 +109,12 @@ async function storedIds(deps: PipelineDeps, ids: number[], log: FastifyBaseLogg
 }
 
 /** Resolves with how many messages were committed and acked (the others were nak'ed). */
-async function writeDeliveries(deps: PipelineDeps, nc: NatsConnection, deliveries: Delivery[], log: FastifyBaseLogger): Promise<number> {
+async function writeDeliveries(
+  deps: PipelineDeps,
+  nc: NatsConnection,
+  deliveries: Delivery[],
+  log: FastifyBaseLogger,
+): Promise<number> {
   const idOf = (d: Delivery) => d.message.event.id;
   const stored = await storedIds(deps, deliveries.map(idOf), log);
   if (!stored) {
@@ -99,16 +125,21 @@ async function writeDeliveries(deps: PipelineDeps, nc: NatsConnection, deliverie
   const runs = new Map<number, Delivery>();
   for (const d of deliveries) if (!stored.has(idOf(d)) && !runs.has(idOf(d))) runs.set(idOf(d), d);
   const results = new Map<number, ItemResult | 'retry'>();
-  const lanes = await Promise.allSettled(splitByVisitor([...runs.values()], (d) => d.message.event).map(async (lane) => {
-    (await ingest(deps, lane, log)).forEach((result, i) => results.set(idOf(lane[i] as Delivery), result));
-  }));
+  const lanes = await Promise.allSettled(
+    splitByVisitor([...runs.values()], (d) => d.message.event).map(async (lane) => {
+      (await ingest(deps, lane, log)).forEach((result, i) => results.set(idOf(lane[i] as Delivery), result));
+    }),
+  );
   // Only once every lane is done: the messages are then written again one by one.
   const broken = lanes.find((lane) => lane.status === 'rejected');
   if (broken) throw broken.reason;
 
   // A unit that lost a race for its own id (the same message on two writers after an ack timeout) ends as a 503 after
   // its re-runs: when the id is stored by now, it was committed once, by the other delivery.
-  const failed = [...runs.keys()].filter((id) => { const r = results.get(id); return r === 'retry' || isStoreFailure(r as ItemResult); });
+  const failed = [...runs.keys()].filter((id) => {
+    const r = results.get(id);
+    return r === 'retry' || isStoreFailure(r as ItemResult);
+  });
   for (const id of (await storedIds(deps, failed, log)) ?? []) results.set(id, { index: 0, status: 'created', id });
   for (const id of stored) results.set(id, { index: 0, status: 'created', id });
   const done: Delivery[] = [];
@@ -117,7 +148,12 @@ async function writeDeliveries(deps: PipelineDeps, nc: NatsConnection, deliverie
     if (result === 'retry' || result === undefined || isStoreFailure(result)) delivery.msg.nak(retryDelayMs);
     else done.push(delivery);
   }
-  await publishOutcomes(deps.store, nc, done.map((d) => ({ message: d.message, result: results.get(idOf(d)) as ItemResult })), log);
+  await publishOutcomes(
+    deps.store,
+    nc,
+    done.map((d) => ({ message: d.message, result: results.get(idOf(d)) as ItemResult })),
+    log,
+  );
   for (const { msg } of done) msg.ack();
   return done.length;
 }

@@ -26,25 +26,55 @@ export async function runWriterCommand(env: NodeJS.ProcessEnv = process.env): Pr
     metrics.commitSize.observe(size);
   });
   const nc = await connectToLog(config.log.servers, 'tracklet-writer');
-  const deps = { store, metrics, jwtSecret: null, ids: new EventIdGenerator(config.instanceId), userAgents: createUserAgentParser() };
+  const deps = {
+    store,
+    metrics,
+    jwtSecret: null,
+    ids: new EventIdGenerator(config.instanceId),
+    userAgents: createUserAgentParser(),
+  };
   const writer = await startLogWriter({ config: config.log, deps, nc, log: app.log });
 
-  new Gauge({ name: 'tracklet_writer_messages_held', help: 'Messages delivered to this writer and not yet acked', registers: [metrics.registry],
-    collect() { this.set(writer.held); } });
-  new Gauge({ name: 'tracklet_writer_messages_written', help: 'Messages this writer committed and acked', registers: [metrics.registry],
-    collect() { this.set(writer.written); } });
-  new Gauge({ name: 'tracklet_writer_messages_redelivered', help: 'Messages delivered to this writer again', registers: [metrics.registry],
-    collect() { this.set(writer.redelivered); } });
+  new Gauge({
+    name: 'tracklet_writer_messages_held',
+    help: 'Messages delivered to this writer and not yet acked',
+    registers: [metrics.registry],
+    collect() {
+      this.set(writer.held);
+    },
+  });
+  new Gauge({
+    name: 'tracklet_writer_messages_written',
+    help: 'Messages this writer committed and acked',
+    registers: [metrics.registry],
+    collect() {
+      this.set(writer.written);
+    },
+  });
+  new Gauge({
+    name: 'tracklet_writer_messages_redelivered',
+    help: 'Messages delivered to this writer again',
+    registers: [metrics.registry],
+    collect() {
+      this.set(writer.redelivered);
+    },
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => {
-    await writer.ready().catch(() => { throw new TrackletError('store_unavailable', 'the event log or the store is not reachable', { retryAfter: 1 }); });
+    await writer.ready().catch(() => {
+      throw new TrackletError('store_unavailable', 'the event log or the store is not reachable', { retryAfter: 1 });
+    });
     return { status: 'ready', written: writer.written };
   });
-  app.get('/metrics', async (_request, reply) => reply.header('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
   const port = env.TRACKLET_WRITER_PORT;
   const address = port ? await app.listen({ port: Number(port), host: config.host }) : null;
-  process.stdout.write(`Tracklet writer running: stream ${config.log.stream} on ${config.log.servers.join(',')} → ${describeStore(config.db)}`
-    + `${address ? `\n  listening on ${address} (/readyz, /metrics)` : ''}\n`);
+  process.stdout.write(
+    `Tracklet writer running: stream ${config.log.stream} on ${config.log.servers.join(',')} → ${describeStore(config.db)}` +
+      `${address ? `\n  listening on ${address} (/readyz, /metrics)` : ''}\n`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -56,10 +86,13 @@ export async function runWriterCommand(env: NodeJS.ProcessEnv = process.env): Pr
       await nc.drain().catch(() => nc.close());
       await store.close();
       await app.close();
-    })().then(() => process.exit(0), (error) => {
-      app.log.error({ err: error }, 'writer: stop failed');
-      process.exit(1);
-    });
+    })().then(
+      () => process.exit(0),
+      (error) => {
+        app.log.error({ err: error }, 'writer: stop failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

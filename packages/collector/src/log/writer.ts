@@ -38,12 +38,15 @@ export interface LogWriter {
  * message is held, its ack deadline is pushed back (`working`), so a slow batch is not handed to another writer.
  */
 export async function startLogWriter({ config, deps, nc, log }: LogWriterOptions): Promise<LogWriter> {
-  const consumer = await whenLogAnswers(async () => {
-    const jsm = await jetstreamManager(nc);
-    await ensureStream(jsm, config);
-    await ensureConsumer(jsm, config);
-    return jetstream(nc).consumers.get(config.stream, writersConsumer);
-  }, (error) => log.warn(`the event log does not answer yet (${error.message}); asking again`));
+  const consumer = await whenLogAnswers(
+    async () => {
+      const jsm = await jetstreamManager(nc);
+      await ensureStream(jsm, config);
+      await ensureConsumer(jsm, config);
+      return jetstream(nc).consumers.get(config.stream, writersConsumer);
+    },
+    (error) => log.warn(`the event log does not answer yet (${error.message}); asking again`),
+  );
   const connection = watchConnection(nc);
   const buffer: JsMsg[] = [];
   let inHand: JsMsg[] = [];
@@ -67,8 +70,18 @@ export async function startLogWriter({ config, deps, nc, log }: LogWriterOptions
       inHand = [];
     }
   };
-  const kick = () => { draining ??= drain().finally(() => { draining = null; if (buffer.length > 0 && !stopping) kick(); }); };
-  const heartbeat = setInterval(() => { for (const msg of [...inHand, ...buffer]) msg.working(); }, Math.max(500, config.ackWaitMs / 3));
+  const kick = () => {
+    draining ??= drain().finally(() => {
+      draining = null;
+      if (buffer.length > 0 && !stopping) kick();
+    });
+  };
+  const heartbeat = setInterval(
+    () => {
+      for (const msg of [...inHand, ...buffer]) msg.working();
+    },
+    Math.max(500, config.ackWaitMs / 3),
+  );
 
   const pull = async () => {
     while (!stopping) {
@@ -90,9 +103,15 @@ export async function startLogWriter({ config, deps, nc, log }: LogWriterOptions
   const pulling = pull();
 
   return {
-    get written() { return written; },
-    get held() { return buffer.length + inHand.length; },
-    get redelivered() { return redelivered; },
+    get written() {
+      return written;
+    },
+    get held() {
+      return buffer.length + inHand.length;
+    },
+    get redelivered() {
+      return redelivered;
+    },
     ready: async () => {
       if (!connection.up) throw new Error('not connected to the event log');
       await deps.store.ping();

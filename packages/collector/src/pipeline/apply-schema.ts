@@ -25,8 +25,15 @@ function compare(schema: EventSchemaRecord, e: PendingEvent) {
 }
 
 async function readSchema(tx: StoreTx, e: PendingEvent, fresh = false): Promise<EventSchemaRecord> {
-  return (await tx.getEventSchema(e.accountId, e.event, { fresh })) ??
-    { account_id: e.accountId, event: e.event, properties: {}, first_seen: e.receivedAt, last_seen: 0 };
+  return (
+    (await tx.getEventSchema(e.accountId, e.event, { fresh })) ?? {
+      account_id: e.accountId,
+      event: e.event,
+      properties: {},
+      first_seen: e.receivedAt,
+      last_seen: 0,
+    }
+  );
 }
 
 /**

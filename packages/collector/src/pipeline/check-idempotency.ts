@@ -14,8 +14,9 @@ export async function checkIdempotency(tx: StoreTx, event: PendingEvent): Promis
   const found = await tx.findEventByIdempotencyKey(event.accountId, event.idempotencyKey);
   if (!found) return null;
   if (found.requestHash !== event.requestHash) {
-    throw new TrackletError('idempotency_conflict', 'this idempotency key was used with a different body',
-      { path: 'idempotency_key' });
+    throw new TrackletError('idempotency_conflict', 'this idempotency key was used with a different body', {
+      path: 'idempotency_key',
+    });
   }
   return found.event;
 }

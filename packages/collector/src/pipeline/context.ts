@@ -87,7 +87,10 @@ export type Outcome =
 
 /** Thrown inside the writer to drop an event without storing it (its savepoint is rolled back). */
 export class Discarded extends Error {
-  constructor(readonly reason: DiscardReason, readonly orderId?: string) {
+  constructor(
+    readonly reason: DiscardReason,
+    readonly orderId?: string,
+  ) {
     super(`discarded: ${reason}`);
   }
 }

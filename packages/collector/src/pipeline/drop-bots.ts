@@ -6,7 +6,12 @@ import type { UserAgentInfo } from './enrich-user-agent.js';
  * A beacon whose user agent isbot flags is dropped whole: every result is discarded with reason "bot", counted
  * in /metrics (API.md "Browser beacons"). Returns null for a human visitor.
  */
-export function dropBots(deps: PipelineDeps, userAgent: UserAgentInfo, accountId: number, events: unknown[]): ItemResult[] | null {
+export function dropBots(
+  deps: PipelineDeps,
+  userAgent: UserAgentInfo,
+  accountId: number,
+  events: unknown[],
+): ItemResult[] | null {
   if (!userAgent.bot) return null;
   deps.metrics.discarded.inc({ reason: 'bot' }, events.length);
   return events.map((raw, index) => {

@@ -35,7 +35,12 @@ async function ingestInTx(deps: PipelineDeps, tx: StoreTx, e: PendingEvent): Pro
     return await (e.event === 'email_open' ? tx.inSavepoint(write) : write());
   } catch (error) {
     if (!(error instanceof Discarded)) throw error;
-    return { status: 'discarded', reason: error.reason, event: e.event, ...(error.orderId ? { order_id: error.orderId } : {}) };
+    return {
+      status: 'discarded',
+      reason: error.reason,
+      event: e.event,
+      ...(error.orderId ? { order_id: error.orderId } : {}),
+    };
   }
 }
 
@@ -45,9 +50,12 @@ async function ingestInTx(deps: PipelineDeps, tx: StoreTx, e: PendingEvent): Pro
  */
 function unitOf(events: PendingEvent[]): UnitOptions {
   const e = events[0];
-  const who = e && (e.anonymousId ?? e.identity.email ?? e.identity.external_id ?? e.identity.phone ?? e.identity.contact_id);
+  const who =
+    e && (e.anonymousId ?? e.identity.email ?? e.identity.external_id ?? e.identity.phone ?? e.identity.contact_id);
   const reads = () => unitReadsOf(events);
-  return who === undefined || who === null ? { savepoint: false, reads } : { savepoint: false, affinity: `${e?.accountId}:${who}`, reads };
+  return who === undefined || who === null
+    ? { savepoint: false, reads }
+    : { savepoint: false, affinity: `${e?.accountId}:${who}`, reads };
 }
 
 /** Counts an outcome and tells the demo's listener of a discard, once its transaction committed. */
@@ -61,10 +69,13 @@ function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
 
 /** Ingests one event; resolves only after the transaction committed durably. */
 export async function ingestEvent(deps: PipelineDeps, e: PendingEvent): Promise<Outcome> {
-  const outcome = await deps.store.write(async (tx) => {
-    await prepareUnit(tx, [e]);
-    return ingestInTx(deps, tx, e);
-  }, unitOf([e]));
+  const outcome = await deps.store.write(
+    async (tx) => {
+      await prepareUnit(tx, [e]);
+      return ingestInTx(deps, tx, e);
+    },
+    unitOf([e]),
+  );
   report(deps, e, outcome);
   return outcome;
 }
@@ -110,7 +121,10 @@ export async function ingestOutcomes(deps: PipelineDeps, events: PendingEvent[])
  * A beacon's or batch's items as per-item results. When the store failed, `storeFailure` holds its error and every
  * item that reached the writer is rejected with it, so the caller can answer 503 instead.
  */
-export async function ingestMany(deps: PipelineDeps, items: BatchItem[]): Promise<{ results: ItemResult[]; storeFailure: TrackletError | null }> {
+export async function ingestMany(
+  deps: PipelineDeps,
+  items: BatchItem[],
+): Promise<{ results: ItemResult[]; storeFailure: TrackletError | null }> {
   const pending = items.filter((item): item is PendingEvent => !('errors' in item));
   let outcomes: ItemOutcome[];
   let storeFailure: TrackletError | null = null;

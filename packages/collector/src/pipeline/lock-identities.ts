@@ -5,8 +5,12 @@ import type { IdentityField, StoreTx } from '../store/store.js';
  * Locks the identities a unit is about to look up or give out (and the visitor's anonymous id), so collectors
  * sharing a database never create two contacts for one identity or split a visitor (StoreTx.lockIdentity).
  */
-export async function lockIdentities(tx: StoreTx, accountId: number, identity: Partial<Record<IdentityField, string | null>>,
-  anonymousId: string | null = null): Promise<void> {
+export async function lockIdentities(
+  tx: StoreTx,
+  accountId: number,
+  identity: Partial<Record<IdentityField, string | null>>,
+  anonymousId: string | null = null,
+): Promise<void> {
   for (const key of identityLockKeys(identitiesOf(identity), anonymousId)) await tx.lockIdentity(accountId, key);
 }
 

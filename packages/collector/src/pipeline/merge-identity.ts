@@ -10,7 +10,12 @@ export const isAnonymous = (c: ContactRecord) => !c.email && !c.phone && !c.exte
  * contact, attributes combine with the known contact's values winning (the login's own attributes are applied
  * after, by updateContact, and win over both), and the anonymous contact is marked merged.
  */
-export async function mergeIdentity(tx: StoreTx, anonymous: ContactRecord, known: ContactRecord, now: number): Promise<void> {
+export async function mergeIdentity(
+  tx: StoreTx,
+  anonymous: ContactRecord,
+  known: ContactRecord,
+  now: number,
+): Promise<void> {
   known.attributes = { ...anonymous.attributes, ...known.attributes };
   known.first_touch = earlier(known.first_touch, anonymous.first_touch);
   known.last_touch = later(known.last_touch, anonymous.last_touch);

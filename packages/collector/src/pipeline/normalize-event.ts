@@ -1,4 +1,11 @@
-import { type BeaconEvent, type EventInput, limits, type PropertyValue, type TouchInput, utmKeys } from '@tracklet/protocol';
+import {
+  type BeaconEvent,
+  type EventInput,
+  limits,
+  type PropertyValue,
+  type TouchInput,
+  utmKeys,
+} from '@tracklet/protocol';
 import type { TouchRecord } from '../store/records.js';
 import type { Auth, Identity, PendingEvent, RequestMeta } from './context.js';
 import type { UserAgentInfo } from './enrich-user-agent.js';
@@ -10,7 +17,8 @@ const identityKeys = ['email', 'phone', 'external_id'] as const;
 export function roundFloats(data: Record<string, PropertyValue>): Record<string, PropertyValue> {
   const out: Record<string, PropertyValue> = {};
   for (const [key, value] of Object.entries(data)) {
-    out[key] = typeof value === 'number' && !Number.isInteger(value) ? Number(value.toFixed(limits.floatDecimals)) : value;
+    out[key] =
+      typeof value === 'number' && !Number.isInteger(value) ? Number(value.toFixed(limits.floatDecimals)) : value;
   }
   return out;
 }
@@ -61,9 +69,15 @@ export const timeOf = (t: string | number | undefined, fallback: number) =>
 export function touchOf(t: TouchInput | undefined, fallbackAt: number): TouchRecord | null {
   if (!t) return null;
   return {
-    utm_source: t.utm_source ?? null, utm_medium: t.utm_medium ?? null, utm_term: t.utm_term ?? null,
-    utm_content: t.utm_content ?? null, utm_campaign: t.utm_campaign ?? null, referrer: t.referrer ?? null,
-    url: t.url ?? null, click_ids: t.click_ids ?? null, at: timeOf(t.at, fallbackAt),
+    utm_source: t.utm_source ?? null,
+    utm_medium: t.utm_medium ?? null,
+    utm_term: t.utm_term ?? null,
+    utm_content: t.utm_content ?? null,
+    utm_campaign: t.utm_campaign ?? null,
+    referrer: t.referrer ?? null,
+    url: t.url ?? null,
+    click_ids: t.click_ids ?? null,
+    at: timeOf(t.at, fallbackAt),
   };
 }
 

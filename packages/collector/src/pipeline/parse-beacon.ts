@@ -21,20 +21,35 @@ export interface AuthenticatedBeacon {
  * `POST /v1/collect`, first half: the envelope must be valid and its publishable key allowed from this origin, else
  * the whole beacon is refused. Nothing is written yet, so the route can apply the key's rate limit in between.
  */
-export async function authenticateBeacon(deps: PipelineDeps, meta: RequestMeta, body: unknown): Promise<AuthenticatedBeacon> {
+export async function authenticateBeacon(
+  deps: PipelineDeps,
+  meta: RequestMeta,
+  body: unknown,
+): Promise<AuthenticatedBeacon> {
   const beacon = parseOrThrow(beaconSchema, body);
   return { beacon, auth: await authenticatePublishable(deps.store, beacon.key, meta.origin) };
 }
 
 /** Second half: bots are dropped, then each event is validated on its own, so one bad event never rejects the others. */
-export function parseBeacon(deps: PipelineDeps, meta: RequestMeta, { beacon, auth }: AuthenticatedBeacon): ParsedBeacon {
+export function parseBeacon(
+  deps: PipelineDeps,
+  meta: RequestMeta,
+  { beacon, auth }: AuthenticatedBeacon,
+): ParsedBeacon {
   const userAgent = deps.userAgents(meta.userAgent);
   const dropped = dropBots(deps, userAgent, auth.account.id, beacon.events);
   if (dropped) return { dropped };
   const items = beacon.events.map((raw): BatchItem => {
     try {
       const input = quickBeaconEvent(raw) ?? parseOrThrow(beaconEventSchema, raw);
-      const pending = normalizeEvent(input, { auth, meta, source: 'beacon', idempotencyKey: input.id, requestHash: requestHash(input), userAgent });
+      const pending = normalizeEvent(input, {
+        auth,
+        meta,
+        source: 'beacon',
+        idempotencyKey: input.id,
+        requestHash: requestHash(input),
+        userAgent,
+      });
       checkEventRules(auth, pending);
       return pending;
     } catch (error) {

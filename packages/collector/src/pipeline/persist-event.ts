@@ -6,7 +6,12 @@ import { orderIdOf } from './check-event-rules.js';
 import type { PendingEvent } from './context.js';
 
 /** Inserts the event (and, for a confirmation, claims its order id) in the writer's transaction. */
-export async function persistEvent(tx: StoreTx, e: PendingEvent, contact: ContactRecord, ids: EventIdGenerator): Promise<StoredEvent> {
+export async function persistEvent(
+  tx: StoreTx,
+  e: PendingEvent,
+  contact: ContactRecord,
+  ids: EventIdGenerator,
+): Promise<StoredEvent> {
   const record: EventRecord = {
     id: e.id ?? ids.next(e.receivedAt),
     account_id: e.accountId,

@@ -22,7 +22,11 @@ export function unitReadsOf(events: PendingEvent[]): UnitReads[] {
   const byAccount = new Map<number, UnitReads>();
   for (const e of events) {
     let reads = byAccount.get(e.accountId);
-    if (!reads) byAccount.set(e.accountId, (reads = { accountId: e.accountId, locks: [], idempotencyKeys: [], anonymousIds: [], identities: [] }));
+    if (!reads)
+      byAccount.set(
+        e.accountId,
+        (reads = { accountId: e.accountId, locks: [], idempotencyKeys: [], anonymousIds: [], identities: [] }),
+      );
     if (e.idempotencyKey) {
       reads.locks.push(idempotencyLockKey(e.idempotencyKey));
       reads.idempotencyKeys.push(e.idempotencyKey);

@@ -16,11 +16,20 @@ type Check = (value: unknown) => unknown;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const text = (min: number, max: number): Check => (v) => (typeof v === 'string' && v.length >= min && v.length <= max ? v : undefined);
+const text =
+  (min: number, max: number): Check =>
+  (v) =>
+    typeof v === 'string' && v.length >= min && v.length <= max ? v : undefined;
 /** text(…).nullish() */
-const nullableText = (max: number): Check => (v) => (v === null ? null : text(0, max)(v));
+const nullableText =
+  (max: number): Check =>
+  (v) =>
+    v === null ? null : text(0, max)(v);
 /** z.number().int().min(0) (at most Number.MAX_SAFE_INTEGER, zod's int) */
-const count = (max: number): Check => (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : undefined);
+const count =
+  (max: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : undefined;
 
 /**
  * propertiesSchema: a plain object of ≤100 keys matching the key pattern, each a string (≤2048), finite number,
@@ -58,8 +67,13 @@ function properties(v: unknown): Record<string, unknown> | undefined {
 const touchShape = touchSchema.shape;
 const touchKeys = Object.keys(touchShape) as (keyof typeof touchShape)[];
 const touchChecks: Record<string, Check | undefined> = {
-  utm_source: text(0, 512), utm_medium: text(0, 512), utm_term: text(0, 512), utm_content: text(0, 512),
-  utm_campaign: text(0, 512), referrer: nullableText(2048), url: nullableText(2048),
+  utm_source: text(0, 512),
+  utm_medium: text(0, 512),
+  utm_term: text(0, 512),
+  utm_content: text(0, 512),
+  utm_campaign: text(0, 512),
+  referrer: nullableText(2048),
+  url: nullableText(2048),
   at: count(Number.MAX_SAFE_INTEGER),
 };
 function touch(v: unknown): Record<string, unknown> | undefined {

@@ -35,9 +35,10 @@ function canonical(value: unknown): string {
 }
 
 /** SHA-256 in base64url: the one-shot `crypto.hash` where Node has it (20.12+), else a Hash object. */
-const sha256 = typeof crypto.hash === 'function'
-  ? (text: string) => crypto.hash('sha256', text, 'base64url')
-  : (text: string) => crypto.createHash('sha256').update(text).digest('base64url');
+const sha256 =
+  typeof crypto.hash === 'function'
+    ? (text: string) => crypto.hash('sha256', text, 'base64url')
+    : (text: string) => crypto.createHash('sha256').update(text).digest('base64url');
 
 /** What an idempotency key is bound to: a replay must send the same body (API.md, POST /v1/events). */
 export const requestHash = (body: unknown) => sha256(canonical(body));

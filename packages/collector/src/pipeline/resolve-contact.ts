@@ -1,7 +1,7 @@
 import { TrackletError } from '../errors.js';
 import { identityOrder } from '../store/identities.js';
 import { blankContact, type ContactRecord } from '../store/records.js';
-import type { IdentityField, StoreTx } from '../store/store.js';
+import type { StoreTx } from '../store/store.js';
 import type { Identity, PendingEvent } from './context.js';
 import { lockIdentities } from './lock-identities.js';
 import { isAnonymous, mergeIdentity } from './merge-identity.js';
@@ -11,7 +11,8 @@ const hasIdentity = (i: Identity) => identityOrder.some((f) => i[f]);
 /** A contact by id, following login merges to the contact that absorbed it. */
 async function liveContact(tx: StoreTx, accountId: number, id: number): Promise<ContactRecord | null> {
   let contact = await tx.getContact(accountId, id);
-  for (let hops = 0; contact?.merged_into && hops < 16; hops++) contact = await tx.getContact(accountId, contact.merged_into);
+  for (let hops = 0; contact?.merged_into && hops < 16; hops++)
+    contact = await tx.getContact(accountId, contact.merged_into);
   return contact;
 }
 
@@ -48,7 +49,9 @@ export async function resolveContact(tx: StoreTx, e: PendingEvent): Promise<Cont
   await lockIdentities(tx, accountId, identity, e.anonymousId);
   const explicit = identity.contact_id !== undefined ? await liveContact(tx, accountId, identity.contact_id) : null;
   if (identity.contact_id !== undefined && !explicit) {
-    throw new TrackletError('contact_not_found', `no contact ${identity.contact_id} in this account`, { path: 'contact_id' });
+    throw new TrackletError('contact_not_found', `no contact ${identity.contact_id} in this account`, {
+      path: 'contact_id',
+    });
   }
   const mappedId = e.anonymousId ? await tx.contactIdForAnonymousId(accountId, e.anonymousId) : null;
   const visitor = explicit ?? (mappedId !== null ? await liveContact(tx, accountId, mappedId) : null);
@@ -62,8 +65,15 @@ export async function resolveContact(tx: StoreTx, e: PendingEvent): Promise<Cont
     target = visitor;
   } else {
     // No contact holds any of the identities (findKnown found none, under their locks): the new one takes them all.
-    target = await tx.createContact({ ...blankContact(accountId), email: identity.email ?? null, phone: identity.phone ?? null,
-      external_id: identity.external_id ?? null }, now);
+    target = await tx.createContact(
+      {
+        ...blankContact(accountId),
+        email: identity.email ?? null,
+        phone: identity.phone ?? null,
+        external_id: identity.external_id ?? null,
+      },
+      now,
+    );
   }
   if (hasIdentity(identity)) await fillIdentity(tx, target, identity, now);
   if (e.anonymousId && mappedId !== target.id) await tx.linkAnonymousId(accountId, e.anonymousId, target.id, now);

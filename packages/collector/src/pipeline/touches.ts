@@ -19,8 +19,13 @@ export function outsideReferrer(e: PendingEvent): string | null {
   return from !== null && (!e.url || from !== hostOf(e.url)) ? e.referrer : null;
 }
 
-const touch = (e: PendingEvent, referrer: string | null): TouchRecord =>
-  ({ ...e.utm, referrer, url: e.url, click_ids: e.click_ids, at: e.occurredAt });
+const touch = (e: PendingEvent, referrer: string | null): TouchRecord => ({
+  ...e.utm,
+  referrer,
+  url: e.url,
+  click_ids: e.click_ids,
+  at: e.occurredAt,
+});
 
 function hasUtm(e: PendingEvent): boolean {
   for (const key in e.utm) if (e.utm[key as keyof PendingEvent['utm']] !== null) return true;
@@ -29,7 +34,7 @@ function hasUtm(e: PendingEvent): boolean {
 
 /** touchOfEvent, given the event's outsideReferrer. */
 const ownTouch = (e: PendingEvent, referrer: string | null): TouchRecord | null =>
-  (hasUtm(e) || e.click_ids || referrer ? touch(e, referrer) : null);
+  hasUtm(e) || e.click_ids || referrer ? touch(e, referrer) : null;
 
 /** The event's own touch: its attribution when it has any (UTM, click ids or another site's referrer), else null. */
 export function touchOfEvent(e: PendingEvent): TouchRecord | null {
@@ -44,7 +49,10 @@ export const later = (a: TouchRecord | null, b: TouchRecord | null) => (!a ? b :
  * touches themselves when they stay (update-contact.ts compares them by identity). The page's touch (an event
  * without attribution) is built only when it would become the first touch: most events of a known visitor build none.
  */
-export function nextTouches(current: { first_touch: TouchRecord | null; last_touch: TouchRecord | null }, e: PendingEvent) {
+export function nextTouches(
+  current: { first_touch: TouchRecord | null; last_touch: TouchRecord | null },
+  e: PendingEvent,
+) {
   const referrer = outsideReferrer(e);
   const own = ownTouch(e, referrer);
   const offered = e.firstTouch ?? own;

@@ -9,7 +9,8 @@ import { type AppDeps, header, pathId } from './http.js';
 export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
   const admin = (request: FastifyRequest) => {
     const token = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
-    if (!token || !safeEqual(token, deps.config.adminToken)) throw new TrackletError('unauthorized', 'the admin API needs the admin token');
+    if (!token || !safeEqual(token, deps.config.adminToken))
+      throw new TrackletError('unauthorized', 'the admin API needs the admin token');
   };
 
   // Account settings are small (≤1000 event names, ≤100 origins): the body limit of one event, not the 1 MB default.
@@ -17,7 +18,9 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post('/v1/admin/accounts', small, async (request, reply) => {
     admin(request);
-    return reply.code(201).send(await createAccountWithKeys(deps.store, parseOrThrow(createAccountSchema, request.body)));
+    return reply
+      .code(201)
+      .send(await createAccountWithKeys(deps.store, parseOrThrow(createAccountSchema, request.body)));
   });
 
   app.patch<{ Params: { id: string } }>('/v1/admin/accounts/:id', small, async (request) => {

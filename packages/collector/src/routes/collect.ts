@@ -17,28 +17,51 @@ import { type AppDeps, requestMeta } from './http.js';
  * usual 404, and a preflight without its headers is a plain 204 rather than the plugin's text/plain 400.
  * With an event log (`log`), the events are published to it instead of written here (log/accept-beacon.ts).
  */
-export async function collectRoutes(app: FastifyInstance, deps: AppDeps, rateLimit: RateLimitHook, log: EventLog | null = null): Promise<void> {
-  const beaconCors = { origin: true, methods: ['POST'], allowedHeaders: ['Content-Type'], maxAge: 86400, strictPreflight: false };
-  await app.register(cors, () => (request: FastifyRequest, callback: (error: Error | null, options: object) => void) => {
-    callback(null, request.url.split('?')[0] === '/v1/collect' ? beaconCors : { origin: false });
-  });
+export async function collectRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  rateLimit: RateLimitHook,
+  log: EventLog | null = null,
+): Promise<void> {
+  const beaconCors = {
+    origin: true,
+    methods: ['POST'],
+    allowedHeaders: ['Content-Type'],
+    maxAge: 86400,
+    strictPreflight: false,
+  };
+  await app.register(
+    cors,
+    () => (request: FastifyRequest, callback: (error: Error | null, options: object) => void) => {
+      callback(null, request.url.split('?')[0] === '/v1/collect' ? beaconCors : { origin: false });
+    },
+  );
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, depthLimitedJsonParser(app));
   const authenticated = new WeakMap<object, AuthenticatedBeacon>();
 
-  app.post('/v1/collect', {
-    bodyLimit: limits.maxBeaconBytes,
-    // The key is in the body: authenticate once it is parsed, then spend the IP + key budget before anything is stored.
-    preHandler: [async (request) => {
-      const beacon = await authenticateBeacon(deps, requestMeta(request), request.body);
-      authenticated.set(request, beacon);
-      request.auth = beacon.auth;
-    }, rateLimit],
-  }, async (request, reply) => {
-    const parsed = parseBeacon(deps, requestMeta(request), authenticated.get(request) as AuthenticatedBeacon);
-    if ('dropped' in parsed) return { results: parsed.dropped };
-    const { results, storeFailure } = log ? await acceptBeacon(deps, log, parsed.items) : await ingestMany(deps, parsed.items);
-    // The tracker retries a beacon whole; events already stored come back as "duplicate" by their ids.
-    if (storeFailure) throw storeFailure;
-    return reply.code(200).send({ results });
-  });
+  app.post(
+    '/v1/collect',
+    {
+      bodyLimit: limits.maxBeaconBytes,
+      // The key is in the body: authenticate once it is parsed, then spend the IP + key budget before anything is stored.
+      preHandler: [
+        async (request) => {
+          const beacon = await authenticateBeacon(deps, requestMeta(request), request.body);
+          authenticated.set(request, beacon);
+          request.auth = beacon.auth;
+        },
+        rateLimit,
+      ],
+    },
+    async (request, reply) => {
+      const parsed = parseBeacon(deps, requestMeta(request), authenticated.get(request) as AuthenticatedBeacon);
+      if ('dropped' in parsed) return { results: parsed.dropped };
+      const { results, storeFailure } = log
+        ? await acceptBeacon(deps, log, parsed.items)
+        : await ingestMany(deps, parsed.items);
+      // The tracker retries a beacon whole; events already stored come back as "duplicate" by their ids.
+      if (storeFailure) throw storeFailure;
+      return reply.code(200).send({ results });
+    },
+  );
 }

@@ -24,7 +24,10 @@ export function contactRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/v1/contacts', async (request, reply) => {
     const auth = await bearer(deps, request, 'contacts.read');
     const { page = 1, limit = limits.defaultPageSize, ...filter } = parseQuery(listContactsQuerySchema, request.query);
-    const { contacts, total } = await deps.store.listContacts(auth.account.id, filter, { limit, offset: (page - 1) * limit });
+    const { contacts, total } = await deps.store.listContacts(auth.account.id, filter, {
+      limit,
+      offset: (page - 1) * limit,
+    });
     if (Object.keys(filter).length === 0) return sendPage(request, reply, contacts, total, page, limit);
     const live = contacts.find((c) => c.merged_into === null);
     if (!live) throw new TrackletError('contact_not_found', 'no contact matches');

@@ -26,7 +26,9 @@ function stats(events: StoredEvent[], now: number) {
     bySource.set(source, (bySource.get(source) ?? 0) + 1);
   }
   return {
-    per_minute: [...perMinute].sort(([a], [b]) => a - b).map(([minute, count]) => ({ minute: new Date(minute).toISOString(), count })),
+    per_minute: [...perMinute]
+      .sort(([a], [b]) => a - b)
+      .map(([minute, count]) => ({ minute: new Date(minute).toISOString(), count })),
     by_utm_source: [...bySource].sort(([, a], [, b]) => b - a).map(([source, count]) => ({ source, count })),
   };
 }
@@ -39,7 +41,9 @@ function stats(events: StoredEvent[], now: number) {
 export async function demoRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOptions): Promise<void> {
   const dir = deps.config.demoDir;
   // The script-tag page gets the demo's publishable key written into its tag.
-  const tagPage = dir ? readFileSync(join(dir, 'tag.html'), 'utf8').replaceAll('__TRACKLET_KEY__', demo.publishableKey) : null;
+  const tagPage = dir
+    ? readFileSync(join(dir, 'tag.html'), 'utf8').replaceAll('__TRACKLET_KEY__', demo.publishableKey)
+    : null;
   const shell = dir ? readFileSync(join(dir, 'index.html')) : null;
   await htmlSecurityHeaders(app, [tagPage ?? '', shell?.toString('utf8') ?? '']);
 
@@ -52,16 +56,28 @@ export async function demoRoutes(app: FastifyInstance, deps: AppDeps, demo: Demo
 
   app.get<{ Querystring: { anonymous_id?: string } }>('/demo/api/visitor', async (request) => {
     const anonymousId = String(request.query.anonymous_id ?? '').slice(0, 128);
-    const { events } = await deps.store.listEvents(demo.accountId, { anonymous_id: anonymousId }, { limit: 1, offset: 0 });
+    const { events } = await deps.store.listEvents(
+      demo.accountId,
+      { anonymous_id: anonymousId },
+      { limit: 1, offset: 0 },
+    );
     const profile = events[0] ? await deps.store.getContactProfile(demo.accountId, events[0].contact_id) : null;
     // A visitor with no stored event yet is not an error for the panel: it shows "no events yet".
-    return { contact: profile?.merged_into ? await deps.store.getContactProfile(demo.accountId, profile.merged_into) : profile };
+    return {
+      contact: profile?.merged_into ? await deps.store.getContactProfile(demo.accountId, profile.merged_into) : profile,
+    };
   });
 
   if (!dir || !tagPage || !shell) return;
   app.get('/demo/tag.html', async (_request, reply) => reply.type('text/html; charset=utf-8').send(tagPage));
-  await app.register(fastifyStatic, { root: dir, prefix: '/demo/', index: ['index.html'], wildcard: false, maxAge: 3600_000,
-    globIgnore: ['tag.html'] });
+  await app.register(fastifyStatic, {
+    root: dir,
+    prefix: '/demo/',
+    index: ['index.html'],
+    wildcard: false,
+    maxAge: 3600_000,
+    globIgnore: ['tag.html'],
+  });
   // Every other /demo/… path is a route of the single-page shop.
   app.get('/demo', async (_request, reply) => reply.redirect('/demo/'));
   app.get('/demo/*', async (_request, reply) => reply.type('text/html; charset=utf-8').send(shell));

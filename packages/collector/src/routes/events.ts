@@ -21,7 +21,13 @@ export function eventRoutes(app: FastifyInstance, deps: AppDeps, log: EventLog |
       const auth = await bearer(deps, request, 'events.write');
       const outcome = await Promise.resolve()
         .then(() => {
-          const pending = parseEvent(deps, auth, requestMeta(request), request.body, header(request, 'idempotency-key'));
+          const pending = parseEvent(
+            deps,
+            auth,
+            requestMeta(request),
+            request.body,
+            header(request, 'idempotency-key'),
+          );
           return log ? acceptEvent(deps, log, pending) : ingestEvent(deps, pending);
         })
         .catch((error) => countRejected(deps, error));
@@ -30,7 +36,9 @@ export function eventRoutes(app: FastifyInstance, deps: AppDeps, log: EventLog |
       if (outcome.status === 'duplicate') reply.header('Idempotent-Replayed', 'true');
       return reply.code(outcome.status === 'created' ? 201 : 200).send(outcome.event);
     });
-    app.get(base, async (request, reply) => listEvents(deps, await bearer(deps, request, 'events.read'), request, reply));
+    app.get(base, async (request, reply) =>
+      listEvents(deps, await bearer(deps, request, 'events.read'), request, reply),
+    );
   }
 
   app.post('/v1/events/batch', { bodyLimit: limits.maxBatchBytes }, async (request, reply) => {
@@ -62,7 +70,8 @@ export function eventRoutes(app: FastifyInstance, deps: AppDeps, log: EventLog |
     const auth = await bearer(deps, request, 'events.read');
     const event = await deps.store.getEvent(auth.account.id, pathId(request.params.id, 'event_not_found'));
     // A test key sees only test events; everything else is another tenant's or absent: 404 either way.
-    if (!event || (auth.test && !event.test)) throw new TrackletError('event_not_found', `no event ${request.params.id}`);
+    if (!event || (auth.test && !event.test))
+      throw new TrackletError('event_not_found', `no event ${request.params.id}`);
     return event;
   });
 }

@@ -54,11 +54,16 @@ export async function bearer(deps: AppDeps, request: FastifyRequest, scope: Scop
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
   const result = schema.safeParse(query ?? {}, { reportInput: true });
   if (result.success) return result.data;
-  throw errorList(issuesToErrors(result.error.issues).map((e) => ({ ...e, code: 'invalid_parameter', message: 'Invalid parameter' })));
+  throw errorList(
+    issuesToErrors(result.error.issues).map((e) => ({ ...e, code: 'invalid_parameter', message: 'Invalid parameter' })),
+  );
 }
 
 /** A positive integer path id, or the resource's 404 (ids are never other shapes). */
-export function pathId(raw: string, notFound: 'event_not_found' | 'contact_not_found' | 'account_not_found' | 'key_not_found'): number {
+export function pathId(
+  raw: string,
+  notFound: 'event_not_found' | 'contact_not_found' | 'account_not_found' | 'key_not_found',
+): number {
   const id = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id) || id <= 0) throw new TrackletError(notFound, `no such id: ${raw.slice(0, 64)}`);
   return id;
@@ -75,26 +80,46 @@ function pageLink(request: FastifyRequest, page: number, rel: string): string {
  * the count was capped (limits.maxExactCount), X-Total-Count is a lower bound, X-Total-Count-Capped says so, and
  * there is no `last` link (nobody counted that far); `next` is given while the page is full.
  */
-export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, items: T[], total: number, page: number, limit: number, capped = false) {
+export function sendPage<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  items: T[],
+  total: number,
+  page: number,
+  limit: number,
+  capped = false,
+) {
   const last = Math.max(1, Math.ceil(total / limit));
   const links = [pageLink(request, 1, 'first')];
   if (!capped) links.push(pageLink(request, last, 'last'));
   if (page > 1) links.push(pageLink(request, capped ? page - 1 : Math.min(page - 1, last), 'prev'));
   if (capped ? items.length === limit : page < last) links.push(pageLink(request, page + 1, 'next'));
-  reply.header('X-Total-Count', String(total)).header('X-Page', String(page)).header('X-Per-Page', String(limit))
+  reply
+    .header('X-Total-Count', String(total))
+    .header('X-Page', String(page))
+    .header('X-Per-Page', String(limit))
     .header('Link', links.join(', '));
   if (capped) reply.header('X-Total-Count-Capped', 'true');
   return items;
 }
 
 /** `GET /v1/events` and a contact's events: filters, paging, and test keys that see only test events. */
-export async function listEvents(deps: AppDeps, auth: Auth, request: FastifyRequest, reply: FastifyReply, fixed: EventFilter = {}) {
+export async function listEvents(
+  deps: AppDeps,
+  auth: Auth,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fixed: EventFilter = {},
+) {
   const query = parseQuery(listEventsQuerySchema, request.query);
   const page = query.page ?? 1;
   const limit = query.limit ?? limits.defaultPageSize;
   const { page: _p, limit: _l, ...filter } = query;
   if (auth.test && filter.test === false) return sendPage(request, reply, [] as StoredEvent[], 0, page, limit);
-  const { events, total, capped } = await deps.store.listEvents(auth.account.id,
-    { ...filter, ...fixed, ...(auth.test ? { test: true } : {}) }, { limit, offset: (page - 1) * limit });
+  const { events, total, capped } = await deps.store.listEvents(
+    auth.account.id,
+    { ...filter, ...fixed, ...(auth.test ? { test: true } : {}) },
+    { limit, offset: (page - 1) * limit },
+  );
   return sendPage(request, reply, events, total, page, limit, capped);
 }

@@ -9,7 +9,11 @@ export function inlineHashes(pages: string[], tag: 'script' | 'style'): string[]
   for (const page of pages) {
     for (const [, attributes, body] of page.matchAll(pattern)) {
       if (tag === 'script' && /\bsrc\s*=/i.test(attributes ?? '')) continue;
-      hashes.add(`'sha256-${createHash('sha256').update(body ?? '').digest('base64')}'`);
+      hashes.add(
+        `'sha256-${createHash('sha256')
+          .update(body ?? '')
+          .digest('base64')}'`,
+      );
     }
   }
   return [...hashes];

@@ -16,8 +16,10 @@ export function trackerScriptRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/t.js', async (request, reply) => {
     if (!script || !etag) throw new TrackletError('not_found', 'the tracker is not built: run npm run build');
-    reply.header('Cache-Control', 'public, max-age=86400, stale-while-revalidate=604800')
-      .header('ETag', etag).header('Access-Control-Allow-Origin', '*');
+    reply
+      .header('Cache-Control', 'public, max-age=86400, stale-while-revalidate=604800')
+      .header('ETag', etag)
+      .header('Access-Control-Allow-Origin', '*');
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply.type('text/javascript; charset=utf-8').send(script);
   });

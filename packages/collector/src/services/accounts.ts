@@ -1,5 +1,15 @@
-import { type Account, type AccountWithKeys, allScopes, type CreateAccount, type CreateKey, type IssuedKey,
-  type KeyType, type RateLimit, type RateLimitInput, type UpdateAccount } from '@tracklet/protocol';
+import {
+  type Account,
+  type AccountWithKeys,
+  allScopes,
+  type CreateAccount,
+  type CreateKey,
+  type IssuedKey,
+  type KeyType,
+  type RateLimit,
+  type RateLimitInput,
+  type UpdateAccount,
+} from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
 import { generateKey } from '../keys.js';
 import { type AccountRecord, noRateLimit } from '../store/records.js';
@@ -7,8 +17,14 @@ import type { Store, StoreTx } from '../store/store.js';
 
 /** Accounts and keys, shared by the admin API and the `tracklet` command line. */
 export function toAccount(a: AccountRecord): Account {
-  return { id: a.id, name: a.name, allowed_origins: a.allowed_origins, allowed_events: a.allowed_events,
-    rate_limit: a.rate_limit, created_at: new Date(a.created_at).toISOString() };
+  return {
+    id: a.id,
+    name: a.name,
+    allowed_origins: a.allowed_origins,
+    allowed_events: a.allowed_events,
+    rate_limit: a.rate_limit,
+    created_at: new Date(a.created_at).toISOString(),
+  };
 }
 
 /** Budgets given (a null one goes back to the server default) over the ones the account had; null resets both. */
@@ -17,11 +33,25 @@ function mergeRateLimit(current: RateLimit, patch: RateLimitInput | null | undef
   return { ...current, ...Object.fromEntries(Object.entries(patch ?? {}).filter(([, v]) => v !== undefined)) };
 }
 
-async function issue(tx: StoreTx, accountId: number, type: KeyType, scopes = allScopes, now = Date.now()): Promise<IssuedKey> {
+async function issue(
+  tx: StoreTx,
+  accountId: number,
+  type: KeyType,
+  scopes = allScopes,
+  now = Date.now(),
+): Promise<IssuedKey> {
   // Publishable keys only ever post beacons: they carry no scope of the server API.
   const granted = type === 'publishable' ? [] : [...scopes];
   const { key, prefix, hash } = generateKey(type);
-  const record = await tx.createKey({ account_id: accountId, type, prefix, hash, scopes: granted, created_at: now, revoked_at: null });
+  const record = await tx.createKey({
+    account_id: accountId,
+    type,
+    prefix,
+    hash,
+    scopes: granted,
+    created_at: now,
+    revoked_at: null,
+  });
   return { id: record.id, key, type, scopes: granted };
 }
 
@@ -29,11 +59,19 @@ async function issue(tx: StoreTx, accountId: number, type: KeyType, scopes = all
 export async function createAccountWithKeys(store: Store, input: CreateAccount): Promise<AccountWithKeys> {
   return store.write(async (tx) => {
     const now = Date.now();
-    const account = await tx.createAccount({ name: input.name, allowed_origins: input.allowed_origins ?? [],
-      allowed_events: input.allowed_events ?? null, rate_limit: mergeRateLimit(noRateLimit, input.rate_limit),
-      created_at: now, updated_at: now });
-    const [publishable, live, test] = [await issue(tx, account.id, 'publishable'), await issue(tx, account.id, 'live'),
-      await issue(tx, account.id, 'test')];
+    const account = await tx.createAccount({
+      name: input.name,
+      allowed_origins: input.allowed_origins ?? [],
+      allowed_events: input.allowed_events ?? null,
+      rate_limit: mergeRateLimit(noRateLimit, input.rate_limit),
+      created_at: now,
+      updated_at: now,
+    });
+    const [publishable, live, test] = [
+      await issue(tx, account.id, 'publishable'),
+      await issue(tx, account.id, 'live'),
+      await issue(tx, account.id, 'test'),
+    ];
     return { ...toAccount(account), keys: { publishable: publishable.key, live: live.key, test: test.key } };
   });
 }

@@ -48,8 +48,13 @@ export function cacheAuthReads(store: Omit<Store, 'findKeysWithAccounts'>): Stor
    */
   const currentVersion = readsBegunAfterCall(() => store.authVersion().catch((error: unknown) => ({ error })));
 
-  async function cached<K extends string | number, V>(cache: LRUCache<K, Entry<V>>, key: K, read: () => Promise<V>,
-    keep: (v: V) => boolean, known?: Version) {
+  async function cached<K extends string | number, V>(
+    cache: LRUCache<K, Entry<V>>,
+    key: K,
+    read: () => Promise<V>,
+    keep: (v: V) => boolean,
+    known?: Version,
+  ) {
     // Only a read begun after this call: one begun before a revoke committed could still answer the old version.
     const version = known !== undefined ? known : await currentVersion();
     const hit = cache.get(key);
@@ -65,9 +70,21 @@ export function cacheAuthReads(store: Omit<Store, 'findKeysWithAccounts'>): Stor
   }
 
   const keysOf = (prefix: string, version?: Version) =>
-    cached(keys, prefix, () => store.findKeysByPrefix(prefix), (found) => found.length > 0, version);
+    cached(
+      keys,
+      prefix,
+      () => store.findKeysByPrefix(prefix),
+      (found) => found.length > 0,
+      version,
+    );
   const accountOf = (id: number, version?: Version) =>
-    cached(accounts, id, () => store.getAccount(id), (found) => found !== null, version);
+    cached(
+      accounts,
+      id,
+      () => store.getAccount(id),
+      (found) => found !== null,
+      version,
+    );
 
   return {
     ...store,

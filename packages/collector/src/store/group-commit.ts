@@ -45,7 +45,11 @@ export interface TxRunner<Tx> {
  * the others run again without it.
  */
 class RetryTransaction extends Error {
-  constructor(readonly job: Job<unknown>, readonly conflict: boolean, readonly error: unknown) {
+  constructor(
+    readonly job: Job<unknown>,
+    readonly conflict: boolean,
+    readonly error: unknown,
+  ) {
     super('a unit without a savepoint failed');
   }
 }
@@ -103,7 +107,10 @@ export class GroupCommitter<Tx> {
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
 
-  constructor(private readonly runner: TxRunner<Tx>, private readonly options: GroupCommitOptions) {}
+  constructor(
+    private readonly runner: TxRunner<Tx>,
+    private readonly options: GroupCommitOptions,
+  ) {}
 
   get pending(): number {
     return this.queue.length;
@@ -111,10 +118,19 @@ export class GroupCommitter<Tx> {
 
   submit<T>(work: (tx: Tx) => Promise<T>, options: UnitOptions = {}): Promise<T> {
     if (this.queue.length >= this.options.maxQueue) {
-      return Promise.reject(new TrackletError('store_overloaded', 'the writer queue is full; retry shortly', { retryAfter: 1 }));
+      return Promise.reject(
+        new TrackletError('store_overloaded', 'the writer queue is full; retry shortly', { retryAfter: 1 }),
+      );
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, savepoint: options.savepoint ?? true, reads: options.reads, resolve: resolve as (v: unknown) => void, reject, runs: 0 });
+      this.queue.push({
+        work,
+        savepoint: options.savepoint ?? true,
+        reads: options.reads,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        runs: 0,
+      });
       if (!this.running) this.start();
     });
   }
@@ -130,7 +146,9 @@ export class GroupCommitter<Tx> {
 
   private start(): void {
     this.running = true;
-    this.idle = new Promise((resolve) => { this.markIdle = resolve; });
+    this.idle = new Promise((resolve) => {
+      this.markIdle = resolve;
+    });
     // Let the requests already read off the sockets join the first transaction.
     setImmediate(() => void this.loop());
   }
@@ -202,10 +220,15 @@ export class GroupCommitter<Tx> {
       settle(committed);
       return;
     }
-    const syncing: Promise<void> = durable.then(() => settle(committed), (error: unknown) => {
-      const failure = this.runner.classify(error);
-      for (const job of committed) job.reject(failure);
-    }).finally(() => this.syncing.delete(syncing));
+    const syncing: Promise<void> = durable
+      .then(
+        () => settle(committed),
+        (error: unknown) => {
+          const failure = this.runner.classify(error);
+          for (const job of committed) job.reject(failure);
+        },
+      )
+      .finally(() => this.syncing.delete(syncing));
     this.syncing.add(syncing);
   }
 
@@ -221,7 +244,9 @@ export class GroupCommitter<Tx> {
       failed.reject(this.runner.classify(failure.error));
       this.queue.unshift(...others);
     } else if (failed.runs >= MAX_RUNS) {
-      failed.reject(new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }));
+      failed.reject(
+        new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }),
+      );
       this.queue.unshift(...others);
     } else {
       this.queue.unshift(failed, ...others);
@@ -239,7 +264,10 @@ export class GroupCommitter<Tx> {
     const again: Job<Tx>[] = [];
     for (const job of batch) {
       job.runs += 1;
-      if (job.runs >= MAX_RUNS) job.reject(new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }));
+      if (job.runs >= MAX_RUNS)
+        job.reject(
+          new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }),
+        );
       else again.push(job);
     }
     this.queue.unshift(...again);
@@ -256,7 +284,10 @@ export class GroupCommitter<Tx> {
         job.outcome = { ok: false, error };
       }
       // Whatever the database says of the writes sent here is this unit's failure, never a refusal.
-      if (oneByOne && this.runner.endUnit) await this.runner.endUnit(tx).catch((error: unknown) => { throw this.retryOf(job, error); });
+      if (oneByOne && this.runner.endUnit)
+        await this.runner.endUnit(tx).catch((error: unknown) => {
+          throw this.retryOf(job, error);
+        });
       this.runner.unitDone?.(tx);
       return true;
     }
@@ -269,7 +300,12 @@ export class GroupCommitter<Tx> {
       await this.runner.rollbackToSavepoint(tx);
       if (this.runner.isConflict?.(error)) {
         if (job.runs < MAX_RUNS) return false;
-        job.outcome = { ok: false, error: new TrackletError('store_unavailable', 'too much contention on the same data; retry', { retryAfter: 1 }) };
+        job.outcome = {
+          ok: false,
+          error: new TrackletError('store_unavailable', 'too much contention on the same data; retry', {
+            retryAfter: 1,
+          }),
+        };
         return true;
       }
       job.outcome = { ok: false, error: this.runner.classify(error) };

@@ -9,10 +9,13 @@ import type { IdentityField } from './store.js';
 export const identityOrder: IdentityField[] = ['external_id', 'email', 'phone'];
 
 /** An identity's value as contacts are found by it: an email normalized, the others as given. */
-export const identityValue = (field: IdentityField, value: string): string => (field === 'email' ? normalizeEmail(value) : value);
+export const identityValue = (field: IdentityField, value: string): string =>
+  field === 'email' ? normalizeEmail(value) : value;
 
 /** The identities given (a contact's, or an event's), in identityOrder, their values as identityValue makes them. */
-export function identitiesOf(identity: Partial<Record<IdentityField, string | null>>): Array<readonly [IdentityField, string]> {
+export function identitiesOf(
+  identity: Partial<Record<IdentityField, string | null>>,
+): Array<readonly [IdentityField, string]> {
   const found: Array<readonly [IdentityField, string]> = [];
   for (const field of identityOrder) {
     const value = identity[field];

@@ -29,7 +29,8 @@ const updatedIso = lastIso();
 export function toStoredEvent(e: EventRecord): StoredEvent {
   const fields: Record<string, unknown> = {};
   for (const key of Object.keys(e)) {
-    if (key !== 'request_hash' && key !== 'occurred_at' && key !== 'created_at' && key !== 'updated_at') fields[key] = e[key as keyof EventRecord];
+    if (key !== 'request_hash' && key !== 'occurred_at' && key !== 'created_at' && key !== 'updated_at')
+      fields[key] = e[key as keyof EventRecord];
   }
   fields.occurred_at = occurredIso(e.occurred_at);
   fields.created_at = createdIso(e.created_at);
@@ -43,13 +44,38 @@ export function toStoredEvent(e: EventRecord): StoredEvent {
  */
 export function storedEventOf(e: EventRecord): StoredEvent {
   return {
-    id: e.id, account_id: e.account_id, contact_id: e.contact_id, user_id: e.user_id, anonymous_id: e.anonymous_id,
-    session_id: e.session_id, event: e.event, amount: e.amount, data: e.data, idempotency_key: e.idempotency_key,
-    resource_uid: e.resource_uid, resource_name: e.resource_name, resource_url: e.resource_url, url: e.url,
-    title: e.title, test: e.test, generated: e.generated, chain_depth: e.chain_depth, ip: e.ip, user_agent: e.user_agent,
-    browser: e.browser, os: e.os, device_type: e.device_type, referrer: e.referrer, utm_source: e.utm_source,
-    utm_medium: e.utm_medium, utm_term: e.utm_term, utm_content: e.utm_content, utm_campaign: e.utm_campaign,
-    click_ids: e.click_ids, occurred_at: occurredIso(e.occurred_at), created_at: createdIso(e.created_at),
+    id: e.id,
+    account_id: e.account_id,
+    contact_id: e.contact_id,
+    user_id: e.user_id,
+    anonymous_id: e.anonymous_id,
+    session_id: e.session_id,
+    event: e.event,
+    amount: e.amount,
+    data: e.data,
+    idempotency_key: e.idempotency_key,
+    resource_uid: e.resource_uid,
+    resource_name: e.resource_name,
+    resource_url: e.resource_url,
+    url: e.url,
+    title: e.title,
+    test: e.test,
+    generated: e.generated,
+    chain_depth: e.chain_depth,
+    ip: e.ip,
+    user_agent: e.user_agent,
+    browser: e.browser,
+    os: e.os,
+    device_type: e.device_type,
+    referrer: e.referrer,
+    utm_source: e.utm_source,
+    utm_medium: e.utm_medium,
+    utm_term: e.utm_term,
+    utm_content: e.utm_content,
+    utm_campaign: e.utm_campaign,
+    click_ids: e.click_ids,
+    occurred_at: occurredIso(e.occurred_at),
+    created_at: createdIso(e.created_at),
     updated_at: updatedIso(e.updated_at),
   };
 }

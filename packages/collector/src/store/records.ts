@@ -27,8 +27,10 @@ export interface ContactRecord {
   updated_at: number;
 }
 
-export type NewContact = Pick<ContactRecord, 'account_id' | 'email' | 'phone' | 'external_id' | 'attributes'
-  | 'first_touch' | 'last_touch'>;
+export type NewContact = Pick<
+  ContactRecord,
+  'account_id' | 'email' | 'phone' | 'external_id' | 'attributes' | 'first_touch' | 'last_touch'
+>;
 
 /** An event ready to insert: every stored field, times in epoch ms. */
 export interface EventRecord {
@@ -69,10 +71,41 @@ export interface EventRecord {
 }
 
 /** Every stored column of an event, in table order (the order reads return the fields in). */
-export const eventColumns = ['id', 'account_id', 'contact_id', 'user_id', 'anonymous_id', 'session_id', 'event',
-  'amount', 'data', 'idempotency_key', 'request_hash', 'resource_uid', 'resource_name', 'resource_url', 'url', 'title',
-  'test', 'generated', 'chain_depth', 'ip', 'user_agent', 'browser', 'os', 'device_type', 'referrer', 'utm_source',
-  'utm_medium', 'utm_term', 'utm_content', 'utm_campaign', 'click_ids', 'occurred_at', 'created_at', 'updated_at',
+export const eventColumns = [
+  'id',
+  'account_id',
+  'contact_id',
+  'user_id',
+  'anonymous_id',
+  'session_id',
+  'event',
+  'amount',
+  'data',
+  'idempotency_key',
+  'request_hash',
+  'resource_uid',
+  'resource_name',
+  'resource_url',
+  'url',
+  'title',
+  'test',
+  'generated',
+  'chain_depth',
+  'ip',
+  'user_agent',
+  'browser',
+  'os',
+  'device_type',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_term',
+  'utm_content',
+  'utm_campaign',
+  'click_ids',
+  'occurred_at',
+  'created_at',
+  'updated_at',
 ] as const satisfies readonly (keyof EventRecord)[];
 
 export interface EventSchemaRecord {
@@ -136,8 +169,15 @@ export interface Page {
 export const noRateLimit: RateLimit = { api_per_minute: null, beacons_per_minute: null };
 
 /** A contact with nothing known yet. */
-export const blankContact = (accountId: number): NewContact => ({ account_id: accountId, email: null, phone: null,
-  external_id: null, attributes: {}, first_touch: null, last_touch: null });
+export const blankContact = (accountId: number): NewContact => ({
+  account_id: accountId,
+  email: null,
+  phone: null,
+  external_id: null,
+  attributes: {},
+  first_touch: null,
+  last_touch: null,
+});
 
 /** The most matches a listing counts for this page: exact up to this, "at least this many" beyond it. */
 export function countCap(page: Page, maxExactCount: number): number {

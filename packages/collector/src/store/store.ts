@@ -1,7 +1,16 @@
 import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
 import type { UnitOptions } from './group-commit.js';
-import type { AccountRecord, ContactFilter, ContactRecord, EventFilter, EventRecord, EventSchemaRecord, KeyRecord,
-  NewContact, Page } from './records.js';
+import type {
+  AccountRecord,
+  ContactFilter,
+  ContactRecord,
+  EventFilter,
+  EventRecord,
+  EventSchemaRecord,
+  KeyRecord,
+  NewContact,
+  Page,
+} from './records.js';
 
 export type IdentityField = 'email' | 'phone' | 'external_id';
 
@@ -40,7 +49,10 @@ export interface StoreTx {
   flush?(): Promise<void>;
   /** Runs `work` in a nested savepoint: when it throws, what it wrote is rolled back and the error rethrown. */
   inSavepoint<T>(work: () => Promise<T>): Promise<T>;
-  findEventByIdempotencyKey(accountId: number, key: string): Promise<{ event: StoredEvent; requestHash: string | null } | null>;
+  findEventByIdempotencyKey(
+    accountId: number,
+    key: string,
+  ): Promise<{ event: StoredEvent; requestHash: string | null } | null>;
   findOrder(accountId: number, orderId: string): Promise<number | null>;
   recordOrder(accountId: number, orderId: string, eventId: number): Promise<void>;
   /** Receive time (created_at, ms) of the contact's latest `email_open`, or null. */
@@ -78,14 +90,25 @@ export interface Store {
   write<T>(work: (tx: StoreTx) => Promise<T>, options?: UnitOptions): Promise<T>;
   getEvent(accountId: number, id: number): Promise<StoredEvent | null>;
   /** A page of events, newest first; `total` counts the matches exactly unless `capped` (limits.maxExactCount). */
-  listEvents(accountId: number, filter: EventFilter, page: Page): Promise<{ events: StoredEvent[]; total: number; capped: boolean }>;
+  listEvents(
+    accountId: number,
+    filter: EventFilter,
+    page: Page,
+  ): Promise<{ events: StoredEvent[]; total: number; capped: boolean }>;
   findEventIdByIdempotencyKey(accountId: number, key: string): Promise<number | null>;
   /** The event stored under this key and the hash of the request that stored it (log mode answers retries with it). */
-  findEventByIdempotencyKey(accountId: number, key: string): Promise<{ event: StoredEvent; requestHash: string | null } | null>;
+  findEventByIdempotencyKey(
+    accountId: number,
+    key: string,
+  ): Promise<{ event: StoredEvent; requestHash: string | null } | null>;
   /** The stored events among these ids, of any account (a log writer's check for messages it already committed). */
   getEventsByIds(ids: number[]): Promise<StoredEvent[]>;
   getContactProfile(accountId: number, id: number): Promise<ContactProfile | null>;
-  listContacts(accountId: number, filter: ContactFilter, page: Page): Promise<{ contacts: ContactProfile[]; total: number }>;
+  listContacts(
+    accountId: number,
+    filter: ContactFilter,
+    page: Page,
+  ): Promise<{ contacts: ContactProfile[]; total: number }>;
   listEventSchemas(accountId: number): Promise<EventSchemaSummary[]>;
   getAccount(id: number): Promise<AccountRecord | null>;
   countAccounts(): Promise<number>;

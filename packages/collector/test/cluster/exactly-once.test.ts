@@ -8,16 +8,22 @@ import { type ScaleOut, startScaleOut, storedKeys } from '../support/scale-out.j
 async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await (tasks[i] as () => Promise<T>)();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await (tasks[i] as () => Promise<T>)();
+      }
+    }),
+  );
   return results;
 }
 
-interface Result { index: number; status: string; id?: number }
+interface Result {
+  index: number;
+  status: string;
+  id?: number;
+}
 
 /**
  * Issue #8: two collector processes and two writer processes on a 3-node JetStream cluster (3 replicas) and one
@@ -32,12 +38,21 @@ describe('scale-out: exactly once through two collectors and two writers', () =>
 
   beforeAll(async () => {
     db = await createDatabase(postgresAdminUrl());
-    scale = await startScaleOut({ log: natsUrl(), db, env: { TRACKLET_LOG_REPLICAS: '3', TRACKLET_RATE_LIMIT_API: '0', TRACKLET_RATE_LIMIT_BEACONS: '0' } });
-    const account = await call(`${scale.collectors[0]!.url}/v1/admin/accounts`, { method: 'POST', json: { name: 'exactly-once' },
-      headers: { authorization: 'Bearer test-admin-token' } });
+    scale = await startScaleOut({
+      log: natsUrl(),
+      db,
+      env: { TRACKLET_LOG_REPLICAS: '3', TRACKLET_RATE_LIMIT_API: '0', TRACKLET_RATE_LIMIT_BEACONS: '0' },
+    });
+    const account = await call(`${scale.collectors[0]!.url}/v1/admin/accounts`, {
+      method: 'POST',
+      json: { name: 'exactly-once' },
+      headers: { authorization: 'Bearer test-admin-token' },
+    });
     keys = account.body.keys;
   }, 60_000);
-  afterAll(async () => { await scale?.stop(); });
+  afterAll(async () => {
+    await scale?.stop();
+  });
 
   it('stores 10,000 events exactly once when half of them are sent twice through different collectors', async () => {
     const total = 10_000;
@@ -46,16 +61,39 @@ describe('scale-out: exactly once through two collectors and two writers', () =>
     const note = (eventKeys: string[], results: Result[]) => {
       for (const r of results) {
         if (r.status === 'rejected') throw new Error(`rejected: ${JSON.stringify(r)}`);
-        if (r.id !== undefined) answered.set(eventKeys[r.index] as string, (answered.get(eventKeys[r.index] as string) ?? new Set()).add(r.id));
+        if (r.id !== undefined)
+          answered.set(
+            eventKeys[r.index] as string,
+            (answered.get(eventKeys[r.index] as string) ?? new Set()).add(r.id),
+          );
       }
     };
     const send = (via: number, start: number, onlyEven: boolean) => async () => {
       const indexes = Array.from({ length: chunk }, (_, i) => start + i).filter((i) => !onlyEven || i % 2 === 0);
       const eventKeys = indexes.map((i) => `k-${i}`);
       const url = scale.collectors[via]!.url;
-      const answer = start < total / 2
-        ? await client({ url }, keys.live).post('/v1/events/batch', { events: indexes.map((i) => ({ event: 'load', contact_email: `u${i >> 2}@example.com`, idempotency_key: `k-${i}`, data: { i } })) })
-        : await beacon({ url }, { key: keys.publishable, events: indexes.map((i) => ({ id: `k-${i}`, event: 'page_view', anonymous_id: `anon-${i >> 2}`, data: { i } })) });
+      const answer =
+        start < total / 2
+          ? await client({ url }, keys.live).post('/v1/events/batch', {
+              events: indexes.map((i) => ({
+                event: 'load',
+                contact_email: `u${i >> 2}@example.com`,
+                idempotency_key: `k-${i}`,
+                data: { i },
+              })),
+            })
+          : await beacon(
+              { url },
+              {
+                key: keys.publishable,
+                events: indexes.map((i) => ({
+                  id: `k-${i}`,
+                  event: 'page_view',
+                  anonymous_id: `anon-${i >> 2}`,
+                  data: { i },
+                })),
+              },
+            );
       expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(200);
       note(eventKeys, answer.body.results);
     };

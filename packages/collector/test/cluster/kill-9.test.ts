@@ -22,7 +22,10 @@ async function streamLeader(nats: NatsCluster, stream: string): Promise<number> 
 }
 
 /** What the clients were told: keyed events by key, key-less ones by their marker, each with the id answered. */
-interface Acknowledged { keyed: Map<string, number | undefined>; keyless: Map<string, number | undefined> }
+interface Acknowledged {
+  keyed: Map<string, number | undefined>;
+  keyless: Map<string, number | undefined>;
+}
 
 /**
  * Issue #8: under load through two collectors, kill -9 one writer in the middle of its batches, then kill -9 one of
@@ -39,10 +42,23 @@ describe('scale-out: kill -9 of a writer and of a NATS node under load', () => {
   beforeAll(async () => {
     nats = await startNatsCluster({ nodes: 3, name: 'kill9' });
     db = await createDatabase(postgresAdminUrl());
-    scale = await startScaleOut({ log: nats.url, db, env: { TRACKLET_LOG_REPLICAS: '3', TRACKLET_LOG_WAIT_MS: '2000',
-      TRACKLET_WRITER_ACK_WAIT_MS: '2000', TRACKLET_LOG_BATCH: '50', TRACKLET_RATE_LIMIT_API: '0', TRACKLET_RATE_LIMIT_BEACONS: '0' } });
-    const account = await call(`${scale.collectors[0]!.url}/v1/admin/accounts`, { method: 'POST', json: { name: 'kill-9' },
-      headers: { authorization: 'Bearer test-admin-token' } });
+    scale = await startScaleOut({
+      log: nats.url,
+      db,
+      env: {
+        TRACKLET_LOG_REPLICAS: '3',
+        TRACKLET_LOG_WAIT_MS: '2000',
+        TRACKLET_WRITER_ACK_WAIT_MS: '2000',
+        TRACKLET_LOG_BATCH: '50',
+        TRACKLET_RATE_LIMIT_API: '0',
+        TRACKLET_RATE_LIMIT_BEACONS: '0',
+      },
+    });
+    const account = await call(`${scale.collectors[0]!.url}/v1/admin/accounts`, {
+      method: 'POST',
+      json: { name: 'kill-9' },
+      headers: { authorization: 'Bearer test-admin-token' },
+    });
     keys = account.body.keys;
   }, 60_000);
   afterAll(async () => {
@@ -64,14 +80,28 @@ describe('scale-out: kill -9 of a writer and of a NATS node under load', () => {
       let answer: Answer;
       try {
         if (kind === 0) {
-          answer = await client({ url }, keys.live).post('/v1/events', { event: 'keyed', contact_email: `w${worker}@example.com`, idempotency_key: `k-${i}` });
+          answer = await client({ url }, keys.live).post('/v1/events', {
+            event: 'keyed',
+            contact_email: `w${worker}@example.com`,
+            idempotency_key: `k-${i}`,
+          });
           if (ok(answer)) acked.keyed.set(`k-${i}`, answer.body.id);
         } else if (kind === 1) {
-          answer = await client({ url }, keys.live).post('/v1/events', { event: 'keyless', contact_email: `w${worker}@example.com`, data: { marker: `m-${i}` } });
+          answer = await client({ url }, keys.live).post('/v1/events', {
+            event: 'keyless',
+            contact_email: `w${worker}@example.com`,
+            data: { marker: `m-${i}` },
+          });
           if (ok(answer)) acked.keyless.set(`m-${i}`, answer.body.id);
         } else {
           const ids = Array.from({ length: 10 }, (_, j) => `b-${i}-${j}`);
-          answer = await beacon({ url }, { key: keys.publishable, events: ids.map((id) => ({ id, event: 'page_view', anonymous_id: `anon-${worker}` })) });
+          answer = await beacon(
+            { url },
+            {
+              key: keys.publishable,
+              events: ids.map((id) => ({ id, event: 'page_view', anonymous_id: `anon-${worker}` })),
+            },
+          );
           if (ok(answer)) ids.forEach((id, j) => acked.keyed.set(id, answer.body.results[j].id));
         }
       } catch {
@@ -79,11 +109,19 @@ describe('scale-out: kill -9 of a writer and of a NATS node under load', () => {
       }
       if (ok(answer) && nodeDown) ackedAfterNodeLoss++;
     };
-    const load = Promise.all(Array.from({ length: 6 }, async (_, worker) => { while (running) await one(worker); }));
+    const load = Promise.all(
+      Array.from({ length: 6 }, async (_, worker) => {
+        while (running) await one(worker);
+      }),
+    );
 
     // Mid-batch: the writer holds delivered messages it has not acked (they go to the other writer after the ack wait).
     const gauge = async (writer: number, name: string) =>
-      Number(new RegExp(`^tracklet_writer_messages_${name} (\\d+)`, 'm').exec((await call(`${scale.writers[writer]!.url}/metrics`)).body)?.[1] ?? 0);
+      Number(
+        new RegExp(`^tracklet_writer_messages_${name} (\\d+)`, 'm').exec(
+          (await call(`${scale.writers[writer]!.url}/metrics`)).body,
+        )?.[1] ?? 0,
+      );
     const held = () => gauge(0, 'held');
     await sleep(1000);
     let heldAtKill = 0;
@@ -101,16 +139,25 @@ describe('scale-out: kill -9 of a writer and of a NATS node under load', () => {
     await load;
 
     expect(ackedAfterNodeLoss, 'acknowledged after the node was killed').toBeGreaterThanOrEqual(50);
-    await settledStream(nats.urls.filter((_, i) => i !== leader), scale.env.TRACKLET_LOG_STREAM as string, 60_000);
+    await settledStream(
+      nats.urls.filter((_, i) => i !== leader),
+      scale.env.TRACKLET_LOG_STREAM as string,
+      60_000,
+    );
     const redelivered = await gauge(1, 'redelivered');
-    console.log(`kill -9 under load: ${acked.keyed.size + acked.keyless.size} acknowledged, ${heldAtKill} held by the killed writer, `
-      + `${redelivered} redelivered to the other, ${ackedAfterNodeLoss} acknowledged after the node loss`);
+    console.log(
+      `kill -9 under load: ${acked.keyed.size + acked.keyless.size} acknowledged, ${heldAtKill} held by the killed writer, ` +
+        `${redelivered} redelivered to the other, ${ackedAfterNodeLoss} acknowledged after the node loss`,
+    );
     expect(redelivered, 'messages the other writer got again').toBeGreaterThan(0);
 
     const pgClient = new pg.Client({ connectionString: db });
     await pgClient.connect();
-    const rows = (await pgClient.query<{ id: string; key: string | null; marker: string | null }>(
-      "SELECT id, idempotency_key AS key, data->>'marker' AS marker FROM events")).rows;
+    const rows = (
+      await pgClient.query<{ id: string; key: string | null; marker: string | null }>(
+        "SELECT id, idempotency_key AS key, data->>'marker' AS marker FROM events",
+      )
+    ).rows;
     await pgClient.end();
     const byKey = new Map<string, number[]>();
     const byMarker = new Map<string, number[]>();

@@ -17,12 +17,20 @@ import { type NatsCluster, startNatsCluster } from '../support/nats-cluster.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../support/postgres.js';
 import { eventually, expectUnavailable } from '../support/outage.js';
 
-interface Running { url: string; config: CollectorConfig; app: FastifyInstance }
+interface Running {
+  url: string;
+  config: CollectorConfig;
+  app: FastifyInstance;
+}
 
 /** A log-mode collector (with a log writer in its process unless told otherwise). */
 async function collector(env: Record<string, string>, writer = true): Promise<Running> {
-  const config = loadConfig({ TRACKLET_ADMIN_TOKEN: 'test-admin-token', TRACKLET_LOG_LEVEL: 'warn',
-    TRACKLET_LOG_STREAM: `out_${randomBytes(6).toString('hex')}`, ...env });
+  const config = loadConfig({
+    TRACKLET_ADMIN_TOKEN: 'test-admin-token',
+    TRACKLET_LOG_LEVEL: 'warn',
+    TRACKLET_LOG_STREAM: `out_${randomBytes(6).toString('hex')}`,
+    ...env,
+  });
   const app = await buildApp(config, { logger: false, logWriter: writer });
   return { url: await app.listen({ port: 0, host: '127.0.0.1' }), config, app };
 }
@@ -31,9 +39,20 @@ async function collector(env: Record<string, string>, writer = true): Promise<Ru
 async function writerOn(config: CollectorConfig, store: Store): Promise<LogWriter & { stop(): Promise<void> }> {
   const log = config.log as LogConfig;
   const nc = await connectToLog(log.servers, 'outage-writer');
-  const deps = { store, metrics: createMetrics(), jwtSecret: null, ids: new EventIdGenerator(9), userAgents: createUserAgentParser() };
+  const deps = {
+    store,
+    metrics: createMetrics(),
+    jwtSecret: null,
+    ids: new EventIdGenerator(9),
+    userAgents: createUserAgentParser(),
+  };
   const writer = await startLogWriter({ config: log, deps, nc, log: Fastify({ logger: false }).log });
-  return Object.assign(Object.create(writer) as LogWriter, { stop: async () => { await writer.stop(); await nc.close(); } });
+  return Object.assign(Object.create(writer) as LogWriter, {
+    stop: async () => {
+      await writer.stop();
+      await nc.close();
+    },
+  });
 }
 
 const newAccount = async (r: Running): Promise<{ live: string; publishable: string }> =>
@@ -61,15 +80,26 @@ describe('log mode outages', () => {
       await nats.stopNode(0);
       await eventually(async () => (await call(`${c.url}/readyz`)).status === 503);
       expectUnavailable(await call(`${c.url}/readyz`));
-      expectUnavailable(await beacon(c, { key: keys.publishable, events: [{ id: 'nats-down-1', event: 'page_view', anonymous_id: 'anon-n' }] }));
-      expectUnavailable(await client(c, keys.live).post('/v1/events', { event: 'down', contact_email: 'n@example.com' }));
+      expectUnavailable(
+        await beacon(c, {
+          key: keys.publishable,
+          events: [{ id: 'nats-down-1', event: 'page_view', anonymous_id: 'anon-n' }],
+        }),
+      );
+      expectUnavailable(
+        await client(c, keys.live).post('/v1/events', { event: 'down', contact_email: 'n@example.com' }),
+      );
       // Reads go to PostgreSQL, which is up.
       expect((await client(c, keys.live).get('/v1/events')).status).toBe(200);
 
       await nats.startNode(0);
       await eventually(async () => (await call(`${c.url}/readyz`)).status === 200);
-      expect((await client(c, keys.live).post('/v1/events', { event: 'up', contact_email: 'n@example.com' })).status).toBe(201);
-      expect((await client(c, keys.live).get('/v1/events/status?idempotency_key=nats-down-1')).body.status).toBe('not_found');
+      expect(
+        (await client(c, keys.live).post('/v1/events', { event: 'up', contact_email: 'n@example.com' })).status,
+      ).toBe(201);
+      expect((await client(c, keys.live).get('/v1/events/status?idempotency_key=nats-down-1')).body.status).toBe(
+        'not_found',
+      );
     });
   });
 
@@ -92,9 +122,16 @@ describe('log mode outages', () => {
 
     it('keeps what the log accepted while the writer retries, and stores it all once PostgreSQL is back', async () => {
       // Accepted into the log (no writer yet): a beacon, and a server-API event answered 202 after the wait.
-      const fromBeacon = await beacon(c, { key: keys.publishable, events: [{ id: 'pg-down-1', event: 'page_view', anonymous_id: 'anon-p' }] });
+      const fromBeacon = await beacon(c, {
+        key: keys.publishable,
+        events: [{ id: 'pg-down-1', event: 'page_view', anonymous_id: 'anon-p' }],
+      });
       expect(fromBeacon.body.results).toEqual([{ index: 0, status: 'accepted', id: expect.any(Number) }]);
-      const fromApi = await client(c, keys.live).post('/v1/events', { event: 'during', contact_email: 'p@example.com', idempotency_key: 'pg-down-2' });
+      const fromApi = await client(c, keys.live).post('/v1/events', {
+        event: 'during',
+        contact_email: 'p@example.com',
+        idempotency_key: 'pg-down-2',
+      });
       expect(fromApi.body).toEqual({ status: 'accepted', id: expect.any(Number), idempotency_key: 'pg-down-2' });
 
       const store = await openPostgresStore(db);
@@ -104,11 +141,23 @@ describe('log mode outages', () => {
         // Keys this collector already checked still authenticate from its cache, so events keep going into the log;
         // a key it never saw needs PostgreSQL: 503.
         expectUnavailable(await call(`${c.url}/readyz`));
-        const during = await client(c, keys.live).post('/v1/events', { event: 'during', contact_email: 'p@example.com', idempotency_key: 'pg-down-3' });
+        const during = await client(c, keys.live).post('/v1/events', {
+          event: 'during',
+          contact_email: 'p@example.com',
+          idempotency_key: 'pg-down-3',
+        });
         expect(during.status).toBe(202);
-        const duringBeacon = await beacon(c, { key: keys.publishable, events: [{ id: 'pg-down-4', event: 'page_view', anonymous_id: 'anon-p' }] });
+        const duringBeacon = await beacon(c, {
+          key: keys.publishable,
+          events: [{ id: 'pg-down-4', event: 'page_view', anonymous_id: 'anon-p' }],
+        });
         expect(duringBeacon.body.results).toEqual([{ index: 0, status: 'accepted', id: expect.any(Number) }]);
-        expectUnavailable(await client(c, 'tk_live_neverseenneverseenneverseen00').post('/v1/events', { event: 'x', contact_email: 'p@example.com' }));
+        expectUnavailable(
+          await client(c, 'tk_live_neverseenneverseenneverseen00').post('/v1/events', {
+            event: 'x',
+            contact_email: 'p@example.com',
+          }),
+        );
         await expect(writer.ready()).rejects.toThrow();
         await new Promise((resolve) => setTimeout(resolve, 1500));
         expect(writer.written).toBe(0);
@@ -118,8 +167,14 @@ describe('log mode outages', () => {
         expect(writer.written).toBe(4);
         const api = client(c, keys.live);
         expect((await api.get(`/v1/events/${fromBeacon.body.results[0].id}`)).body.idempotency_key).toBe('pg-down-1');
-        expect((await api.get('/v1/events/status?idempotency_key=pg-down-2')).body).toEqual({ status: 'created', event_id: fromApi.body.id });
-        expect((await api.get('/v1/events/status?idempotency_key=pg-down-3')).body).toEqual({ status: 'created', event_id: during.body.id });
+        expect((await api.get('/v1/events/status?idempotency_key=pg-down-2')).body).toEqual({
+          status: 'created',
+          event_id: fromApi.body.id,
+        });
+        expect((await api.get('/v1/events/status?idempotency_key=pg-down-3')).body).toEqual({
+          status: 'created',
+          event_id: during.body.id,
+        });
         expect((await api.get(`/v1/events/${duringBeacon.body.results[0].id}`)).body.idempotency_key).toBe('pg-down-4');
       } finally {
         await writer.stop();

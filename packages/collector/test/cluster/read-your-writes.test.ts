@@ -7,13 +7,22 @@ import { beacon, call, client, postgresAdminUrl } from '../support/collector.js'
 import { natsUrl, settled } from '../support/log-mode.js';
 import { createDatabase } from '../support/postgres.js';
 
-interface Running { url: string; config: CollectorConfig; app: FastifyInstance }
+interface Running {
+  url: string;
+  config: CollectorConfig;
+  app: FastifyInstance;
+}
 
 const running: Running[] = [];
 
 /** A log-mode collector in this process; `writer`: with a log writer in it too. */
 async function collector(env: Record<string, string>, writer: boolean): Promise<Running> {
-  const config = loadConfig({ TRACKLET_ADMIN_TOKEN: 'test-admin-token', TRACKLET_LOG_LEVEL: 'warn', TRACKLET_LOG: natsUrl(), ...env });
+  const config = loadConfig({
+    TRACKLET_ADMIN_TOKEN: 'test-admin-token',
+    TRACKLET_LOG_LEVEL: 'warn',
+    TRACKLET_LOG: natsUrl(),
+    ...env,
+  });
   const app = await buildApp(config, { logger: false, logWriter: writer });
   const started = { url: await app.listen({ port: 0, host: '127.0.0.1' }), config, app };
   running.push(started);
@@ -45,21 +54,37 @@ describe('read-your-writes across collectors in log mode', () => {
     b = await collector({ ...env, TRACKLET_INSTANCE_ID: '2' }, false);
     keys = await newAccount(a);
   });
-  afterAll(async () => { await Promise.all(running.map((r) => r.app.close())); });
+  afterAll(async () => {
+    await Promise.all(running.map((r) => r.app.close()));
+  });
 
   it('reads a 201 from another collector at once, and the status endpoint agrees', async () => {
-    const posted = await client(b, keys.live).post('/v1/events', { event: 'signup', contact_email: 'ryw@example.com', idempotency_key: 'ryw-1' });
+    const posted = await client(b, keys.live).post('/v1/events', {
+      event: 'signup',
+      contact_email: 'ryw@example.com',
+      idempotency_key: 'ryw-1',
+    });
     expect(posted.status).toBe(201);
     expect((await client(a, keys.live).get(`/v1/events/${posted.body.id}`)).body).toEqual(posted.body);
-    expect((await client(a, keys.live).get('/v1/events/status?idempotency_key=ryw-1')).body).toEqual({ status: 'created', event_id: posted.body.id });
-    const replay = await client(a, keys.live).post('/v1/events', { event: 'signup', contact_email: 'ryw@example.com', idempotency_key: 'ryw-1' });
+    expect((await client(a, keys.live).get('/v1/events/status?idempotency_key=ryw-1')).body).toEqual({
+      status: 'created',
+      event_id: posted.body.id,
+    });
+    const replay = await client(a, keys.live).post('/v1/events', {
+      event: 'signup',
+      contact_email: 'ryw@example.com',
+      idempotency_key: 'ryw-1',
+    });
     expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(posted.body);
   });
 
   it('reads a beacon event from another collector once the writer committed it, with the id the beacon was given', async () => {
-    const answer = await beacon(b, { key: keys.publishable, events: [{ id: 'ryw-b1', event: 'page_view', anonymous_id: 'anon-ryw' }] });
+    const answer = await beacon(b, {
+      key: keys.publishable,
+      events: [{ id: 'ryw-b1', event: 'page_view', anonymous_id: 'anon-ryw' }],
+    });
     expect(answer.body.results).toEqual([{ index: 0, status: 'accepted', id: expect.any(Number) }]);
     await settled(b);
     const stored = await client(a, keys.live).get(`/v1/events/${answer.body.results[0].id}`);
@@ -68,17 +93,27 @@ describe('read-your-writes across collectors in log mode', () => {
   });
 
   it('answers 409 for a key reused with another body, through either collector', async () => {
-    const changed = await client(b, keys.live).post('/v1/events', { event: 'signup', contact_email: 'other@example.com', idempotency_key: 'ryw-1' });
+    const changed = await client(b, keys.live).post('/v1/events', {
+      event: 'signup',
+      contact_email: 'other@example.com',
+      idempotency_key: 'ryw-1',
+    });
     expect(changed.status).toBe(409);
     expect(changed.body.errors[0].code).toBe('idempotency_conflict');
   });
 });
 
 describe('log mode with no writer running', () => {
-  afterEach(async () => { await Promise.all(running.splice(0).map((r) => r.app.close())); });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.app.close()));
+  });
 
   it('answers 202 accepted after the wait, and the status endpoint turns created once a writer runs', async () => {
-    const env = { TRACKLET_DB: await createDatabase(postgresAdminUrl()), TRACKLET_LOG_STREAM: stream(), TRACKLET_LOG_WAIT_MS: '300' };
+    const env = {
+      TRACKLET_DB: await createDatabase(postgresAdminUrl()),
+      TRACKLET_LOG_STREAM: stream(),
+      TRACKLET_LOG_WAIT_MS: '300',
+    };
     const alone = await collector(env, false);
     const keys = await newAccount(alone);
     const api = client(alone, keys.live);
@@ -92,7 +127,10 @@ describe('log mode with no writer running', () => {
 
     const writer = await collector({ ...env, TRACKLET_INSTANCE_ID: '3' }, true);
     await settled(writer);
-    expect((await api.get('/v1/events/status?idempotency_key=late-1')).body).toEqual({ status: 'created', event_id: accepted.body.id });
+    expect((await api.get('/v1/events/status?idempotency_key=late-1')).body).toEqual({
+      status: 'created',
+      event_id: accepted.body.id,
+    });
     const replay = await api.post('/v1/events', body);
     expect(replay.status).toBe(200);
     expect(replay.body.id).toBe(accepted.body.id);

@@ -9,10 +9,19 @@ import { client, postgresAdminUrl } from '../support/collector.js';
 import { natsUrl, settled } from '../support/log-mode.js';
 import { createDatabase } from '../support/postgres.js';
 
-interface Running { url: string; config: CollectorConfig; app: FastifyInstance }
+interface Running {
+  url: string;
+  config: CollectorConfig;
+  app: FastifyInstance;
+}
 
 async function collector(env: Record<string, string>, writer: boolean): Promise<Running> {
-  const config = loadConfig({ TRACKLET_ADMIN_TOKEN: 'test-admin-token', TRACKLET_LOG_LEVEL: 'warn', TRACKLET_LOG: natsUrl(), ...env });
+  const config = loadConfig({
+    TRACKLET_ADMIN_TOKEN: 'test-admin-token',
+    TRACKLET_LOG_LEVEL: 'warn',
+    TRACKLET_LOG: natsUrl(),
+    ...env,
+  });
   const app = await buildApp(config, { logger: false, logWriter: writer });
   return { url: await app.listen({ port: 0, host: '127.0.0.1' }), config, app };
 }
@@ -30,9 +39,14 @@ describe('a writer given the same message twice, and an unreadable one', () => {
   let live: string;
 
   beforeAll(async () => {
-    env = { TRACKLET_DB: await createDatabase(postgresAdminUrl()), TRACKLET_LOG_STREAM: `rd_${randomBytes(6).toString('hex')}`, TRACKLET_LOG_WAIT_MS: '200' };
+    env = {
+      TRACKLET_DB: await createDatabase(postgresAdminUrl()),
+      TRACKLET_LOG_STREAM: `rd_${randomBytes(6).toString('hex')}`,
+      TRACKLET_LOG_WAIT_MS: '200',
+    };
     alone = await collector(env, false);
-    live = (await client(alone, alone.config.adminToken).post('/v1/admin/accounts', { name: 'redelivery' })).body.keys.live;
+    live = (await client(alone, alone.config.adminToken).post('/v1/admin/accounts', { name: 'redelivery' })).body.keys
+      .live;
     nc = await connect({ servers: natsUrl().split(',') });
   });
   afterAll(async () => {
@@ -42,8 +56,16 @@ describe('a writer given the same message twice, and an unreadable one', () => {
 
   it('stores each event once, runs its contact changes once, and skips the unreadable message', async () => {
     const api = client(alone, live);
-    const keyless = await api.post('/v1/events', { event: 'login', contact_email: 'twice@example.com', contact: { plan: 'pro' } });
-    const keyed = await api.post('/v1/events', { event: 'signup', contact_email: 'twice@example.com', idempotency_key: 'twice-1' });
+    const keyless = await api.post('/v1/events', {
+      event: 'login',
+      contact_email: 'twice@example.com',
+      contact: { plan: 'pro' },
+    });
+    const keyed = await api.post('/v1/events', {
+      event: 'signup',
+      contact_email: 'twice@example.com',
+      idempotency_key: 'twice-1',
+    });
     expect([keyless.status, keyed.status]).toEqual([202, 202]);
 
     const stream = env.TRACKLET_LOG_STREAM as string;
@@ -54,7 +76,11 @@ describe('a writer given the same message twice, and an unreadable one', () => {
       await js.publish(message!.subject, message!.data, { msgID: `copy-${seq}` });
     }
     await js.publish(`${stream}.1`, 'not a log message', { msgID: 'garbage' });
-    const after = await api.post('/v1/events', { event: 'after', contact_email: 'twice@example.com', idempotency_key: 'after-1' });
+    const after = await api.post('/v1/events', {
+      event: 'after',
+      contact_email: 'twice@example.com',
+      idempotency_key: 'after-1',
+    });
     expect(after.status).toBe(202);
     expect((await jsm.streams.info(stream)).state.messages).toBe(6);
 

@@ -13,17 +13,30 @@ import { createDatabase } from '../support/postgres.js';
  */
 describe('starting on an event log that has no leader yet', () => {
   let nats: NatsCluster;
-  beforeAll(async () => { nats = await startNatsCluster({ nodes: 3, name: 'startup' }); }, 60_000);
-  afterAll(async () => { await nats?.stop(); });
+  beforeAll(async () => {
+    nats = await startNatsCluster({ nodes: 3, name: 'startup' });
+  }, 60_000);
+  afterAll(async () => {
+    await nats?.stop();
+  });
 
   it('waits until JetStream answers, then stores what it accepts', async () => {
     // One node of three: no quorum, so no JetStream leader.
     await nats.stopNode(1);
     await nats.stopNode(2);
-    const config = loadConfig({ TRACKLET_ADMIN_TOKEN: 'test-admin-token', TRACKLET_LOG_LEVEL: 'warn', TRACKLET_LOG: nats.urls[0] as string,
-      TRACKLET_LOG_STREAM: `startup_${Date.now().toString(36)}`, TRACKLET_LOG_REPLICAS: '3', TRACKLET_DB: await createDatabase(postgresAdminUrl()) });
+    const config = loadConfig({
+      TRACKLET_ADMIN_TOKEN: 'test-admin-token',
+      TRACKLET_LOG_LEVEL: 'warn',
+      TRACKLET_LOG: nats.urls[0] as string,
+      TRACKLET_LOG_STREAM: `startup_${Date.now().toString(36)}`,
+      TRACKLET_LOG_REPLICAS: '3',
+      TRACKLET_DB: await createDatabase(postgresAdminUrl()),
+    });
     let started = false;
-    const starting = buildApp(config, { logger: false, logWriter: true }).then((app) => { started = true; return app; });
+    const starting = buildApp(config, { logger: false, logWriter: true }).then((app) => {
+      started = true;
+      return app;
+    });
     starting.catch(() => {});
     // Longer than one JetStream request may wait for its answer (5 s).
     await new Promise((resolve) => setTimeout(resolve, 8000));
@@ -32,8 +45,12 @@ describe('starting on an event log that has no leader yet', () => {
     const app = await starting;
     try {
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
-      const keys = (await client({ url }, 'test-admin-token').post('/v1/admin/accounts', { name: 'startup' })).body.keys;
-      const sent = await beacon({ url }, { key: keys.publishable, events: [{ id: 'startup-1', event: 'page_view', anonymous_id: 'a1' }] });
+      const keys = (await client({ url }, 'test-admin-token').post('/v1/admin/accounts', { name: 'startup' })).body
+        .keys;
+      const sent = await beacon(
+        { url },
+        { key: keys.publishable, events: [{ id: 'startup-1', event: 'page_view', anonymous_id: 'a1' }] },
+      );
       expect(sent.body.results[0].status).toBe('accepted');
       await settled({ config });
       const stored = await client({ url }, keys.live).get('/v1/events?limit=5');

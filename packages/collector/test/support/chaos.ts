@@ -58,11 +58,20 @@ export function prng(seed: number): () => number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const chromeUa = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+const chromeUa =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 
-async function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: any } | null> {
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: any } | null> {
   try {
-    const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+    const response = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
   } catch {
@@ -73,7 +82,11 @@ async function post(url: string, body: unknown, headers: Record<string, string>)
 class Traffic {
   readonly events: LogicalEvent[] = [];
   /** Keyed events not acknowledged yet, per kind: sent again (same key) until they are. */
-  private readonly pending = new Map<Kind, LogicalEvent[]>([['api', []], ['batch', []], ['beacon', []]]);
+  private readonly pending = new Map<Kind, LogicalEvent[]>([
+    ['api', []],
+    ['batch', []],
+    ['beacon', []],
+  ]);
   readonly violations: string[] = [];
   requests = 0;
   unanswered = 0;
@@ -91,18 +104,24 @@ class Traffic {
   private body(e: LogicalEvent) {
     const common = { event: 'chaos', data: { seq: e.seq, worker: e.worker } };
     if (e.kind === 'beacon') return { ...common, id: `chaos-${e.seq}`, anonymous_id: `visitor-${e.worker}` };
-    return { ...common, contact_email: `worker${e.worker}@chaos.example`, ...(e.kind === 'nokey' ? {} : { idempotency_key: `chaos-${e.seq}` }) };
+    return {
+      ...common,
+      contact_email: `worker${e.worker}@chaos.example`,
+      ...(e.kind === 'nokey' ? {} : { idempotency_key: `chaos-${e.seq}` }),
+    };
   }
 
   private ack(e: LogicalEvent, id: unknown): void {
     if (typeof id !== 'number') return void this.violations.push(`event ${e.seq}: a 2xx without an id`);
-    if (e.ackedId !== null && e.ackedId !== id) this.violations.push(`event ${e.seq}: acknowledged as ${e.ackedId}, then as ${id}`);
+    if (e.ackedId !== null && e.ackedId !== id)
+      this.violations.push(`event ${e.seq}: acknowledged as ${e.ackedId}, then as ${id}`);
     e.ackedId = id;
   }
 
   private failed(events: LogicalEvent[], answer: { status: number; body: any } | null): void {
     this.unanswered += 1;
-    if (answer && answer.status !== 503) this.violations.push(`unexpected ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+    if (answer && answer.status !== 503)
+      this.violations.push(`unexpected ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
     for (const e of events) if (e.kind !== 'nokey') this.pending.get(e.kind)?.push(e);
   }
 
@@ -110,7 +129,8 @@ class Traffic {
   async send(url: string, worker: number, random: () => number): Promise<void> {
     const roll = random();
     const kind: Kind = roll < 0.4 ? 'api' : roll < 0.55 ? 'nokey' : roll < 0.8 ? 'batch' : 'beacon';
-    const count = kind === 'batch' ? 2 + Math.floor(random() * 7) : kind === 'beacon' ? 1 + Math.floor(random() * 5) : 1;
+    const count =
+      kind === 'batch' ? 2 + Math.floor(random() * 7) : kind === 'beacon' ? 1 + Math.floor(random() * 5) : 1;
     return this.sendKind(url, worker, kind, count);
   }
 
@@ -133,9 +153,14 @@ class Traffic {
       else this.failed(events, answer);
       return;
     }
-    const answer = kind === 'batch'
-      ? await post(`${url}/v1/events/batch`, { events: events.map((e) => this.body(e)) }, auth)
-      : await post(`${url}/v1/collect`, { key: this.keys.publishable, events: events.map((e) => this.body(e)) }, { 'user-agent': chromeUa });
+    const answer =
+      kind === 'batch'
+        ? await post(`${url}/v1/events/batch`, { events: events.map((e) => this.body(e)) }, auth)
+        : await post(
+            `${url}/v1/collect`,
+            { key: this.keys.publishable, events: events.map((e) => this.body(e)) },
+            { 'user-agent': chromeUa },
+          );
     if (!answer || answer.status !== 200) return this.failed(events, answer);
     const again: LogicalEvent[] = [];
     for (const [index, e] of events.entries()) {
@@ -146,20 +171,27 @@ class Traffic {
     }
     if (again.length > 0) this.failed(again, null);
   }
-
 }
 
 async function spawnOn(options: KillCycleOptions): Promise<CollectorProcess> {
-  return spawnCollectorProcess({ TRACKLET_DB: options.db, TRACKLET_DEMO_KEYS: `${options.dir}/chaos-demo-keys.json`,
-    TRACKLET_RATE_LIMIT_API: '0', TRACKLET_RATE_LIMIT_BEACONS: '0' }, { quiet: true });
+  return spawnCollectorProcess(
+    {
+      TRACKLET_DB: options.db,
+      TRACKLET_DEMO_KEYS: `${options.dir}/chaos-demo-keys.json`,
+      TRACKLET_RATE_LIMIT_API: '0',
+      TRACKLET_RATE_LIMIT_BEACONS: '0',
+    },
+    { quiet: true },
+  );
 }
 
 /** Every stored event of the account, newest first, through the API (cursor paging). */
 async function allEvents(url: string, live: string): Promise<Array<{ id: number; data: { seq: number } }>> {
   const events: Array<{ id: number; data: { seq: number } }> = [];
   for (let afterId: number | null = null; ;) {
-    const response = await fetch(`${url}/v1/events?limit=100${afterId === null ? '' : `&after_id=${afterId}`}`,
-      { headers: { authorization: `Bearer ${live}` } });
+    const response = await fetch(`${url}/v1/events?limit=100${afterId === null ? '' : `&after_id=${afterId}`}`, {
+      headers: { authorization: `Bearer ${live}` },
+    });
     const page = (await response.json()) as typeof events;
     if (page.length === 0) return events;
     events.push(...page);
@@ -169,7 +201,11 @@ async function allEvents(url: string, live: string): Promise<Array<{ id: number;
 
 async function createAccount(url: string): Promise<{ live: string; publishable: string }> {
   for (;;) {
-    const answer = await post(`${url}/v1/admin/accounts`, { name: 'chaos' }, { authorization: 'Bearer test-admin-token' });
+    const answer = await post(
+      `${url}/v1/admin/accounts`,
+      { name: 'chaos' },
+      { authorization: 'Bearer test-admin-token' },
+    );
     if (answer?.status === 201) return answer.body.keys;
     await sleep(50);
   }
@@ -197,7 +233,9 @@ export async function runKillCycles(options: KillCycleOptions): Promise<KillCycl
     collector.child.kill('SIGKILL');
     await exited;
     await Promise.all(workers);
-    log(`kill -9 cycle ${cycle}/${options.cycles}: killed after ${killAfter} ms; ${t.requests} requests, ${t.unanswered} unanswered so far`);
+    log(
+      `kill -9 cycle ${cycle}/${options.cycles}: killed after ${killAfter} ms; ${t.requests} requests, ${t.unanswered} unanswered so far`,
+    );
   }
   if (!traffic) throw new Error('no cycles ran');
   return verify(options, traffic);
@@ -212,17 +250,28 @@ async function verify(options: KillCycleOptions, traffic: Traffic): Promise<Kill
     const bySeq = new Map<number, number[]>();
     for (const e of stored) bySeq.set(e.data.seq, [...(bySeq.get(e.data.seq) ?? []), e.id]);
     const problems = [...traffic.violations];
-    for (const [seq, ids] of bySeq) if (ids.length > 1) problems.push(`event ${seq} stored ${ids.length} times: ${ids.join(', ')}`);
+    for (const [seq, ids] of bySeq)
+      if (ids.length > 1) problems.push(`event ${seq} stored ${ids.length} times: ${ids.join(', ')}`);
     for (const e of traffic.events) {
       const ids = bySeq.get(e.seq) ?? [];
-      if (e.ackedId !== null && !ids.includes(e.ackedId)) problems.push(`event ${e.seq} acknowledged as ${e.ackedId} but stored as [${ids.join(', ')}]`);
+      if (e.ackedId !== null && !ids.includes(e.ackedId))
+        problems.push(`event ${e.seq} acknowledged as ${e.ackedId} but stored as [${ids.join(', ')}]`);
       if (e.kind !== 'nokey' && e.ackedId === null) problems.push(`keyed event ${e.seq} never acknowledged`);
     }
     if (problems.length > 0) {
-      throw new Error(`kill -9 cycles (seed ${options.seed}) broke the guarantee:\n${problems.slice(0, 20).join('\n')}`);
+      throw new Error(
+        `kill -9 cycles (seed ${options.seed}) broke the guarantee:\n${problems.slice(0, 20).join('\n')}`,
+      );
     }
-    return { seed: options.seed, cycles: options.cycles, requests: traffic.requests, unanswered: traffic.unanswered,
-      events: traffic.events.length, acknowledged: traffic.events.filter((e) => e.ackedId !== null).length, stored: stored.length };
+    return {
+      seed: options.seed,
+      cycles: options.cycles,
+      requests: traffic.requests,
+      unanswered: traffic.unanswered,
+      events: traffic.events.length,
+      acknowledged: traffic.events.filter((e) => e.ackedId !== null).length,
+      stored: stored.length,
+    };
   } finally {
     await collector.stop();
   }

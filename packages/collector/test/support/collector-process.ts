@@ -25,7 +25,10 @@ export interface SpawnOptions {
  * The built collector (`node packages/collector/dist/main.js`) as a real process on a free port, so it can be killed
  * with SIGKILL or run beside another one on the same database. Resolves with the URL it prints once listening.
  */
-export async function spawnCollectorProcess(env: Record<string, string>, options: SpawnOptions = {}): Promise<CollectorProcess> {
+export async function spawnCollectorProcess(
+  env: Record<string, string>,
+  options: SpawnOptions = {},
+): Promise<CollectorProcess> {
   if (!existsSync(mainJs)) throw new Error('packages/collector/dist/main.js is missing: run npm run build first');
   const child = spawn(process.execPath, [mainJs], {
     ...(options.user ?? {}),
@@ -33,7 +36,9 @@ export async function spawnCollectorProcess(env: Record<string, string>, options
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (chunk) => { out += chunk; });
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+  });
   child.stderr.on('data', (chunk) => {
     out += chunk;
     if (!options.quiet) process.stderr.write(chunk);

@@ -29,7 +29,9 @@ export function tempDir(): { path: string; remove(): void } {
  * The store the collector tests run on: the `postgres` Vitest project sets TRACKLET_TEST_STORE (vite.config.ts); the
  * `cluster` project runs on PostgreSQL too, behind the event log (support/log-mode.ts).
  */
-export const testStore: 'sqlite' | 'postgres' = ['postgres', 'cluster'].includes(process.env.TRACKLET_TEST_STORE ?? '') ? 'postgres' : 'sqlite';
+export const testStore: 'sqlite' | 'postgres' = ['postgres', 'cluster'].includes(process.env.TRACKLET_TEST_STORE ?? '')
+  ? 'postgres'
+  : 'sqlite';
 export { beaconTaken, settled, testLog } from './log-mode.js';
 
 /** The fixture server's maintenance URL, provided by the postgres project's globalSetup. */
@@ -68,12 +70,21 @@ export async function storedText(dbPath: string): Promise<string> {
  * `env.TRACKLET_DB` given wins. In the cluster project it runs in log mode with a log writer in its process.
  */
 export async function startCollector(dbPath: string, env: Record<string, string> = {}): Promise<TestCollector> {
-  const config = loadConfig({ TRACKLET_DB: env.TRACKLET_DB ?? await testDb(dbPath), TRACKLET_ADMIN_TOKEN: 'test-admin-token', PORT: '0',
-    TRACKLET_LOG_LEVEL: 'warn', TRACKLET_TRACKER_SCRIPT: join(dbPath, '..', 'no-tracker.js'), ...logEnv(dbPath), ...env });
+  const config = loadConfig({
+    TRACKLET_DB: env.TRACKLET_DB ?? (await testDb(dbPath)),
+    TRACKLET_ADMIN_TOKEN: 'test-admin-token',
+    PORT: '0',
+    TRACKLET_LOG_LEVEL: 'warn',
+    TRACKLET_TRACKER_SCRIPT: join(dbPath, '..', 'no-tracker.js'),
+    ...logEnv(dbPath),
+    ...env,
+  });
   const app = await buildApp(config, { logger: false, logWriter: config.log !== null });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
-    url, config, app,
+    url,
+    config,
+    app,
     stop: () => app.close(),
     restart: async () => {
       await app.close();
@@ -93,7 +104,11 @@ export async function call<T = any>(url: string, init: RequestInit & { json?: un
   const { json, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (json !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
-  const response = await fetch(url, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+  const response = await fetch(url, {
+    ...rest,
+    headers,
+    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+  });
   const text = await response.text();
   let body: unknown = text;
   if ((response.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
@@ -121,12 +136,14 @@ export async function createAccount(c: TestCollector, body: Record<string, unkno
   return answer.body as AccountWithKeys;
 }
 
-export const humanUserAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+export const humanUserAgent =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 
 /** POST /v1/collect as a browser would (text/plain, a desktop Chrome user agent unless told otherwise). */
 export function beacon(c: { url: string }, body: unknown, headers: Record<string, string> = {}) {
   return call(c.url + '/v1/collect', {
-    method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body),
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
     headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': humanUserAgent, ...headers },
   });
 }

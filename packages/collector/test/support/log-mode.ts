@@ -71,7 +71,8 @@ export async function settledStream(servers: string[], stream: string, timeoutMs
   };
   const published = (await ask(() => manager.streams.info(stream))).state.last_seq;
   while ((await ask(() => manager.consumers.info(stream, writersConsumer))).ack_floor.stream_seq < published) {
-    if (Date.now() > deadline) throw new Error(`the writers did not commit stream ${stream} up to ${published} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`the writers did not commit stream ${stream} up to ${published} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

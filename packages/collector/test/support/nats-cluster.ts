@@ -27,7 +27,10 @@ const binaries = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/b
 /** The nats-server binary (Debian's package puts it in /usr/sbin); scripts/ensure-nats.mjs installs it. */
 export function natsServerBinary(): string {
   const found = [process.env.NATS_SERVER, ...binaries].find((path) => path && existsSync(path));
-  if (!found) throw new Error('nats-server is missing: run `node scripts/ensure-nats.mjs` (as root it installs Debian\'s nats-server), or set NATS_SERVER');
+  if (!found)
+    throw new Error(
+      "nats-server is missing: run `node scripts/ensure-nats.mjs` (as root it installs Debian's nats-server), or set NATS_SERVER",
+    );
   return found;
 }
 
@@ -37,18 +40,26 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-interface NodePorts { client: number; cluster: number; http: number }
+interface NodePorts {
+  client: number;
+  cluster: number;
+  http: number;
+}
 
 function nodeConfig(name: string, index: number, ports: NodePorts[], dir: string): string {
   const own = ports[index] as NodePorts;
   const routes = ports.filter((_, i) => i !== index).map((p) => `"nats-route://127.0.0.1:${p.cluster}"`);
-  const cluster = ports.length > 1
-    ? `cluster { name: "${name}", listen: "127.0.0.1:${own.cluster}", routes: [${routes.join(', ')}] }` : '';
+  const cluster =
+    ports.length > 1
+      ? `cluster { name: "${name}", listen: "127.0.0.1:${own.cluster}", routes: [${routes.join(', ')}] }`
+      : '';
   return [
     `server_name: "${name}-n${index}"`,
     `listen: "127.0.0.1:${own.client}"`,
@@ -63,7 +74,10 @@ async function waitHealthy(port: number, child: ChildProcess, log: () => string,
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}: ${log().slice(-2000)}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -95,8 +109,11 @@ async function startOnce(count: number, name: string): Promise<NatsCluster> {
   const binary = natsServerBinary();
   const dir = mkdtempSync(join(tmpdir(), 'tracklet-nats-'));
   const free = await freePorts(count * 3);
-  const ports: NodePorts[] = Array.from({ length: count }, (_, i) => ({ client: free[3 * i] as number, cluster: free[3 * i + 1] as number,
-    http: free[3 * i + 2] as number }));
+  const ports: NodePorts[] = Array.from({ length: count }, (_, i) => ({
+    client: free[3 * i] as number,
+    cluster: free[3 * i + 1] as number,
+    http: free[3 * i + 2] as number,
+  }));
   const children: (ChildProcess | null)[] = new Array(count).fill(null);
   const logs: string[] = new Array(count).fill('');
 
@@ -105,7 +122,9 @@ async function startOnce(count: number, name: string): Promise<NatsCluster> {
     mkdirSync(join(dir, `n${i}`), { recursive: true });
     writeFileSync(file, nodeConfig(name, i, ports, dir));
     const child = spawn(binary, ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr?.on('data', (chunk: Buffer) => { logs[i] = (logs[i] + chunk.toString()).slice(-20_000); });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      logs[i] = (logs[i] + chunk.toString()).slice(-20_000);
+    });
     children[i] = child;
     return child;
   };
@@ -117,7 +136,8 @@ async function startOnce(count: number, name: string): Promise<NatsCluster> {
     child.kill('SIGKILL');
     await exited;
   };
-  const healthy = (i: number) => waitHealthy((ports[i] as NodePorts).http, children[i] as ChildProcess, () => logs[i] ?? '');
+  const healthy = (i: number) =>
+    waitHealthy((ports[i] as NodePorts).http, children[i] as ChildProcess, () => logs[i] ?? '');
 
   try {
     for (let i = 0; i < count; i++) launch(i);

@@ -14,6 +14,8 @@ export async function eventually(check: () => Promise<boolean>, ms = 20_000): Pr
 export function expectUnavailable(answer: Answer): void {
   expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(503);
   expect(answer.headers.get('retry-after')).toBe('1');
-  expect(answer.body.errors).toEqual([expect.objectContaining({ code: 'store_unavailable', message: 'Store unavailable' })]);
+  expect(answer.body.errors).toEqual([
+    expect.objectContaining({ code: 'store_unavailable', message: 'Store unavailable' }),
+  ]);
   expect(JSON.stringify(answer.body)).not.toMatch(/ECONNREFUSED|at .*\.js/);
 }

@@ -31,7 +31,12 @@ function findBinDir(): string | null {
   const fromConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
   const candidates = ['/usr/lib/postgresql/15/bin', ...(fromConfig.status === 0 ? [fromConfig.stdout.trim()] : [])];
   if (existsSync('/usr/lib/postgresql')) {
-    candidates.push(...readdirSync('/usr/lib/postgresql').sort().reverse().map((v) => `/usr/lib/postgresql/${v}/bin`));
+    candidates.push(
+      ...readdirSync('/usr/lib/postgresql')
+        .sort()
+        .reverse()
+        .map((v) => `/usr/lib/postgresql/${v}/bin`),
+    );
   }
   return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) ?? null;
 }
@@ -41,11 +46,15 @@ function binDir(): string {
   const found = findBinDir();
   if (found) return found;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    throw new Error('PostgreSQL tests need initdb and pg_ctl (PostgreSQL 15). Install them, e.g. as root: '
-      + 'apt-get update && apt-get install -y postgresql');
+    throw new Error(
+      'PostgreSQL tests need initdb and pg_ctl (PostgreSQL 15). Install them, e.g. as root: ' +
+        'apt-get update && apt-get install -y postgresql',
+    );
   }
-  process.stderr.write('PostgreSQL tests: installing Debian\'s postgresql package (apt-get)…\n');
-  execFileSync('sh', ['-c', 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql'], { stdio: 'inherit' });
+  process.stderr.write("PostgreSQL tests: installing Debian's postgresql package (apt-get)…\n");
+  execFileSync('sh', ['-c', 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql'], {
+    stdio: 'inherit',
+  });
   const installed = findBinDir();
   if (!installed) throw new Error('apt-get installed postgresql, but initdb/pg_ctl are still not found');
   return installed;
@@ -57,7 +66,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -71,7 +82,9 @@ async function runPg(bin: string, args: string[]): Promise<void> {
     await run(command, argv as string[], { encoding: 'utf8' });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-    throw new Error(`${bin} ${args.join(' ')} failed: ${stderr || stdout || (error as Error).message}`);
+    throw new Error(`${bin} ${args.join(' ')} failed: ${stderr || stdout || (error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -95,7 +108,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       await pgCtl('-o', options, '-w', '-t', '60', 'start');
     } catch (error) {
       const log = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8').slice(-2000) : '';
-      throw new Error(`${(error as Error).message}\n${log}`);
+      throw new Error(`${(error as Error).message}\n${log}`, { cause: error });
     }
   };
   const stop = async () => pgCtl('-m', 'fast', '-w', 'stop');
@@ -134,9 +147,18 @@ export async function databaseText(url: string): Promise<string> {
   await client.connect();
   try {
     const tables = await client.query<{ name: string }>(
-      "SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public'");
-    const parts = await Promise.all(tables.rows.map(async ({ name }) =>
-      (await client.query<{ text: string }>(`SELECT coalesce(string_agg(t::text, E'\\n'), '') AS text FROM ${name} t`)).rows[0]?.text ?? ''));
+      "SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    const parts = await Promise.all(
+      tables.rows.map(
+        async ({ name }) =>
+          (
+            await client.query<{ text: string }>(
+              `SELECT coalesce(string_agg(t::text, E'\\n'), '') AS text FROM ${name} t`,
+            )
+          ).rows[0]?.text ?? '',
+      ),
+    );
     return parts.join('\n');
   } finally {
     await client.end();

@@ -35,8 +35,13 @@ export interface ScaleOutOptions {
  */
 export async function startScaleOut(options: ScaleOutOptions): Promise<ScaleOut> {
   const dir = mkdtempSync(join(tmpdir(), 'tracklet-scale-out-'));
-  const env = { TRACKLET_LOG: options.log, TRACKLET_DB: options.db, TRACKLET_LOG_STREAM: `s_${randomBytes(6).toString('hex')}`,
-    TRACKLET_DEMO_KEYS: join(dir, 'demo-keys.json'), ...options.env };
+  const env = {
+    TRACKLET_LOG: options.log,
+    TRACKLET_DB: options.db,
+    TRACKLET_LOG_STREAM: `s_${randomBytes(6).toString('hex')}`,
+    TRACKLET_DEMO_KEYS: join(dir, 'demo-keys.json'),
+    ...options.env,
+  };
   const collectors: CollectorProcess[] = [];
   const writers: WriterProcess[] = [];
   const addWriter = async () => {
@@ -54,7 +59,10 @@ export async function startScaleOut(options: ScaleOutOptions): Promise<ScaleOut>
     throw error;
   }
   return {
-    collectors, writers, env, addWriter,
+    collectors,
+    writers,
+    env,
+    addWriter,
     stop: async () => {
       await Promise.all([...collectors, ...writers].map((p) => p.stop()));
       rmSync(dir, { recursive: true, force: true });
@@ -67,8 +75,9 @@ export async function storedKeys(db: string): Promise<{ key: string | null; id: 
   const client = new pg.Client({ connectionString: db });
   await client.connect();
   try {
-    return (await client.query<{ key: string | null; id: string }>('SELECT idempotency_key AS key, id FROM events')).rows
-      .map((r) => ({ key: r.key, id: Number(r.id) }));
+    return (
+      await client.query<{ key: string | null; id: string }>('SELECT idempotency_key AS key, id FROM events')
+    ).rows.map((r) => ({ key: r.key, id: Number(r.id) }));
   } finally {
     await client.end();
   }

@@ -27,8 +27,12 @@ export async function spawnWriterProcess(env: Record<string, string>): Promise<W
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (chunk) => { out += chunk; });
-  child.stderr.on('data', (chunk) => { out += chunk; });
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    out += chunk;
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', () => {
       const match = /listening on (http:\/\/\S+)/.exec(out);
@@ -36,12 +40,15 @@ export async function spawnWriterProcess(env: Record<string, string>): Promise<W
     });
     child.on('exit', (code) => reject(new Error(`writer exited with ${code}: ${out.slice(-2000)}`)));
   });
-  const exited = () => new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
+  const exited = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+      else child.once('exit', (code) => resolve(code));
+    });
   return {
-    child, url, output: () => out,
+    child,
+    url,
+    output: () => out,
     stop: async () => {
       const done = exited();
       child.kill('SIGTERM');

@@ -67,11 +67,16 @@ export async function migrate(pool: pg.Pool): Promise<void> {
       await client.query('BEGIN');
       try {
         await client.query("SELECT pg_advisory_xact_lock(hashtextextended('tracklet:schema_migrations', 0))");
-        await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+        );
         const done = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version]);
         if (done.rowCount === 0) {
           await client.query(sql);
-          await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
+          await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+            version,
+            Date.now(),
+          ]);
         }
         await client.query('COMMIT');
       } catch (error) {

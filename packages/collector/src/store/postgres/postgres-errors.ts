@@ -7,10 +7,20 @@ import { TrackletError } from '../../errors.js';
  */
 const unavailableStates = /^(08|53|57|58)/;
 /** Node socket errors while connecting to or talking with the server. */
-const unavailableSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const unavailableSocketCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 /** node-postgres's own messages for a connection that went away or never came (they carry no code). */
-const unavailableMessages = /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Client was closed|Connection ended/i;
+const unavailableMessages =
+  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Client was closed|Connection ended/i;
 /** Text PostgreSQL cannot hold and SQLite can: NUL characters (22021, 22P05) and lone surrogates in JSON (22P02). */
 const unstorableText = new Set(['22021', '22P05', '22P02']);
 /**
@@ -35,7 +45,8 @@ const codeOf = (error: unknown): string | undefined => {
 
 function isUnavailable(error: unknown): boolean {
   const code = codeOf(error);
-  if (code !== undefined && (unavailableSocketCodes.has(code) || (code.length === 5 && unavailableStates.test(code)))) return true;
+  if (code !== undefined && (unavailableSocketCodes.has(code) || (code.length === 5 && unavailableStates.test(code))))
+    return true;
   if (error instanceof AggregateError) return error.errors.some(isUnavailable);
   return error instanceof Error && code === undefined && unavailableMessages.test(error.message);
 }
@@ -44,11 +55,16 @@ function isUnavailable(error: unknown): boolean {
 export function classify(error: unknown): unknown {
   if (error instanceof TrackletError) return error;
   if (isUnavailable(error)) {
-    return new TrackletError('store_unavailable', 'the database is not reachable right now; nothing was stored', { retryAfter: 1 });
+    return new TrackletError('store_unavailable', 'the database is not reachable right now; nothing was stored', {
+      retryAfter: 1,
+    });
   }
   const code = codeOf(error);
   if (code !== undefined && unstorableText.has(code)) {
-    return new TrackletError('invalid_field', 'a text value holds a character the database cannot store (NUL or a lone surrogate)');
+    return new TrackletError(
+      'invalid_field',
+      'a text value holds a character the database cannot store (NUL or a lone surrogate)',
+    );
   }
   return error;
 }

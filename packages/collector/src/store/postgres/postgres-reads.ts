@@ -1,7 +1,14 @@
 import type pg from 'pg';
 import { type ContactProfile, type EventSchemaSummary, limits, type StoredEvent } from '@tracklet/protocol';
 import { type ContactStats, normalizeEmail, toContactProfile, toStoredEvent } from '../output.js';
-import { type AccountRecord, type ContactFilter, countCap, type EventFilter, type KeyRecord, type Page } from '../records.js';
+import {
+  type AccountRecord,
+  type ContactFilter,
+  countCap,
+  type EventFilter,
+  type KeyRecord,
+  type Page,
+} from '../records.js';
 import { firstIdAfter } from '../../ids.js';
 import { classify } from './postgres-errors.js';
 import { accountFromRow, contactFromRow, eventFromRow, keyFromRow, type Row } from './rows.js';
@@ -10,7 +17,10 @@ import { accountFromRow, contactFromRow, eventFromRow, keyFromRow, type Row } fr
 export function eventWhere(accountId: number, f: EventFilter): { sql: string; params: unknown[] } {
   const params: unknown[] = [accountId];
   const parts = ['account_id = $1'];
-  const add = (column: string, op: string, value: unknown) => { params.push(value); parts.push(`${column} ${op} $${params.length}`); };
+  const add = (column: string, op: string, value: unknown) => {
+    params.push(value);
+    parts.push(`${column} ${op} $${params.length}`);
+  };
   if (f.event !== undefined) add('event', '=', f.event);
   if (f.contact_id !== undefined) add('contact_id', '=', f.contact_id);
   if (f.anonymous_id !== undefined) add('anonymous_id', '=', f.anonymous_id);
@@ -64,7 +74,10 @@ export function eventListingSql(accountId: number, filter: EventFilter, page: Pa
 function contactWhere(accountId: number, f: ContactFilter): { sql: string; params: unknown[] } {
   const params: unknown[] = [accountId];
   const parts = ['account_id = $1'];
-  const add = (column: string, value: unknown) => { params.push(value); parts.push(`${column} = $${params.length}`); };
+  const add = (column: string, value: unknown) => {
+    params.push(value);
+    parts.push(`${column} = $${params.length}`);
+  };
   if (f.email !== undefined) add('email_norm', normalizeEmail(f.email));
   if (f.phone !== undefined) add('phone', f.phone);
   if (f.external_id !== undefined) add('external_id', f.external_id);
@@ -98,13 +111,23 @@ export class PostgresReads {
   async listEvents(accountId: number, filter: EventFilter, page: Page) {
     const sql = eventListingSql(accountId, filter, page);
     const cap = sql.cap;
-    const [rows, total] = await Promise.all([this.rows(sql.page.text, sql.page.values), this.one(sql.count.text, sql.count.values)]);
+    const [rows, total] = await Promise.all([
+      this.rows(sql.page.text, sql.page.values),
+      this.one(sql.count.text, sql.count.values),
+    ]);
     const counted = Number(total?.n);
-    return { events: rows.map((r) => toStoredEvent(eventFromRow(r))), total: Math.min(counted, cap), capped: counted > cap };
+    return {
+      events: rows.map((r) => toStoredEvent(eventFromRow(r))),
+      total: Math.min(counted, cap),
+      capped: counted > cap,
+    };
   }
 
   async findEventIdByIdempotencyKey(accountId: number, key: string) {
-    const row = await this.one('SELECT id FROM events WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
+    const row = await this.one('SELECT id FROM events WHERE account_id = $1 AND idempotency_key = $2', [
+      accountId,
+      key,
+    ]);
     return row ? (row.id as number) : null;
   }
 
@@ -128,8 +151,10 @@ export class PostgresReads {
     const where = contactWhere(accountId, f);
     const n = where.params.length;
     const [rows, total] = await Promise.all([
-      this.rows(`SELECT * FROM contacts WHERE ${where.sql} ORDER BY merged_into IS NOT NULL, id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
-        [...where.params, page.limit, page.offset]),
+      this.rows(
+        `SELECT * FROM contacts WHERE ${where.sql} ORDER BY merged_into IS NOT NULL, id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+        [...where.params, page.limit, page.offset],
+      ),
       this.one(`SELECT count(*) AS n FROM contacts WHERE ${where.sql}`, where.params),
     ]);
     return { contacts: await Promise.all(rows.map((r) => this.profile(r))), total: total?.n as number };
@@ -138,18 +163,34 @@ export class PostgresReads {
   private async profile(row: Row): Promise<ContactProfile> {
     const contact = contactFromRow(row);
     const [ids, stats] = await Promise.all([
-      this.rows(`SELECT anonymous_id FROM anonymous_ids WHERE account_id = $1 AND contact_id = $2
-        ORDER BY created_at, anonymous_id COLLATE "C"`, [contact.account_id, contact.id]),
-      this.one(`SELECT count(*) AS event_count, min(occurred_at) AS first_seen, max(occurred_at) AS last_seen
-        FROM events WHERE account_id = $1 AND contact_id = $2`, [contact.account_id, contact.id]),
+      this.rows(
+        `SELECT anonymous_id FROM anonymous_ids WHERE account_id = $1 AND contact_id = $2
+        ORDER BY created_at, anonymous_id COLLATE "C"`,
+        [contact.account_id, contact.id],
+      ),
+      this.one(
+        `SELECT count(*) AS event_count, min(occurred_at) AS first_seen, max(occurred_at) AS last_seen
+        FROM events WHERE account_id = $1 AND contact_id = $2`,
+        [contact.account_id, contact.id],
+      ),
     ]);
-    return toContactProfile(contact, ids.map((r) => r.anonymous_id as string), stats as unknown as ContactStats);
+    return toContactProfile(
+      contact,
+      ids.map((r) => r.anonymous_id as string),
+      stats as unknown as ContactStats,
+    );
   }
 
   async listEventSchemas(accountId: number): Promise<EventSchemaSummary[]> {
-    const rows = await this.rows('SELECT * FROM event_schemas WHERE account_id = $1 ORDER BY event COLLATE "C"', [accountId]);
-    return rows.map((r) => ({ event: r.event as string, properties: r.properties as EventSchemaSummary['properties'],
-      first_seen: new Date(r.first_seen as number).toISOString(), last_seen: new Date(r.last_seen as number).toISOString() }));
+    const rows = await this.rows('SELECT * FROM event_schemas WHERE account_id = $1 ORDER BY event COLLATE "C"', [
+      accountId,
+    ]);
+    return rows.map((r) => ({
+      event: r.event as string,
+      properties: r.properties as EventSchemaSummary['properties'],
+      first_seen: new Date(r.first_seen as number).toISOString(),
+      last_seen: new Date(r.last_seen as number).toISOString(),
+    }));
   }
 
   async getAccount(id: number): Promise<AccountRecord | null> {

@@ -30,8 +30,12 @@ class WriterConnection {
     this.discard();
     const client = await this.pool.connect();
     // Without a listener, pg's 'error' on a checked-out client (e.g. 57P01 admin shutdown) would crash the process.
-    client.on('error', () => { if (this.client === client) this.broken = true; });
-    client.on('end', () => { if (this.client === client) this.broken = true; });
+    client.on('error', () => {
+      if (this.client === client) this.broken = true;
+    });
+    client.on('end', () => {
+      if (this.client === client) this.broken = true;
+    });
     try {
       // Acknowledge only after the commit is flushed to the WAL on disk, whatever the server's default says; and
       // never end this session for the idle transaction it keeps open between group commits (`begun`).
@@ -84,21 +88,39 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
     },
     // Events held back by earlier units go before the savepoint, and the unit's own before it is released, so a
     // rollback to it undoes exactly that unit's writes.
-    savepoint: async (tx) => { await tx.flush(); await on(tx, 'SAVEPOINT unit'); },
-    release: async (tx) => { await tx.flush(); await on(tx, 'RELEASE unit'); tx.holdsLocks = true; },
+    savepoint: async (tx) => {
+      await tx.flush();
+      await on(tx, 'SAVEPOINT unit');
+    },
+    release: async (tx) => {
+      await tx.flush();
+      await on(tx, 'RELEASE unit');
+      tx.holdsLocks = true;
+    },
     // Every unit's locks, idempotency keys, visitors and contacts in one statement before the first unit runs; the
     // units' new contacts, links and events then go as one statement at commit (PostgresTx.flush), pipelined with
     // the COMMIT that carries the next BEGIN: a transaction costs 2 round trips, however many units it holds.
-    prepare: async (tx, reads) => { await tx.prepare(reads); tx.holdsLocks = true; },
+    prepare: async (tx, reads) => {
+      await tx.prepare(reads);
+      tx.holdsLocks = true;
+    },
     endUnit: (tx) => tx.flush(),
-    unitDone: (tx) => { tx.holdsLocks = true; },
-    rollbackToSavepoint: async (tx) => { await on(tx, 'ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
+    unitDone: (tx) => {
+      tx.holdsLocks = true;
+    },
+    rollbackToSavepoint: async (tx) => {
+      await on(tx, 'ROLLBACK TO unit; RELEASE unit');
+      tx.forgetCachedReads();
+    },
     commit: async (tx) => {
       // Pipelined: the held-back writes and the COMMIT leave together, one round trip. Each has its own sync point,
       // so a failed write does not stop the COMMIT: PostgreSQL then ends the failed transaction with a rollback, and
       // answers ROLLBACK rather than COMMIT; both are checked. A failed COMMIT skips the BEGIN after it (one simple
       // query stops at its first error).
-      const [, results] = await Promise.all([tx.flush(), tx.client.query('COMMIT; BEGIN') as unknown as Promise<pg.QueryResult[]>]);
+      const [, results] = await Promise.all([
+        tx.flush(),
+        tx.client.query('COMMIT; BEGIN') as unknown as Promise<pg.QueryResult[]>,
+      ]);
       if (results[0]?.command !== 'COMMIT') throw new Error(`tracklet: COMMIT answered ${results[0]?.command}`);
       writer.begun = true;
       tx.committed();
@@ -121,8 +143,14 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
  * answer to the one before, each with its own sync point): their commit goes out right behind the writes it commits.
  */
 function poolOf(url: string, size: number, pipeline = false): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: size, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000,
-    types: pgTypes, pipeline });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: size,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 10_000,
+    types: pgTypes,
+    pipeline,
+  });
   // Idle clients that lose their connection are dropped by the pool; without a listener the error would crash us.
   pool.on('error', () => {});
   return pool;
@@ -167,16 +195,20 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // collectors sharing the database do (advisory locks, FOR UPDATE, conflict re-runs).
   const writers = Array.from({ length: writerCount }, () => new WriterConnection(writerPool));
   const schemas: SchemaCache = new Map();
-  const committers = writers.map((writer) => new GroupCommitter(runnerFor(writer, schemas), {
-    maxBatch: options.maxBatch ?? 2000,
-    maxQueue: Math.ceil((options.maxQueue ?? 20000) / writers.length),
-    // PostgreSQL runs on its own server: a longer transaction holds up no request here, and fewer commits.
-    maxBatchMs: options.maxBatchMs ?? 50,
-    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
-  }));
+  const committers = writers.map(
+    (writer) =>
+      new GroupCommitter(runnerFor(writer, schemas), {
+        maxBatch: options.maxBatch ?? 2000,
+        maxQueue: Math.ceil((options.maxQueue ?? 20000) / writers.length),
+        // PostgreSQL runs on its own server: a longer transaction holds up no request here, and fewer commits.
+        maxBatchMs: options.maxBatchMs ?? 50,
+        ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+      }),
+  );
   /** A unit with an affinity (a visitor) always goes to the same writer, so its units never wait on each other's locks. */
   const committerFor = (unit?: UnitOptions) => {
-    if (unit?.affinity !== undefined) return committers[hashOf(unit.affinity) % committers.length] as GroupCommitter<PostgresTx>;
+    if (unit?.affinity !== undefined)
+      return committers[hashOf(unit.affinity) % committers.length] as GroupCommitter<PostgresTx>;
     return committers.reduce((least, c) => (c.pending < least.pending ? c : least));
   };
   let closed = false;
@@ -184,7 +216,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   return cacheAuthReads({
     kind: 'postgres',
     write: <T>(work: (tx: StoreTx) => Promise<T>, unit?: UnitOptions) => {
-      if (closed) return Promise.reject(new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }));
+      if (closed)
+        return Promise.reject(
+          new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }),
+        );
       return committerFor(unit).submit(work, unit);
     },
     getEvent: (a, id) => reads.getEvent(a, id),

@@ -3,16 +3,36 @@ import type { StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, toStoredEvent } from '../output.js';
 import { holdContact } from '../held-contacts.js';
 import { identitiesOf, identityValue } from '../identities.js';
-import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
+import type {
+  AccountRecord,
+  ContactRecord,
+  EventRecord,
+  EventSchemaRecord,
+  KeyRecord,
+  NewContact,
+} from '../records.js';
 import type { IdentityField, StoreTx, UnitReads } from '../store.js';
 import { WriterConflict } from './postgres-errors.js';
-import { accountFromRow, contactColumnList, contactFromRow, eventColumnList, eventFromRow, jsonb, keyFromRow,
-  type Row, schemaFromRow } from './rows.js';
+import {
+  accountFromRow,
+  contactColumnList,
+  contactFromRow,
+  eventColumnList,
+  eventFromRow,
+  jsonb,
+  keyFromRow,
+  type Row,
+  schemaFromRow,
+} from './rows.js';
 
 /** Committed event schemas by `account:event`, shared by the store's transactions (getEventSchema). */
 export type SchemaCache = Map<string, EventSchemaRecord>;
 
-const identityColumn: Record<IdentityField, string> = { email: 'email_norm', phone: 'phone', external_id: 'external_id' };
+const identityColumn: Record<IdentityField, string> = {
+  email: 'email_norm',
+  phone: 'phone',
+  external_id: 'external_id',
+};
 
 /** Inserts of held-back rows from JSON parameters: $1 the new contacts (their ids drawn ahead), $2 their links. */
 const insertContactsSql = `INSERT INTO contacts (${contactColumnList}) OVERRIDING SYSTEM VALUE
@@ -32,7 +52,8 @@ function unseen<T extends readonly [number, ...string[]]>(tuples: T[], known: Ma
 }
 
 /** The call of migration 5's function (lock-and-read-sql.ts). */
-const lockAndReadCall = 'SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+const lockAndReadCall =
+  'SELECT out_kind AS kind, out_row AS row FROM tracklet_lock_and_read($1, $2, $3, $4, $5, $6, $7, $8, $9)';
 
 /** `account:field:value` → the lowest id of the live contacts among `rows` holding that identity. */
 function identityHolders(rows: Array<{ kind: string; row: Row }>): Map<string, number> {
@@ -86,11 +107,15 @@ export class PostgresTx implements StoreTx {
    */
   private freshContactIds: number[] = [];
   private readonly pendingContacts = new Map<string, ContactRecord>();
-  private pendingLinks: Array<{ account_id: number; anonymous_id: string; contact_id: number; created_at: number }> = [];
+  private pendingLinks: Array<{ account_id: number; anonymous_id: string; contact_id: number; created_at: number }> =
+    [];
   /** Schemas this transaction wrote: the shared cache takes them once the transaction committed (committed()). */
   private readonly pendingSchemas = new Map<string, EventSchemaRecord>();
 
-  constructor(readonly client: pg.PoolClient, private readonly schemas: SchemaCache = new Map()) {}
+  constructor(
+    readonly client: pg.PoolClient,
+    private readonly schemas: SchemaCache = new Map(),
+  ) {}
 
   /**
    * Sends the new contacts, their anonymous ids' links and the events held back, in one statement (a transaction's
@@ -101,9 +126,11 @@ export class PostgresTx implements StoreTx {
     const [contacts, links] = this.takeContacts();
     const events = this.pendingEvents;
     this.pendingEvents = [];
-    await this.client.query(`WITH new_contacts AS (${insertContactsSql}), new_links AS (${insertLinksSql})
+    await this.client.query(
+      `WITH new_contacts AS (${insertContactsSql}), new_links AS (${insertLinksSql})
       INSERT INTO events (${eventColumnList}) SELECT ${eventColumnList} FROM json_populate_recordset(NULL::events, $3)`,
-    [contacts, links, JSON.stringify(events)]);
+      [contacts, links, JSON.stringify(events)],
+    );
   }
 
   /** Sends the new contacts and their anonymous ids' links held back (a lookup of contacts by identity needs them). */
@@ -115,7 +142,10 @@ export class PostgresTx implements StoreTx {
 
   /** The held-back contacts and links as JSON parameters, each link once (the last one made wins). */
   private takeContacts(): [string, string] {
-    const contacts = [...this.pendingContacts.values()].map((c) => ({ ...c, email_norm: c.email && normalizeEmail(c.email) }));
+    const contacts = [...this.pendingContacts.values()].map((c) => ({
+      ...c,
+      email_norm: c.email && normalizeEmail(c.email),
+    }));
     const links = new Map(this.pendingLinks.map((l) => [`${l.account_id}:${l.anonymous_id}`, l]));
     this.pendingContacts.clear();
     this.pendingLinks = [];
@@ -143,28 +173,48 @@ export class PostgresTx implements StoreTx {
    */
   async prepare(units: UnitReads[]): Promise<void> {
     const lockKeys = [...new Set(units.flatMap((u) => u.locks.map((l) => `${u.accountId}:${l}`)))]
-      .filter((k) => !this.locked.has(k)).sort();
+      .filter((k) => !this.locked.has(k))
+      .sort();
     // Each once: the 100 events of one visitor's beacon name its anonymous id 100 times, and each row found comes
     // back (and its contact is locked) once per time it is named.
-    const keys = unseen(units.flatMap((u) => u.idempotencyKeys.map((k) => [u.accountId, k] as const)), this.idempotency);
-    const anonymous = unseen(units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)), this.anonymousIds);
-    const identities = unseen(units.flatMap((u) => u.identities.map(([field, value]) => [u.accountId, field, value] as const)),
-      this.identities);
+    const keys = unseen(
+      units.flatMap((u) => u.idempotencyKeys.map((k) => [u.accountId, k] as const)),
+      this.idempotency,
+    );
+    const anonymous = unseen(
+      units.flatMap((u) => u.anonymousIds.map((id) => [u.accountId, id] as const)),
+      this.anonymousIds,
+    );
+    const identities = unseen(
+      units.flatMap((u) => u.identities.map(([field, value]) => [u.accountId, field, value] as const)),
+      this.identities,
+    );
     if (lockKeys.length === 0 && keys.length === 0 && anonymous.length === 0 && identities.length === 0) return;
     if (keys.length > 0 || anonymous.length > 0 || identities.length > 0) await this.flush();
-    const rows = await this.rows(lockAndReadCall, [lockKeys, this.holdsLocks, keys.map(([a]) => a), keys.map(([, k]) => k),
-      anonymous.map(([a]) => a), anonymous.map(([, id]) => id), identities.map(([a]) => a), identities.map(([, f]) => f),
-      identities.map(([, , v]) => v)]) as Array<{ kind: string; row: Row }>;
+    const rows = (await this.rows(lockAndReadCall, [
+      lockKeys,
+      this.holdsLocks,
+      keys.map(([a]) => a),
+      keys.map(([, k]) => k),
+      anonymous.map(([a]) => a),
+      anonymous.map(([, id]) => id),
+      identities.map(([a]) => a),
+      identities.map(([, f]) => f),
+      identities.map(([, , v]) => v),
+    ])) as Array<{ kind: string; row: Row }>;
     if (rows[0]?.kind === 'conflict') throw new WriterConflict(lockKeys.join(' '));
     for (const key of lockKeys) this.locked.add(key);
     for (const [a, k] of keys) this.idempotency.set(`${a}:${k}`, null);
     for (const [a, id] of anonymous) this.anonymousIds.set(`${a}:${id}`, null);
     const holders = identityHolders(rows);
-    for (const [a, field, value] of identities) this.identities.set(`${a}:${field}:${value}`, holders.get(`${a}:${field}:${value}`) ?? null);
+    for (const [a, field, value] of identities)
+      this.identities.set(`${a}:${field}:${value}`, holders.get(`${a}:${field}:${value}`) ?? null);
     for (const { kind, row } of rows) {
       if (kind === 'event') {
-        this.idempotency.set(`${row.account_id}:${row.idempotency_key}`,
-          { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null });
+        this.idempotency.set(`${row.account_id}:${row.idempotency_key}`, {
+          event: toStoredEvent(eventFromRow(row)),
+          requestHash: row.request_hash as string | null,
+        });
       } else if (kind === 'contact') {
         holdContact(this.contacts, contactFromRow(row));
       } else if (kind === 'contact_id') {
@@ -237,25 +287,37 @@ export class PostgresTx implements StoreTx {
     const known = this.idempotency.get(`${accountId}:${key}`);
     if (known !== undefined) return known;
     await this.flush();
-    const [row] = await this.rows('SELECT * FROM events WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
+    const [row] = await this.rows('SELECT * FROM events WHERE account_id = $1 AND idempotency_key = $2', [
+      accountId,
+      key,
+    ]);
     if (!row) return null;
     return { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null };
   }
 
   async findOrder(accountId: number, orderId: string) {
-    const [row] = await this.rows('SELECT event_id FROM orders WHERE account_id = $1 AND order_id = $2', [accountId, orderId]);
+    const [row] = await this.rows('SELECT event_id FROM orders WHERE account_id = $1 AND order_id = $2', [
+      accountId,
+      orderId,
+    ]);
     return row ? (row.event_id as number) : null;
   }
 
   async recordOrder(accountId: number, orderId: string, eventId: number) {
-    await this.client.query('INSERT INTO orders (account_id, order_id, event_id) VALUES ($1, $2, $3)', [accountId, orderId, eventId]);
+    await this.client.query('INSERT INTO orders (account_id, order_id, event_id) VALUES ($1, $2, $3)', [
+      accountId,
+      orderId,
+      eventId,
+    ]);
   }
 
   async lastEmailOpenAt(accountId: number, contactId: number) {
     await this.flush();
     // The event name is a literal, so the partial index events_email_open serves it.
-    const [row] = await this.rows(`SELECT max(created_at) AS at FROM events WHERE account_id = $1 AND contact_id = $2 AND event = 'email_open'`,
-      [accountId, contactId]);
+    const [row] = await this.rows(
+      `SELECT max(created_at) AS at FROM events WHERE account_id = $1 AND contact_id = $2 AND event = 'email_open'`,
+      [accountId, contactId],
+    );
     return (row?.at as number | null | undefined) ?? null;
   }
 
@@ -268,7 +330,10 @@ export class PostgresTx implements StoreTx {
     const key = `${accountId}:${event}`;
     const known = this.pendingSchemas.get(key) ?? (options.fresh ? undefined : this.schemas.get(key));
     if (known) return known;
-    const [row] = await this.rows('SELECT * FROM event_schemas WHERE account_id = $1 AND event = $2', [accountId, event]);
+    const [row] = await this.rows('SELECT * FROM event_schemas WHERE account_id = $1 AND event = $2', [
+      accountId,
+      event,
+    ]);
     const schema = row ? schemaFromRow(row) : null;
     if (schema) this.schemas.set(key, schema);
     return schema;
@@ -276,10 +341,12 @@ export class PostgresTx implements StoreTx {
 
   /** Merges: a property another collector stored meanwhile keeps its type (jsonb `||`: the right side wins). */
   async putEventSchema(s: EventSchemaRecord) {
-    await this.client.query(`INSERT INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5)
+    await this.client.query(
+      `INSERT INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (account_id, event) DO UPDATE SET last_seen = greatest(event_schemas.last_seen, excluded.last_seen),
         properties = excluded.properties || event_schemas.properties`,
-    [s.account_id, s.event, jsonb(s.properties), s.first_seen, s.last_seen]);
+      [s.account_id, s.event, jsonb(s.properties), s.first_seen, s.last_seen],
+    );
     this.pendingSchemas.set(`${s.account_id}:${s.event}`, s);
   }
 
@@ -288,7 +355,10 @@ export class PostgresTx implements StoreTx {
     const key = `${accountId}:${id}`;
     const held = this.contacts.get(key);
     if (held) return held;
-    const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND id = $2 ${this.forUpdate}`, [accountId, id]);
+    const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND id = $2 ${this.forUpdate}`, [
+      accountId,
+      id,
+    ]);
     return row ? holdContact(this.contacts, contactFromRow(row)) : null;
   }
 
@@ -297,8 +367,11 @@ export class PostgresTx implements StoreTx {
     const holder = this.identities.get(`${accountId}:${field}:${wanted}`);
     if (holder !== undefined) return holder === null ? null : (this.contacts.get(`${accountId}:${holder}`) ?? null);
     await this.flushContacts();
-    const [row] = await this.rows(`SELECT * FROM contacts WHERE account_id = $1 AND ${identityColumn[field]} = $2
-      AND merged_into IS NULL ORDER BY id LIMIT 1 ${this.forUpdate}`, [accountId, wanted]);
+    const [row] = await this.rows(
+      `SELECT * FROM contacts WHERE account_id = $1 AND ${identityColumn[field]} = $2
+      AND merged_into IS NULL ORDER BY id LIMIT 1 ${this.forUpdate}`,
+      [accountId, wanted],
+    );
     return row ? holdContact(this.contacts, contactFromRow(row)) : null;
   }
 
@@ -307,7 +380,10 @@ export class PostgresTx implements StoreTx {
     const key = `${accountId}:${anonymousId}`;
     const known = this.anonymousIds.get(key);
     if (known !== undefined) return known;
-    const [row] = await this.rows('SELECT contact_id FROM anonymous_ids WHERE account_id = $1 AND anonymous_id = $2', [accountId, anonymousId]);
+    const [row] = await this.rows('SELECT contact_id FROM anonymous_ids WHERE account_id = $1 AND anonymous_id = $2', [
+      accountId,
+      anonymousId,
+    ]);
     const contactId = row ? (row.contact_id as number) : null;
     if (this.locked.has(`${accountId}:anonymous_id:${anonymousId}`)) this.anonymousIds.set(key, contactId);
     return contactId;
@@ -317,15 +393,37 @@ export class PostgresTx implements StoreTx {
     this.forgetIdentitiesOf(c);
     const id = this.freshContactIds.pop();
     if (id !== undefined) {
-      const contact: ContactRecord = { id, account_id: c.account_id, email: c.email, phone: c.phone, external_id: c.external_id,
-        attributes: c.attributes, first_touch: c.first_touch, last_touch: c.last_touch, merged_into: null, created_at: now, updated_at: now };
+      const contact: ContactRecord = {
+        id,
+        account_id: c.account_id,
+        email: c.email,
+        phone: c.phone,
+        external_id: c.external_id,
+        attributes: c.attributes,
+        first_touch: c.first_touch,
+        last_touch: c.last_touch,
+        merged_into: null,
+        created_at: now,
+        updated_at: now,
+      };
       this.pendingContacts.set(`${c.account_id}:${id}`, contact);
       return holdContact(this.contacts, contact);
     }
-    const [row] = await this.rows(`INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes,
+    const [row] = await this.rows(
+      `INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes,
       first_touch, last_touch, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING *`,
-    [c.account_id, c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes),
-      jsonb(c.first_touch), jsonb(c.last_touch), now]);
+      [
+        c.account_id,
+        c.email,
+        c.email && normalizeEmail(c.email),
+        c.phone,
+        c.external_id,
+        jsonb(c.attributes),
+        jsonb(c.first_touch),
+        jsonb(c.last_touch),
+        now,
+      ],
+    );
     return holdContact(this.contacts, contactFromRow(row as Row));
   }
 
@@ -334,8 +432,10 @@ export class PostgresTx implements StoreTx {
    * accounts) or now holds (identities).
    */
   private forgetIdentitiesOf(contact: NewContact & { id?: number }): void {
-    if (contact.id !== undefined) for (const [key, holder] of this.identities) if (holder === contact.id) this.identities.delete(key);
-    for (const [field, value] of identitiesOf(contact)) this.identities.delete(`${contact.account_id}:${field}:${value}`);
+    if (contact.id !== undefined)
+      for (const [key, holder] of this.identities) if (holder === contact.id) this.identities.delete(key);
+    for (const [field, value] of identitiesOf(contact))
+      this.identities.delete(`${contact.account_id}:${field}:${value}`);
   }
 
   async saveContact(c: ContactRecord, now: number) {
@@ -347,21 +447,42 @@ export class PostgresTx implements StoreTx {
       this.pendingContacts.set(key, c);
       return;
     }
-    await this.client.query(`UPDATE contacts SET email = $1, email_norm = $2, phone = $3, external_id = $4, attributes = $5,
+    await this.client.query(
+      `UPDATE contacts SET email = $1, email_norm = $2, phone = $3, external_id = $4, attributes = $5,
       first_touch = $6, last_touch = $7, merged_into = $8, updated_at = $9 WHERE account_id = $10 AND id = $11`,
-    [c.email, c.email && normalizeEmail(c.email), c.phone, c.external_id, jsonb(c.attributes), jsonb(c.first_touch),
-      jsonb(c.last_touch), c.merged_into, now, c.account_id, c.id]);
+      [
+        c.email,
+        c.email && normalizeEmail(c.email),
+        c.phone,
+        c.external_id,
+        jsonb(c.attributes),
+        jsonb(c.first_touch),
+        jsonb(c.last_touch),
+        c.merged_into,
+        now,
+        c.account_id,
+        c.id,
+      ],
+    );
     c.updated_at = now;
   }
 
   async linkAnonymousId(accountId: number, anonymousId: string, contactId: number, now: number) {
     if (this.pendingContacts.has(`${accountId}:${contactId}`)) {
-      this.pendingLinks.push({ account_id: accountId, anonymous_id: anonymousId, contact_id: contactId, created_at: now });
+      this.pendingLinks.push({
+        account_id: accountId,
+        anonymous_id: anonymousId,
+        contact_id: contactId,
+        created_at: now,
+      });
       this.anonymousIds.set(`${accountId}:${anonymousId}`, contactId);
       return;
     }
-    await this.client.query(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`, [accountId, anonymousId, contactId, now]);
+    await this.client.query(
+      `INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`,
+      [accountId, anonymousId, contactId, now],
+    );
     this.anonymousIds.set(`${accountId}:${anonymousId}`, contactId);
   }
 
@@ -369,15 +490,22 @@ export class PostgresTx implements StoreTx {
     await this.flush();
     this.anonymousIds.clear();
     this.idempotency.clear();
-    await this.client.query('UPDATE anonymous_ids SET contact_id = $1 WHERE account_id = $2 AND contact_id = $3', [intoId, accountId, fromId]);
-    await this.client.query('UPDATE events SET contact_id = $1, updated_at = $2 WHERE account_id = $3 AND contact_id = $4',
-      [intoId, now, accountId, fromId]);
+    await this.client.query('UPDATE anonymous_ids SET contact_id = $1 WHERE account_id = $2 AND contact_id = $3', [
+      intoId,
+      accountId,
+      fromId,
+    ]);
+    await this.client.query(
+      'UPDATE events SET contact_id = $1, updated_at = $2 WHERE account_id = $3 AND contact_id = $4',
+      [intoId, now, accountId, fromId],
+    );
   }
 
   async insertEvent(e: EventRecord): Promise<StoredEvent> {
     this.pendingEvents.push(e);
     const stored = toStoredEvent(e);
-    if (e.idempotency_key) this.idempotency.set(`${e.account_id}:${e.idempotency_key}`, { event: stored, requestHash: e.request_hash });
+    if (e.idempotency_key)
+      this.idempotency.set(`${e.account_id}:${e.idempotency_key}`, { event: stored, requestHash: e.request_hash });
     return stored;
   }
 
@@ -387,8 +515,11 @@ export class PostgresTx implements StoreTx {
     this.anonymousIds.clear();
     this.contacts.clear();
     this.identities.clear();
-    await this.client.query(`DELETE FROM orders WHERE account_id = $1 AND event_id IN
-      (SELECT id FROM events WHERE account_id = $1 AND contact_id = $2)`, [accountId, id]);
+    await this.client.query(
+      `DELETE FROM orders WHERE account_id = $1 AND event_id IN
+      (SELECT id FROM events WHERE account_id = $1 AND contact_id = $2)`,
+      [accountId, id],
+    );
     await this.client.query('DELETE FROM events WHERE account_id = $1 AND contact_id = $2', [accountId, id]);
     await this.client.query('DELETE FROM anonymous_ids WHERE account_id = $1 AND contact_id = $2', [accountId, id]);
     await this.client.query('DELETE FROM contacts WHERE account_id = $1 AND merged_into = $2', [accountId, id]);
@@ -397,27 +528,37 @@ export class PostgresTx implements StoreTx {
 
   async createAccount(a: Omit<AccountRecord, 'id'>) {
     await this.bumpAuthVersion();
-    const [row] = await this.rows(`INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`, [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit),
-      a.created_at, a.updated_at]);
+    const [row] = await this.rows(
+      `INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit), a.created_at, a.updated_at],
+    );
     return accountFromRow(row as Row);
   }
 
   async saveAccount(a: AccountRecord) {
     await this.bumpAuthVersion();
-    await this.client.query(`UPDATE accounts SET name = $1, allowed_origins = $2, allowed_events = $3, rate_limit = $4, updated_at = $5
-      WHERE id = $6`, [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit), a.updated_at, a.id]);
+    await this.client.query(
+      `UPDATE accounts SET name = $1, allowed_origins = $2, allowed_events = $3, rate_limit = $4, updated_at = $5
+      WHERE id = $6`,
+      [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit), a.updated_at, a.id],
+    );
   }
 
   async createKey(k: Omit<KeyRecord, 'id'>) {
     await this.bumpAuthVersion();
-    const [row] = await this.rows(`INSERT INTO api_keys (account_id, type, prefix, hash, scopes, created_at, revoked_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`, [k.account_id, k.type, k.prefix, k.hash, jsonb(k.scopes), k.created_at, k.revoked_at]);
+    const [row] = await this.rows(
+      `INSERT INTO api_keys (account_id, type, prefix, hash, scopes, created_at, revoked_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [k.account_id, k.type, k.prefix, k.hash, jsonb(k.scopes), k.created_at, k.revoked_at],
+    );
     return keyFromRow(row as Row);
   }
 
   async revokeKey(id: number, now: number) {
     await this.bumpAuthVersion();
-    return (await this.count('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id])) > 0;
+    return (
+      (await this.count('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id])) > 0
+    );
   }
 }

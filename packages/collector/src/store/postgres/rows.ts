@@ -14,23 +14,40 @@ const INT8_OID = 20;
  */
 export const pgTypes = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')
-  ) as typeof pg.types.getTypeParser,
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /**
  * A JSONB parameter: always JSON text, since pg would turn a JS array into a PostgreSQL array. SQL NULL stays NULL
  * (JSON.stringify(null) would be the JSON value null).
  */
-export const jsonb = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+export const jsonb = (value: unknown): string | null =>
+  value === null || value === undefined ? null : JSON.stringify(value);
 
 export const eventColumnList = eventColumns.join(', ');
 /** Every contacts column, for inserting whole rows (a new visitor's contact, sent with the events). */
-export const contactColumnList = ['id', 'account_id', 'email', 'email_norm', 'phone', 'external_id', 'attributes', 'first_touch',
-  'last_touch', 'merged_into', 'created_at', 'updated_at'].join(', ');
+export const contactColumnList = [
+  'id',
+  'account_id',
+  'email',
+  'email_norm',
+  'phone',
+  'external_id',
+  'attributes',
+  'first_touch',
+  'last_touch',
+  'merged_into',
+  'created_at',
+  'updated_at',
+].join(', ');
 export function eventFromRow(r: Row): EventRecord {
-  return { ...(r as unknown as EventRecord), data: (r.data ?? {}) as EventRecord['data'],
-    click_ids: (r.click_ids ?? null) as EventRecord['click_ids'] };
+  return {
+    ...(r as unknown as EventRecord),
+    data: (r.data ?? {}) as EventRecord['data'],
+    click_ids: (r.click_ids ?? null) as EventRecord['click_ids'],
+  };
 }
 
 /** jsonb columns arrive parsed; SQL NULL takes the fallback. */
@@ -45,5 +62,8 @@ export function keyFromRow(r: Row): KeyRecord {
 }
 
 export function schemaFromRow(r: Row): EventSchemaRecord {
-  return { ...(r as unknown as EventSchemaRecord), properties: (r.properties ?? {}) as EventSchemaRecord['properties'] };
+  return {
+    ...(r as unknown as EventSchemaRecord),
+    properties: (r.properties ?? {}) as EventSchemaRecord['properties'],
+  };
 }

@@ -13,11 +13,42 @@ const json: DecodeJson = (text, fallback) => (typeof text === 'string' ? JSON.pa
  * booleans as 0/1 (test/event-output.test.ts holds it to that order).
  */
 export function eventParams(e: EventRecord): unknown[] {
-  return [e.id, e.account_id, e.contact_id, e.user_id, e.anonymous_id, e.session_id, e.event, e.amount,
-    JSON.stringify(e.data), e.idempotency_key, e.request_hash, e.resource_uid, e.resource_name, e.resource_url, e.url,
-    e.title, e.test ? 1 : 0, e.generated ? 1 : 0, e.chain_depth, e.ip, e.user_agent, e.browser, e.os, e.device_type,
-    e.referrer, e.utm_source, e.utm_medium, e.utm_term, e.utm_content, e.utm_campaign,
-    e.click_ids && JSON.stringify(e.click_ids), e.occurred_at, e.created_at, e.updated_at];
+  return [
+    e.id,
+    e.account_id,
+    e.contact_id,
+    e.user_id,
+    e.anonymous_id,
+    e.session_id,
+    e.event,
+    e.amount,
+    JSON.stringify(e.data),
+    e.idempotency_key,
+    e.request_hash,
+    e.resource_uid,
+    e.resource_name,
+    e.resource_url,
+    e.url,
+    e.title,
+    e.test ? 1 : 0,
+    e.generated ? 1 : 0,
+    e.chain_depth,
+    e.ip,
+    e.user_agent,
+    e.browser,
+    e.os,
+    e.device_type,
+    e.referrer,
+    e.utm_source,
+    e.utm_medium,
+    e.utm_term,
+    e.utm_content,
+    e.utm_campaign,
+    e.click_ids && JSON.stringify(e.click_ids),
+    e.occurred_at,
+    e.created_at,
+    e.updated_at,
+  ];
 }
 
 export function eventFromRow(r: Row): EventRecord {

@@ -73,7 +73,8 @@ export class SqliteConnections {
 
   noteFailure(error: unknown): void {
     const code = (error as { code?: unknown })?.code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_READONLY') && this.path !== ':memory:') this.readOnly = true;
+    if (typeof code === 'string' && code.startsWith('SQLITE_READONLY') && this.path !== ':memory:')
+      this.readOnly = true;
   }
 
   /** The writer for the next transaction, opened again first when it was read-only and the file is writable now. */

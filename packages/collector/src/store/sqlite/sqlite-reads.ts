@@ -2,7 +2,14 @@ import type Database from 'better-sqlite3';
 import { firstIdAfter } from '../../ids.js';
 import { type ContactProfile, type EventSchemaSummary, limits, type StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, toContactProfile, toStoredEvent } from '../output.js';
-import { type AccountRecord, type ContactFilter, countCap, type EventFilter, type KeyRecord, type Page } from '../records.js';
+import {
+  type AccountRecord,
+  type ContactFilter,
+  countCap,
+  type EventFilter,
+  type KeyRecord,
+  type Page,
+} from '../records.js';
 import { accountFromRow, contactFromRow, eventFromRow, keyFromRow } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -11,7 +18,10 @@ type Row = Record<string, unknown>;
 export function eventWhere(accountId: number, f: EventFilter): { sql: string; params: unknown[] } {
   const parts = ['account_id = ?'];
   const params: unknown[] = [accountId];
-  const add = (sql: string, value: unknown) => { parts.push(sql); params.push(value); };
+  const add = (sql: string, value: unknown) => {
+    parts.push(sql);
+    params.push(value);
+  };
   if (f.event !== undefined) add('event = ?', f.event);
   if (f.contact_id !== undefined) add('contact_id = ?', f.contact_id);
   if (f.anonymous_id !== undefined) add('anonymous_id = ?', f.anonymous_id);
@@ -50,61 +60,96 @@ export class SqliteReads {
 
   async listEvents(accountId: number, filter: EventFilter, page: Page) {
     const where = eventWhere(accountId, filter);
-    const rows = this.sql(`SELECT * FROM events WHERE ${where.sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
-      .all(...where.params, page.limit, page.offset) as Row[];
+    const rows = this.sql(`SELECT * FROM events WHERE ${where.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(
+      ...where.params,
+      page.limit,
+      page.offset,
+    ) as Row[];
     const cap = countCap(page, limits.maxExactCount);
-    const counted = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ${where.sql} LIMIT ?)`)
-      .get(...where.params, cap + 1) as Row).n as number;
-    return { events: rows.map((r) => toStoredEvent(eventFromRow(r))), total: Math.min(counted, cap), capped: counted > cap };
+    const counted = (
+      this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ${where.sql} LIMIT ?)`).get(
+        ...where.params,
+        cap + 1,
+      ) as Row
+    ).n as number;
+    return {
+      events: rows.map((r) => toStoredEvent(eventFromRow(r))),
+      total: Math.min(counted, cap),
+      capped: counted > cap,
+    };
   }
 
   async findEventIdByIdempotencyKey(accountId: number, key: string) {
-    const row = this.sql('SELECT id FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as Row | undefined;
+    const row = this.sql('SELECT id FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as
+      Row | undefined;
     return row ? (row.id as number) : null;
   }
 
   async findEventByIdempotencyKey(accountId: number, key: string) {
-    const row = this.sql('SELECT * FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as Row | undefined;
+    const row = this.sql('SELECT * FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as
+      Row | undefined;
     return row ? { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null } : null;
   }
 
   async getEventsByIds(ids: number[]): Promise<StoredEvent[]> {
     if (ids.length === 0) return [];
-    const rows = this.sql('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Row[];
+    const rows = this.sql('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(ids),
+    ) as Row[];
     return rows.map((r) => toStoredEvent(eventFromRow(r)));
   }
 
   async getContactProfile(accountId: number, id: number): Promise<ContactProfile | null> {
-    const row = this.sql('SELECT * FROM contacts WHERE account_id = ? AND id = ?').get(accountId, id) as Row | undefined;
+    const row = this.sql('SELECT * FROM contacts WHERE account_id = ? AND id = ?').get(accountId, id) as
+      Row | undefined;
     return row ? this.profile(row) : null;
   }
 
   async listContacts(accountId: number, f: ContactFilter, page: Page) {
     const parts = ['account_id = ?'];
     const params: unknown[] = [accountId];
-    if (f.email !== undefined) { parts.push('email_norm = ?'); params.push(normalizeEmail(f.email)); }
-    if (f.phone !== undefined) { parts.push('phone = ?'); params.push(f.phone); }
-    if (f.external_id !== undefined) { parts.push('external_id = ?'); params.push(f.external_id); }
+    if (f.email !== undefined) {
+      parts.push('email_norm = ?');
+      params.push(normalizeEmail(f.email));
+    }
+    if (f.phone !== undefined) {
+      parts.push('phone = ?');
+      params.push(f.phone);
+    }
+    if (f.external_id !== undefined) {
+      parts.push('external_id = ?');
+      params.push(f.external_id);
+    }
     const where = parts.join(' AND ');
-    const rows = this.sql(`SELECT * FROM contacts WHERE ${where} ORDER BY merged_into IS NOT NULL, id DESC LIMIT ? OFFSET ?`)
-      .all(...params, page.limit, page.offset) as Row[];
+    const rows = this.sql(
+      `SELECT * FROM contacts WHERE ${where} ORDER BY merged_into IS NOT NULL, id DESC LIMIT ? OFFSET ?`,
+    ).all(...params, page.limit, page.offset) as Row[];
     const total = (this.sql(`SELECT count(*) AS n FROM contacts WHERE ${where}`).get(...params) as Row).n as number;
     return { contacts: rows.map((r) => this.profile(r)), total };
   }
 
   private profile(row: Row): ContactProfile {
     const contact = contactFromRow(row);
-    const anonymousIds = (this.sql('SELECT anonymous_id FROM anonymous_ids WHERE account_id = ? AND contact_id = ? ORDER BY created_at, anonymous_id')
-      .all(contact.account_id, contact.id) as Row[]).map((r) => r.anonymous_id as string);
-    const stats = this.sql(`SELECT count(*) AS event_count, min(occurred_at) AS first_seen, max(occurred_at) AS last_seen
-      FROM events WHERE account_id = ? AND contact_id = ?`).get(contact.account_id, contact.id) as Row;
+    const anonymousIds = (
+      this.sql(
+        'SELECT anonymous_id FROM anonymous_ids WHERE account_id = ? AND contact_id = ? ORDER BY created_at, anonymous_id',
+      ).all(contact.account_id, contact.id) as Row[]
+    ).map((r) => r.anonymous_id as string);
+    const stats = this.sql(
+      `SELECT count(*) AS event_count, min(occurred_at) AS first_seen, max(occurred_at) AS last_seen
+      FROM events WHERE account_id = ? AND contact_id = ?`,
+    ).get(contact.account_id, contact.id) as Row;
     return toContactProfile(contact, anonymousIds, stats as never);
   }
 
   async listEventSchemas(accountId: number): Promise<EventSchemaSummary[]> {
     const rows = this.sql('SELECT * FROM event_schemas WHERE account_id = ? ORDER BY event').all(accountId) as Row[];
-    return rows.map((r) => ({ event: r.event as string, properties: JSON.parse(r.properties as string),
-      first_seen: new Date(r.first_seen as number).toISOString(), last_seen: new Date(r.last_seen as number).toISOString() }));
+    return rows.map((r) => ({
+      event: r.event as string,
+      properties: JSON.parse(r.properties as string),
+      first_seen: new Date(r.first_seen as number).toISOString(),
+      last_seen: new Date(r.last_seen as number).toISOString(),
+    }));
   }
 
   async getAccount(id: number): Promise<AccountRecord | null> {

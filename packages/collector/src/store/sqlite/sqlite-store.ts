@@ -13,24 +13,43 @@ const unavailableCodes = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|CORR
 function classify(error: unknown): unknown {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && unavailableCodes.test(code)) {
-    return new TrackletError('store_unavailable', 'the database cannot take writes right now; nothing was stored', { retryAfter: 1 });
+    return new TrackletError('store_unavailable', 'the database cannot take writes right now; nothing was stored', {
+      retryAfter: 1,
+    });
   }
   return error;
 }
 
 function runnerFor(connections: SqliteConnections): TxRunner<SqliteTx> {
   return {
-    begin: async () => { const tx = connections.tx(); tx.db.exec('BEGIN IMMEDIATE'); return tx; },
-    savepoint: async (tx) => { tx.db.exec('SAVEPOINT unit'); },
-    release: async (tx) => { tx.db.exec('RELEASE unit'); },
-    rollbackToSavepoint: async (tx) => { tx.db.exec('ROLLBACK TO unit; RELEASE unit'); tx.forgetCachedReads(); },
+    begin: async () => {
+      const tx = connections.tx();
+      tx.db.exec('BEGIN IMMEDIATE');
+      return tx;
+    },
+    savepoint: async (tx) => {
+      tx.db.exec('SAVEPOINT unit');
+    },
+    release: async (tx) => {
+      tx.db.exec('RELEASE unit');
+    },
+    rollbackToSavepoint: async (tx) => {
+      tx.db.exec('ROLLBACK TO unit; RELEASE unit');
+      tx.forgetCachedReads();
+    },
     // What SqliteTx held for this transaction (contacts, anonymous ids) is dropped the moment it ends.
-    commit: async (tx) => { tx.db.exec('COMMIT'); tx.forgetTransactionReads(); },
+    commit: async (tx) => {
+      tx.db.exec('COMMIT');
+      tx.forgetTransactionReads();
+    },
     // synchronous=NORMAL leaves the WAL unsynced at COMMIT; the units are answered only after this fdatasync of it,
     // which runs on libuv's thread pool: the event loop keeps serving, and the units that arrive meanwhile form the
     // next transaction.
     durable: () => connections.syncWal(),
-    rollback: async (tx) => { tx.forgetCachedReads(); if (tx.db.inTransaction) tx.db.exec('ROLLBACK'); },
+    rollback: async (tx) => {
+      tx.forgetCachedReads();
+      if (tx.db.inTransaction) tx.db.exec('ROLLBACK');
+    },
     classify: (error) => {
       connections.noteFailure(error);
       return classify(error);
@@ -58,7 +77,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   return cacheAuthReads({
     kind: 'sqlite',
     write: <T>(work: (tx: StoreTx) => Promise<T>, unit?: UnitOptions) => {
-      if (closed) return Promise.reject(new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }));
+      if (closed)
+        return Promise.reject(
+          new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }),
+        );
       return committer.submit(work, unit);
     },
     getEvent: (a, id) => connections.reads.getEvent(a, id),

@@ -3,13 +3,24 @@ import type { StoredEvent } from '@tracklet/protocol';
 import { normalizeEmail, storedEventOf, toStoredEvent } from '../output.js';
 import { holdContact } from '../held-contacts.js';
 import { identityValue } from '../identities.js';
-import type { AccountRecord, ContactRecord, EventRecord, EventSchemaRecord, KeyRecord, NewContact } from '../records.js';
+import type {
+  AccountRecord,
+  ContactRecord,
+  EventRecord,
+  EventSchemaRecord,
+  KeyRecord,
+  NewContact,
+} from '../records.js';
 import type { IdentityField, StoreTx } from '../store.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
 
 type Row = Record<string, unknown>;
 const insertEventSql = `INSERT INTO events (${eventColumns.join(', ')}) VALUES (${eventColumns.map(() => '?').join(', ')})`;
-const identityColumn: Record<IdentityField, string> = { email: 'email_norm', phone: 'phone', external_id: 'external_id' };
+const identityColumn: Record<IdentityField, string> = {
+  email: 'email_norm',
+  phone: 'phone',
+  external_id: 'external_id',
+};
 
 /** StoreTx on the writer connection; better-sqlite3 is synchronous, the promises only keep the interface async. */
 export class SqliteTx implements StoreTx {
@@ -46,7 +57,10 @@ export class SqliteTx implements StoreTx {
 
   /** A contacts row as its held record: parsed only when the contact is not held yet. */
   private contactOfRow(row: Row): ContactRecord {
-    return this.contacts.get(`${row.account_id as number}:${row.id as number}`) ?? holdContact(this.contacts, contactFromRow(row));
+    return (
+      this.contacts.get(`${row.account_id as number}:${row.id as number}`) ??
+      holdContact(this.contacts, contactFromRow(row))
+    );
   }
 
   private sql(text: string): Database.Statement {
@@ -77,13 +91,17 @@ export class SqliteTx implements StoreTx {
   }
 
   async findEventByIdempotencyKey(accountId: number, key: string) {
-    const row = this.sql('SELECT * FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as Row | undefined;
+    const row = this.sql('SELECT * FROM events WHERE account_id = ? AND idempotency_key = ?').get(accountId, key) as
+      Row | undefined;
     if (!row) return null;
     return { event: toStoredEvent(eventFromRow(row)), requestHash: row.request_hash as string | null };
   }
 
   async findOrder(accountId: number, orderId: string) {
-    const row = this.sql('SELECT event_id FROM orders WHERE account_id = ? AND order_id = ?').get(accountId, orderId) as Row | undefined;
+    const row = this.sql('SELECT event_id FROM orders WHERE account_id = ? AND order_id = ?').get(
+      accountId,
+      orderId,
+    ) as Row | undefined;
     return row ? (row.event_id as number) : null;
   }
 
@@ -93,8 +111,9 @@ export class SqliteTx implements StoreTx {
 
   async lastEmailOpenAt(accountId: number, contactId: number) {
     // The event name is a literal, so the partial index events_email_open serves it.
-    const row = this.sql(`SELECT max(created_at) AS at FROM events WHERE account_id = ? AND contact_id = ? AND event = 'email_open'`)
-      .get(accountId, contactId) as Row;
+    const row = this.sql(
+      `SELECT max(created_at) AS at FROM events WHERE account_id = ? AND contact_id = ? AND event = 'email_open'`,
+    ).get(accountId, contactId) as Row;
     return (row.at as number | null) ?? null;
   }
 
@@ -102,29 +121,36 @@ export class SqliteTx implements StoreTx {
     const key = `${accountId}:${event}`;
     const cached = this.schemas.get(key);
     if (cached !== undefined) return cached;
-    const row = this.sql('SELECT * FROM event_schemas WHERE account_id = ? AND event = ?').get(accountId, event) as Row | undefined;
-    const schema = row ? { ...(row as unknown as EventSchemaRecord), properties: JSON.parse(row.properties as string) } : null;
+    const row = this.sql('SELECT * FROM event_schemas WHERE account_id = ? AND event = ?').get(accountId, event) as
+      Row | undefined;
+    const schema = row
+      ? { ...(row as unknown as EventSchemaRecord), properties: JSON.parse(row.properties as string) }
+      : null;
     this.schemas.set(key, schema);
     return schema;
   }
 
   async putEventSchema(s: EventSchemaRecord) {
-    this.sql(`INSERT INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (account_id, event) DO UPDATE SET properties = excluded.properties, last_seen = excluded.last_seen`)
-      .run(s.account_id, s.event, JSON.stringify(s.properties), s.first_seen, s.last_seen);
+    this.sql(
+      `INSERT INTO event_schemas (account_id, event, properties, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (account_id, event) DO UPDATE SET properties = excluded.properties, last_seen = excluded.last_seen`,
+    ).run(s.account_id, s.event, JSON.stringify(s.properties), s.first_seen, s.last_seen);
     this.schemas.set(`${s.account_id}:${s.event}`, s);
   }
 
   async getContact(accountId: number, id: number) {
     const held = this.contacts.get(`${accountId}:${id}`);
     if (held) return held;
-    const row = this.sql('SELECT * FROM contacts WHERE account_id = ? AND id = ?').get(accountId, id) as Row | undefined;
+    const row = this.sql('SELECT * FROM contacts WHERE account_id = ? AND id = ?').get(accountId, id) as
+      Row | undefined;
     return row ? holdContact(this.contacts, contactFromRow(row)) : null;
   }
 
   async findContactBy(accountId: number, field: IdentityField, value: string) {
-    const row = this.sql(`SELECT * FROM contacts WHERE account_id = ? AND ${identityColumn[field]} = ? AND merged_into IS NULL
-      ORDER BY id LIMIT 1`).get(accountId, identityValue(field, value)) as Row | undefined;
+    const row = this.sql(
+      `SELECT * FROM contacts WHERE account_id = ? AND ${identityColumn[field]} = ? AND merged_into IS NULL
+      ORDER BY id LIMIT 1`,
+    ).get(accountId, identityValue(field, value)) as Row | undefined;
     return row ? this.contactOfRow(row) : null;
   }
 
@@ -132,42 +158,77 @@ export class SqliteTx implements StoreTx {
     const key = `${accountId}:${anonymousId}`;
     const known = this.anonymousIds.get(key);
     if (known !== undefined) return known;
-    const row = this.sql('SELECT contact_id FROM anonymous_ids WHERE account_id = ? AND anonymous_id = ?')
-      .get(accountId, anonymousId) as Row | undefined;
+    const row = this.sql('SELECT contact_id FROM anonymous_ids WHERE account_id = ? AND anonymous_id = ?').get(
+      accountId,
+      anonymousId,
+    ) as Row | undefined;
     const contactId = row ? (row.contact_id as number) : null;
     this.anonymousIds.set(key, contactId);
     return contactId;
   }
 
   async createContact(c: NewContact, now: number) {
-    const row = this.sql(`INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes, first_touch,
-      last_touch, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(c.account_id, c.email,
-      c.email && normalizeEmail(c.email), c.phone, c.external_id, JSON.stringify(c.attributes),
-      c.first_touch && JSON.stringify(c.first_touch), c.last_touch && JSON.stringify(c.last_touch), now, now) as Row;
+    const row = this.sql(
+      `INSERT INTO contacts (account_id, email, email_norm, phone, external_id, attributes, first_touch,
+      last_touch, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    ).get(
+      c.account_id,
+      c.email,
+      c.email && normalizeEmail(c.email),
+      c.phone,
+      c.external_id,
+      JSON.stringify(c.attributes),
+      c.first_touch && JSON.stringify(c.first_touch),
+      c.last_touch && JSON.stringify(c.last_touch),
+      now,
+      now,
+    ) as Row;
     return holdContact(this.contacts, contactFromRow(row));
   }
 
   async saveContact(c: ContactRecord, now: number) {
-    const { changes } = this.sql(`UPDATE contacts SET email = ?, email_norm = ?, phone = ?, external_id = ?, attributes = ?,
-      first_touch = ?, last_touch = ?, merged_into = ?, updated_at = ? WHERE account_id = ? AND id = ?`).run(c.email,
-      c.email && normalizeEmail(c.email), c.phone, c.external_id, JSON.stringify(c.attributes),
-      c.first_touch && JSON.stringify(c.first_touch), c.last_touch && JSON.stringify(c.last_touch), c.merged_into, now,
-      c.account_id, c.id);
+    const { changes } = this.sql(
+      `UPDATE contacts SET email = ?, email_norm = ?, phone = ?, external_id = ?, attributes = ?,
+      first_touch = ?, last_touch = ?, merged_into = ?, updated_at = ? WHERE account_id = ? AND id = ?`,
+    ).run(
+      c.email,
+      c.email && normalizeEmail(c.email),
+      c.phone,
+      c.external_id,
+      JSON.stringify(c.attributes),
+      c.first_touch && JSON.stringify(c.first_touch),
+      c.last_touch && JSON.stringify(c.last_touch),
+      c.merged_into,
+      now,
+      c.account_id,
+      c.id,
+    );
     c.updated_at = now;
     // The row is now this record, even if another one of the contact was held (read before a drop).
     if (changes > 0) this.contacts.set(`${c.account_id}:${c.id}`, c);
   }
 
   async linkAnonymousId(accountId: number, anonymousId: string, contactId: number, now: number) {
-    this.sql(`INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`).run(accountId, anonymousId, contactId, now);
+    this.sql(
+      `INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id`,
+    ).run(accountId, anonymousId, contactId, now);
     this.anonymousIds.set(`${accountId}:${anonymousId}`, contactId);
   }
 
   async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {
     this.anonymousIds.clear();
-    this.sql('UPDATE anonymous_ids SET contact_id = ? WHERE account_id = ? AND contact_id = ?').run(intoId, accountId, fromId);
-    this.sql('UPDATE events SET contact_id = ?, updated_at = ? WHERE account_id = ? AND contact_id = ?').run(intoId, now, accountId, fromId);
+    this.sql('UPDATE anonymous_ids SET contact_id = ? WHERE account_id = ? AND contact_id = ?').run(
+      intoId,
+      accountId,
+      fromId,
+    );
+    this.sql('UPDATE events SET contact_id = ?, updated_at = ? WHERE account_id = ? AND contact_id = ?').run(
+      intoId,
+      now,
+      accountId,
+      fromId,
+    );
   }
 
   async insertEvent(e: EventRecord): Promise<StoredEvent> {
@@ -178,8 +239,9 @@ export class SqliteTx implements StoreTx {
   async deleteContact(accountId: number, id: number) {
     // The contact, those merged into it and their anonymous ids go.
     this.forgetTransactionReads();
-    this.sql('DELETE FROM orders WHERE account_id = ? AND event_id IN (SELECT id FROM events WHERE account_id = ? AND contact_id = ?)')
-      .run(accountId, accountId, id);
+    this.sql(
+      'DELETE FROM orders WHERE account_id = ? AND event_id IN (SELECT id FROM events WHERE account_id = ? AND contact_id = ?)',
+    ).run(accountId, accountId, id);
     this.sql('DELETE FROM events WHERE account_id = ? AND contact_id = ?').run(accountId, id);
     this.sql('DELETE FROM anonymous_ids WHERE account_id = ? AND contact_id = ?').run(accountId, id);
     this.sql('DELETE FROM contacts WHERE account_id = ? AND merged_into = ?').run(accountId, id);
@@ -188,24 +250,40 @@ export class SqliteTx implements StoreTx {
 
   async createAccount(a: Omit<AccountRecord, 'id'>) {
     this.bumpAuthVersion();
-    const row = this.sql(`INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?) RETURNING *`).get(a.name, JSON.stringify(a.allowed_origins),
-      a.allowed_events && JSON.stringify(a.allowed_events), JSON.stringify(a.rate_limit), a.created_at, a.updated_at) as Row;
+    const row = this.sql(
+      `INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+    ).get(
+      a.name,
+      JSON.stringify(a.allowed_origins),
+      a.allowed_events && JSON.stringify(a.allowed_events),
+      JSON.stringify(a.rate_limit),
+      a.created_at,
+      a.updated_at,
+    ) as Row;
     return accountFromRow(row);
   }
 
   async saveAccount(a: AccountRecord) {
     this.bumpAuthVersion();
-    this.sql('UPDATE accounts SET name = ?, allowed_origins = ?, allowed_events = ?, rate_limit = ?, updated_at = ? WHERE id = ?')
-      .run(a.name, JSON.stringify(a.allowed_origins), a.allowed_events && JSON.stringify(a.allowed_events),
-        JSON.stringify(a.rate_limit), a.updated_at, a.id);
+    this.sql(
+      'UPDATE accounts SET name = ?, allowed_origins = ?, allowed_events = ?, rate_limit = ?, updated_at = ? WHERE id = ?',
+    ).run(
+      a.name,
+      JSON.stringify(a.allowed_origins),
+      a.allowed_events && JSON.stringify(a.allowed_events),
+      JSON.stringify(a.rate_limit),
+      a.updated_at,
+      a.id,
+    );
   }
 
   async createKey(k: Omit<KeyRecord, 'id'>) {
     this.bumpAuthVersion();
-    const row = this.sql(`INSERT INTO api_keys (account_id, type, prefix, hash, scopes, created_at, revoked_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(k.account_id, k.type, k.prefix, k.hash, JSON.stringify(k.scopes),
-      k.created_at, k.revoked_at) as Row;
+    const row = this.sql(
+      `INSERT INTO api_keys (account_id, type, prefix, hash, scopes, created_at, revoked_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    ).get(k.account_id, k.type, k.prefix, k.hash, JSON.stringify(k.scopes), k.created_at, k.revoked_at) as Row;
     return keyFromRow(row);
   }
 

@@ -4,13 +4,15 @@ import { defineConfig } from 'vite';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 /**
- * Two builds from one source: `vite build --mode tag` → dist/t.js (IIFE for the script tag),
- * `vite build --mode esm` → dist/index.js (the npm entry). Flags are the __FEAT_*__ of src/flags.d.ts.
+ * Three builds from one source (flags: the __FEAT_*__ of src/flags.d.ts):
+ * `vite build --mode tag` → dist/t.js, the core script tag (IIFE, ≤ 3,072 B gzip);
+ * `vite build --mode full` → dist/t.full.js, the script tag with the automatic events of issue #22;
+ * `vite build --mode esm` → dist/index.js, the npm entry (everything, with the misuse checks).
  */
 export default defineConfig(({ mode }) => {
-  const tag = mode == 'tag';
+  const script = mode != 'esm';
   return {
-    define: { __FEAT_CHECKS__: String(!tag) },
+    define: { __FEAT_CHECKS__: String(!script), __FEAT_AUTO__: String(mode != 'tag') },
     resolve: { alias: { '@tracklet/protocol': here('../protocol/src/index.ts') } },
     build: {
       outDir: here('dist'),
@@ -19,8 +21,13 @@ export default defineConfig(({ mode }) => {
       minify: true,
       sourcemap: false,
       copyPublicDir: false,
-      lib: tag
-        ? { entry: here('src/tag.ts'), formats: ['iife'], name: 'tracklet', fileName: () => 't.js' }
+      lib: script
+        ? {
+            entry: here('src/tag.ts'),
+            formats: ['iife'],
+            name: 'tracklet',
+            fileName: () => (mode == 'tag' ? 't.js' : 't.full.js'),
+          }
         : { entry: here('src/index.ts'), formats: ['es'], fileName: () => 'index.js' },
     },
   };

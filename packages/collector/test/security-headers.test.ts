@@ -32,6 +32,7 @@ describe('security headers', () => {
     );
     writeFileSync(join(demo, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(dir.path, 't.js'), '(()=>{})()');
+    writeFileSync(join(dir.path, 't.full.js'), '(()=>{1})()');
     const config = loadConfig({
       TRACKLET_DB: await testDb(`${dir.path}/t.db`),
       TRACKLET_ADMIN_TOKEN: 'x',
@@ -51,8 +52,14 @@ describe('security headers', () => {
     dir.remove();
   });
 
-  it('serves /t.js with nosniff, a cross-origin resource policy and a referrer policy', async () => {
+  it('serves /t.js and /t.full.js, each with its own ETag, nosniff, a cross-origin resource policy and a referrer policy', async () => {
+    const full = await app.inject('/t.full.js');
+    expect(full.statusCode).toBe(200);
+    expect(full.body).toBe('(()=>{1})()');
+    expect(full.headers['cross-origin-resource-policy']).toBe('cross-origin');
     const res = await app.inject('/t.js');
+    expect(res.body).toBe('(()=>{})()');
+    expect(res.headers.etag).not.toBe(full.headers.etag);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(res.headers['x-content-type-options']).toBe('nosniff');

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 /** @type {Record<string, number>} */
-export const budgets = { 't.js': 3072, 'index.js': 4096 };
+/**
+ * t.js is the core tag (the product's 3 KB promise). t.full.js and the npm build carry the optional automatic events
+ * (issue #22); the npm build also carries the misuse checks and keeps its whitespace (Vite's ES library output is not
+ * whitespace-minified, to keep it tree-shakeable), so it gets 4.5 KB.
+ */
+export const budgets = { 't.js': 3072, 't.full.js': 4096, 'index.js': 4608 };
 
 /** @param {string} file */
 export const gzipSize = (file) =>

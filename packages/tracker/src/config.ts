@@ -24,12 +24,22 @@ export interface Options {
   consent?: Consent;
   /** How long events wait to be batched, in ms. Default 1000. */
   batchMs?: number;
+  /** This page is a "not found" page: its automatic page view also sends `not_found {path}`. Default false. */
+  notFound?: boolean;
+  /** `outbound_click {url}` for clicks on links to other hosts. Default false. */
+  outbound?: boolean;
+  /** `file_download {url}` for clicks on links to files; a list replaces the default extensions. Default false. */
+  downloads?: boolean | string[];
+  /** Clicks on elements with `data-tracklet-event="name"` send that event with their `data-tracklet-prop-*`. */
+  tagged?: boolean;
+  /** `page_engagement {scroll_depth, engaged_ms}` when a page is hidden or left; `always` also for zero engagement. */
+  engagement?: boolean | 'always';
 }
 
 export interface Tracker {
   /** Sends a custom event; `event` must match ^[a-z][a-z0-9_]{0,63}$. */
   track(event: string, data?: Props): void;
-  /** Sends a `page_view` of the current URL. */
+  /** Sends a `page_view` of the current URL; with `{ status: 404 }` also `not_found {path}`. */
   page(data?: Props): void;
   /** Sends `login` and attaches the user to this and every later event, across pages. */
   login(identity: Identity): void;

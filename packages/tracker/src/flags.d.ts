@@ -5,3 +5,5 @@
 
 /** Misuse of the npm API throws at once (ESM build); the script-tag build skips the checks and never throws. */
 declare const __FEAT_CHECKS__: boolean;
+/** Automatic events (outbound links, downloads, tagged elements, engagement): t.full.js and the npm build, not t.js. */
+declare const __FEAT_AUTO__: boolean;

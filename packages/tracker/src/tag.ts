@@ -1,8 +1,20 @@
-import type { Consent, Tracker } from './config.js';
+import type { Consent, Options, Tracker } from './config.js';
 import { init } from './tracker.js';
 import { safe } from './util.js';
 
 type Method = (...a: unknown[]) => unknown;
+
+/** t.full.js: `data-features="outbound,downloads,tagged,engagement"`, all of them when the attribute is absent. */
+const features = (d: DOMStringMap): Partial<Options> => {
+  const f = (d.features ?? 'outbound,downloads,tagged,engagement').split(/[\s,]+/);
+  const x = d.downloadExtensions;
+  return {
+    outbound: f.includes('outbound'),
+    downloads: f.includes('downloads') && (x ? x.split(/[\s,]+/) : true),
+    tagged: f.includes('tagged'),
+    engagement: f.includes('engagement') && (d.engagement == 'always' ? 'always' : true),
+  };
+};
 type Stub = ((command: keyof Tracker, ...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[] };
 
 /**
@@ -22,6 +34,8 @@ safe(() => {
     respectDnt: d.respectDnt != 'false',
     consent: d.consent as Consent | undefined,
     batchMs: +d.batchMs! || undefined,
+    notFound: d['404'] != null,
+    ...(__FEAT_AUTO__ && features(d)),
   });
   const q = w.tracklet?.q || [];
   // Unknown commands and bad arguments are logged, never thrown: the host page must not see our errors.

@@ -6,6 +6,8 @@ import { uid } from './ids.js';
 import { anon, forget, identify, session, user } from './identity.js';
 import { enqueue } from './queue.js';
 import { flush, schedule } from './send.js';
+import { autoClicks } from './auto-clicks.js';
+import { engagement } from './engagement.js';
 import { changed, mark, watch } from './spa.js';
 import { cut, safe } from './util.js';
 
@@ -38,9 +40,14 @@ const send = safe((event: string, data?: Props, extra?: Partial<BeaconEvent>): v
   if (l > 1) schedule(cfg.batch);
 });
 
+/** Reports the engagement of the page an SPA navigation leaves (set when the engagement feature is on). */
+let leave: ((url?: string) => void) | undefined;
+
 const page = (data?: Props): void => {
   const prev = mark();
+  if (__FEAT_AUTO__) leave?.(prev);
   send('page_view', data, { referrer: cut(prev || document.referrer) || undefined });
+  if (data?.status == 404) send('not_found', { path: location.pathname });
 };
 
 /** The public API; `__FEAT_CHECKS__` calls throw on misuse, everything else is safe. */
@@ -86,12 +93,17 @@ export const init = (o: Options): Tracker => {
   configure(o);
   initConsent(o.consent, o.respectDnt);
   safe(land)();
+  // Before the flush on hide below: the engagement reported on hide must go with that flush.
+  if (__FEAT_AUTO__) {
+    autoClicks(o, send);
+    if (o.engagement) leave = engagement(send, o.engagement == 'always');
+  }
   const hidden = (): void => void flush(true);
   addEventListener('pagehide', hidden);
   document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && hidden());
   if (o.autoPageViews != false) {
     watch(!!o.hashRouting, safe(page));
-    queueMicrotask(safe(() => changed() && page()));
+    queueMicrotask(safe(() => changed() && page(o.notFound ? { status: 404 } : undefined)));
   }
   schedule(cfg.batch);
   return api;

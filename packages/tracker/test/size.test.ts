@@ -23,8 +23,21 @@ describe('bundle size', () => {
     expect(gzipSize('t.js')).toBeLessThanOrEqual(3072);
   });
 
-  it('keeps the ESM build within 4,096 bytes gzip', () => {
-    expect(gzipSize('index.js')).toBeLessThanOrEqual(4096);
+  it('keeps the full script-tag build (automatic events) within 4,096 bytes gzip', () => {
+    expect(gzipSize('t.full.js')).toBeLessThanOrEqual(4096);
+  });
+
+  it('keeps the ESM build within 4,608 bytes gzip', () => {
+    expect(gzipSize('index.js')).toBeLessThanOrEqual(4608);
+  });
+
+  it('leaves the automatic events out of the core tag and puts them in the full tag', async () => {
+    const { readFileSync } = await import('node:fs');
+    const [core, full] = ['t.js', 't.full.js'].map((f) => readFileSync(`${pkg}/dist/${f}`, 'utf8'));
+    for (const marker of ['page_engagement', 'outbound_click', 'file_download', 'data-tracklet-event']) {
+      expect(core).not.toContain(marker);
+      expect(full).toContain(marker);
+    }
   });
 
   it('ships no zod and no dev-only code in either build', async () => {

@@ -4,6 +4,7 @@ import type { Options, Tracker } from '../src/config.js';
 
 // Build flags, as vite.config.ts sets them for the npm build.
 (globalThis as Record<string, unknown>).__FEAT_CHECKS__ = true;
+(globalThis as Record<string, unknown>).__FEAT_AUTO__ = true;
 
 export const API = 'https://collector.example';
 export const KEY = 'tk_pub_test';

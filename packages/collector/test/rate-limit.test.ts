@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import {
   type Answer,
@@ -10,8 +10,8 @@ import {
   settled,
   startCollector,
   tempDir,
-  type TestCollector,
 } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 function expectLimited(answer: Answer): void {
   expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(429);
@@ -33,20 +33,15 @@ const beaconBody = (key: string) => ({
  * beacons, with per-account settings from the admin API. Defaults here: 5 API requests and 3 beacons per minute.
  */
 describe('rate limits', () => {
-  const dir = tempDir();
   const secret = 'rate-limit-jwt-secret-0123456789abcdef';
-  let c: TestCollector;
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`, {
+  const c = useCollector({
+    account: false,
+    env: {
       TRACKLET_RATE_LIMIT_API: '5',
       TRACKLET_RATE_LIMIT_BEACONS: '3',
       TRACKLET_TRUST_PROXY: 'true',
       TRACKLET_JWT_SECRET: secret,
-    });
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
+    },
   });
 
   it("answers the request over the key's budget 429 rate_limited with Retry-After, in the contract's error shape", async () => {

@@ -1,16 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import {
-  type Answer,
-  admin,
-  beacon,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-} from './support/collector.js';
+import { type Answer, admin, beacon, client, createAccount, settled } from './support/collector.js';
 import { useCollector } from './support/use-collector.js';
 
 function expectLimited(answer: Answer): void {
@@ -186,16 +177,12 @@ describe('rate limit configuration', () => {
     expect(() => loadConfig({ TRACKLET_RATE_LIMIT_BEACONS: '-1' })).toThrow(/TRACKLET_RATE_LIMIT_BEACONS/);
   });
 
-  it('does not limit at all with a budget of 0', async () => {
-    const dir = tempDir();
-    const c = await startCollector(`${dir.path}/t.db`, { TRACKLET_RATE_LIMIT_API: '0' });
-    try {
-      const live = client(c, (await createAccount(c)).keys.live);
+  describe('with a budget of 0', () => {
+    const live = useCollector({ env: { TRACKLET_RATE_LIMIT_API: '0' } }).live;
+
+    it('does not limit at all', async () => {
       const answers = await Promise.all(Array.from({ length: 30 }, () => live.get('/v1/events?limit=1')));
       expect(answers.every((a) => a.status === 200 && a.headers.get('x-ratelimit-limit') === null)).toBe(true);
-    } finally {
-      await c.stop();
-      dir.remove();
-    }
+    });
   });
 });

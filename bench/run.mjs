@@ -25,7 +25,7 @@ async function usage() {
     ),
   );
   return [
-    'usage: npm run bench [-- MODE] [--cpu-prof] [--strace] [--commit-metrics] [--only=…]',
+    'usage: npm run bench [-- MODE] [--cpu-prof] [--strace] [--only=…]',
     '',
     'modes:',
     ...lines,
@@ -33,8 +33,6 @@ async function usage() {
     'flags:',
     '  --cpu-prof     run each collector with node --cpu-prof (bench/profiles/<store>/) and list its hot functions',
     '  --strace       run each collector under strace -f -c -w -e trace=fdatasync,fsync and print the counts',
-    '  --commit-metrics  start the collector through buildApp (bench/lib/collector-entry.mjs), whose /metrics',
-    '                 commit histograms work (main.js never feeds them): group-commit sizes and durations',
     '  --only=A,B     only these passes against the stores: beacon1, beacon100, events, list-event, list-contact, list-recent',
   ].join('\n');
 }

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { spawnServer, stopChild } from './processes.mjs';
 
 const mainJs = fileURLToPath(new URL('../../packages/collector/dist/main.js', import.meta.url));
-const metricsEntry = fileURLToPath(new URL('./collector-entry.mjs', import.meta.url));
 export const ADMIN_TOKEN = 'tk_admin_bench_only_not_a_secret';
 
 export function assertBuilt() {
@@ -24,15 +23,11 @@ function innerPid(pid) {
 /**
  * The built collector (`packages/collector/dist/main.js`) as a child process on a free loopback port, quiet
  * (TRACKLET_LOG_LEVEL=warn), rate limits off, its demo keys file in `workDir` so the bench never touches ./data. Options:
- * `cpuProfDir` runs it with --cpu-prof; `straceFile` runs it under `strace -f -c -w -e trace=fdatasync,fsync` (wall time);
- * `commitMetrics` starts it through bench/lib/collector-entry.mjs (buildApp), where the commit histograms work.
+ * `cpuProfDir` runs it with --cpu-prof; `straceFile` runs it under `strace -f -c -w -e trace=fdatasync,fsync` (wall time).
  */
-export async function startCollector({ db, workDir, cpuProfDir, straceFile, commitMetrics = false, env = {} }) {
+export async function startCollector({ db, workDir, cpuProfDir, straceFile, env = {} }) {
   assertBuilt();
-  const nodeArgs = [
-    ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
-    commitMetrics ? metricsEntry : mainJs,
-  ];
+  const nodeArgs = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), mainJs];
   const [command, args] = straceFile
     ? ['strace', ['-f', '-c', '-w', '-e', 'trace=fdatasync,fsync', '-o', straceFile, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];

@@ -154,9 +154,7 @@ function rowLine(row) {
     ? ''
     : c.commits
       ? `${n0(c.commits)} × ${n1(c.unitsPerCommit)} units, ${n2(c.msPerCommit)} ms`
-      : c.accepted
-        ? 'not fed¹'
-        : '';
+      : '';
   return (
     `| ${row.target} | ${row.label} | ${row.connections} | ${row.overallRate ? n0(row.overallRate) : 'max'} ` +
     `| ${n0(row.reqPerSec)} | ${isList ? '' : n0(row.eventsPerSec)} | ${ratio} | ${n0(row.latency.p50)} | ${n0(row.latency.p99)} ` +
@@ -242,15 +240,12 @@ export function toMarkdown(results, budgets) {
     ...Object.values(results.stores).map(
       (s) =>
         `- ${s.kind}: ${s.seedEvents.toLocaleString('en')} events seeded by a direct bulk ` +
-        `insert in ${n1(s.seedSeconds)} s; collector \`${s.entry}\`, peak RSS (VmHWM over its whole run) ${n0(s.peakRssMb)} MB.`,
+        `insert in ${n1(s.seedSeconds)} s; collector \`packages/collector/dist/main.js\`, peak RSS (VmHWM over its whole run) ${n0(s.peakRssMb)} MB.`,
     ),
     `- Write passes: ${scale.writeSeconds} s, ${scale.writeConnections} connections (100-event beacons: ${scale.batchConnections}); ` +
       `listings: ${scale.listSeconds} s, ${scale.listConnections} connections; every pass also stops at ` +
       `${scale.maxRequests.toLocaleString('en')} requests. The load (autocannon at max rate, an evenly paced open-loop generator at half rate: bench/lib/paced-load.mjs) runs in its own process, on loopback; PostgreSQL is reached over its Unix socket. The collector runs ` +
       'with TRACKLET_RATE_LIMIT_API=0 and TRACKLET_RATE_LIMIT_BEACONS=0: all load comes from one IP and one key.',
-    "- ¹ not fed: `dist/main.js` opens the store without the group committer's onCommit hook, so its " +
-      '`tracklet_store_commit_units` / `_seconds` histograms stay at zero; `npm run bench -- … --commit-metrics` starts ' +
-      'the collector through `buildApp` instead (bench/lib/collector-entry.mjs), where they work.',
     ...Object.values(results.stores).flatMap(diagnostics),
     '',
   ].join('\n');

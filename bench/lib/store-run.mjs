@@ -119,8 +119,7 @@ export async function benchStore(kind, { scale, flags, baseline }) {
       mkdirSync(cpuProfDir, { recursive: true });
     }
     const straceFile = flags.has('--strace') ? join(workDir, 'strace.txt') : undefined;
-    const commitMetrics = flags.has('--commit-metrics');
-    const collector = await startCollector({ db: database.db, workDir, cpuProfDir, straceFile, commitMetrics });
+    const collector = await startCollector({ db: database.db, workDir, cpuProfDir, straceFile });
     const target = { name: kind, url: collector.url, pid: collector.pid, metrics: collector.metrics };
     const params = {
       publishableKey: account.keys.publishable,
@@ -161,9 +160,6 @@ export async function benchStore(kind, { scale, flags, baseline }) {
       seedEvents: seeded.plan.events,
       seedSeconds: seeded.seconds,
       peakRssMb: peakRssKb / 1024,
-      entry: commitMetrics
-        ? 'bench/lib/collector-entry.mjs (buildApp, commit metrics on)'
-        : 'packages/collector/dist/main.js',
       profile: cpuProfDir ? topFunctions(cpuProfDir) : null,
       strace: readText(straceFile),
     };

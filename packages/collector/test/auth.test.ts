@@ -1,27 +1,8 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Answer,
-  admin,
-  beacon,
-  beaconTaken,
-  call,
-  client,
-  createAccount,
-  startCollector,
-  storedText,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
-
-/** A non-2xx answer in the contract's error shape with an entry of this code (and path, when given). */
-function expectError(answer: Answer, status: number, code: string, path?: string) {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
-  expect(answer.body.errors.length).toBeGreaterThan(0);
-  for (const e of answer.body.errors)
-    expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
-  expect(answer.body.errors).toContainEqual(expect.objectContaining({ code, ...(path !== undefined ? { path } : {}) }));
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { admin, beacon, beaconTaken, call, client, createAccount, storedText } from './support/collector.js';
+import { expectError } from './support/expect-error.js';
+import { useCollector } from './support/use-collector.js';
 
 const event = (extra: Record<string, unknown> = {}) => ({
   event: 'signup',
@@ -35,15 +16,7 @@ const beaconBody = (key: string) => ({
 });
 
 describe('API keys, scopes, origins and the admin API', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
+  const c = useCollector({ account: false });
 
   describe('server API bearer keys', () => {
     it('answers 401 unauthorized without an Authorization header', async () => {
@@ -363,7 +336,7 @@ describe('API keys, scopes, origins and the admin API', () => {
     it('stores keys hashed: no database file holds a full key', async () => {
       const account = await createAccount(c, { name: 'hashed' });
       await client(c, account.keys.live).post('/v1/events', event());
-      const stored = await storedText(`${dir.path}/t.db`);
+      const stored = await storedText(c.dbPath);
       expect(stored).toContain('hashed');
       for (const key of Object.values(account.keys)) expect(stored.includes(key), `the store holds ${key}`).toBe(false);
     });
@@ -371,11 +344,8 @@ describe('API keys, scopes, origins and the admin API', () => {
 });
 
 describe('JWT bearer tokens', () => {
-  const dir = tempDir();
   const secret = 'a-jwt-secret-for-tests-that-is-long-enough-for-hs512-0123456789abcdef';
-  let c: TestCollector;
-  let accountId: number;
-  let liveKey: string;
+  const c = useCollector({ env: { TRACKLET_JWT_SECRET: secret }, account: { name: 'jwt' } });
   const encode = (s: string) => new TextEncoder().encode(s);
   const sign = (claims: Record<string, unknown>, opts: { alg?: string; key?: string; expiresAt?: number } = {}) => {
     let jwt = new SignJWT(claims).setProtectedHeader({ alg: opts.alg ?? 'HS256' }).setIssuedAt();
@@ -384,22 +354,11 @@ describe('JWT bearer tokens', () => {
   };
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`, { TRACKLET_JWT_SECRET: secret });
-    const account = await createAccount(c, { name: 'jwt' });
-    accountId = account.id;
-    liveKey = account.keys.live;
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
-
   it('accepts a valid HS256 token and stores its events with user_id null', async () => {
-    const token = await sign({ account_id: accountId, scope: 'events.write events.read' });
+    const token = await sign({ account_id: c.account.id, scope: 'events.write events.read' });
     const posted = await client(c, token).post('/v1/events', event({ event: 'jwt_event' }));
     expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-    expect(posted.body).toMatchObject({ account_id: accountId, user_id: null, event: 'jwt_event' });
+    expect(posted.body).toMatchObject({ account_id: c.account.id, user_id: null, event: 'jwt_event' });
     const read = await client(c, token).get(`/v1/events/${posted.body.id}`);
     expect(read.status).toBe(200);
     expect(read.body.user_id).toBeNull();
@@ -408,32 +367,35 @@ describe('JWT bearer tokens', () => {
   });
 
   it('checks API keys first: keys keep working with JWT auth on, and store their key id as user_id', async () => {
-    const posted = await client(c, liveKey).post('/v1/events', event());
+    const posted = await client(c, c.keys.live).post('/v1/events', event());
     expect(posted.status).toBe(201);
     expect(posted.body.user_id).toEqual(expect.any(Number));
     expectError(await client(c, 'tk_live_0123456789abcdefghijklmnopqrstuv').get('/v1/events'), 401, 'unauthorized');
   });
 
   it('answers 401 to a token signed with another secret', async () => {
-    const token = await sign({ account_id: accountId, scope: 'events.write events.read' }, { key: `${secret}-other` });
+    const token = await sign(
+      { account_id: c.account.id, scope: 'events.write events.read' },
+      { key: `${secret}-other` },
+    );
     expectError(await client(c, token).get('/v1/events'), 401, 'unauthorized');
   });
 
   it('answers 401 to an unsigned alg "none" token', async () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
-    const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ account_id: accountId, scope: 'events.write events.read', exp })}.`;
+    const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ account_id: c.account.id, scope: 'events.write events.read', exp })}.`;
     expectError(await client(c, token).get('/v1/events'), 401, 'unauthorized');
     expectError(await client(c, token).post('/v1/events', event()), 401, 'unauthorized');
   });
 
   it('answers 401 to an HS512 token signed with the right secret', async () => {
-    const token = await sign({ account_id: accountId, scope: 'events.write events.read' }, { alg: 'HS512' });
+    const token = await sign({ account_id: c.account.id, scope: 'events.write events.read' }, { alg: 'HS512' });
     expectError(await client(c, token).get('/v1/events'), 401, 'unauthorized');
   });
 
   it('answers 401 to an expired token', async () => {
     const token = await sign(
-      { account_id: accountId, scope: 'events.write events.read' },
+      { account_id: c.account.id, scope: 'events.write events.read' },
       { expiresAt: Math.floor(Date.now() / 1000) - 3600 },
     );
     expectError(await client(c, token).get('/v1/events'), 401, 'unauthorized');
@@ -441,13 +403,13 @@ describe('JWT bearer tokens', () => {
 
   it('answers 401 to a token that is not valid yet (nbf beyond the 30 s clock skew), and accepts one within it', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const notYet = await new SignJWT({ account_id: accountId, scope: 'events.read' })
+    const notYet = await new SignJWT({ account_id: c.account.id, scope: 'events.read' })
       .setProtectedHeader({ alg: 'HS256' })
       .setNotBefore(now + 120)
       .setExpirationTime(now + 600)
       .sign(encode(secret));
     expectError(await client(c, notYet).get('/v1/events'), 401, 'unauthorized');
-    const skewed = await new SignJWT({ account_id: accountId, scope: 'events.read' })
+    const skewed = await new SignJWT({ account_id: c.account.id, scope: 'events.read' })
       .setProtectedHeader({ alg: 'HS256' })
       .setNotBefore(now + 10)
       .setExpirationTime(now + 600)
@@ -457,10 +419,10 @@ describe('JWT bearer tokens', () => {
 
   it('accepts a token expired less than 30 s ago (clock skew) and refuses one expired a minute ago', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const justExpired = await sign({ account_id: accountId, scope: 'events.read' }, { expiresAt: now - 10 });
+    const justExpired = await sign({ account_id: c.account.id, scope: 'events.read' }, { expiresAt: now - 10 });
     expect((await client(c, justExpired).get('/v1/events')).status).toBe(200);
     expectError(
-      await client(c, await sign({ account_id: accountId, scope: 'events.read' }, { expiresAt: now - 60 })).get(
+      await client(c, await sign({ account_id: c.account.id, scope: 'events.read' }, { expiresAt: now - 60 })).get(
         '/v1/events',
       ),
       401,
@@ -470,11 +432,13 @@ describe('JWT bearer tokens', () => {
 
   it('answers 401 to HS384 and to a token whose header claims RS256 or ES256', async () => {
     expectError(
-      await client(c, await sign({ account_id: accountId, scope: 'events.read' }, { alg: 'HS384' })).get('/v1/events'),
+      await client(c, await sign({ account_id: c.account.id, scope: 'events.read' }, { alg: 'HS384' })).get(
+        '/v1/events',
+      ),
       401,
       'unauthorized',
     );
-    const hs = await sign({ account_id: accountId, scope: 'events.read' });
+    const hs = await sign({ account_id: c.account.id, scope: 'events.read' });
     const [, payload, signature] = hs.split('.');
     for (const alg of ['RS256', 'ES256', 'none', 'HS256 ', 'hs256']) {
       const forged = `${b64({ alg, typ: 'JWT' })}.${payload}.${signature}`;
@@ -483,11 +447,11 @@ describe('JWT bearer tokens', () => {
   });
 
   it('enforces each scope of a token: contacts scopes do not reach events, and the reverse', async () => {
-    const contactsOnly = await sign({ account_id: accountId, scope: 'contacts.read contacts.write' });
+    const contactsOnly = await sign({ account_id: c.account.id, scope: 'contacts.read contacts.write' });
     expectError(await client(c, contactsOnly).get('/v1/events'), 403, 'insufficient_scope');
     expectError(await client(c, contactsOnly).post('/v1/events', event()), 403, 'insufficient_scope');
     expect((await client(c, contactsOnly).get('/v1/contacts')).status).toBe(200);
-    const eventsOnly = await sign({ account_id: accountId, scope: 'events.read events.write admin' });
+    const eventsOnly = await sign({ account_id: c.account.id, scope: 'events.read events.write admin' });
     expectError(await client(c, eventsOnly).get('/v1/contacts'), 403, 'insufficient_scope');
     expectError(
       await client(c, eventsOnly).post('/v1/contacts', { email: 'jwt@example.com' }),
@@ -498,17 +462,17 @@ describe('JWT bearer tokens', () => {
   });
 
   it('answers 401 to a token whose payload was altered after signing', async () => {
-    const token = await sign({ account_id: accountId, scope: 'events.read' });
+    const token = await sign({ account_id: c.account.id, scope: 'events.read' });
     const [head, , sig] = token.split('.');
-    const forged = `${head}.${b64({ account_id: accountId, scope: 'events.write events.read', exp: Math.floor(Date.now() / 1000) + 600 })}.${sig}`;
+    const forged = `${head}.${b64({ account_id: c.account.id, scope: 'events.write events.read', exp: Math.floor(Date.now() / 1000) + 600 })}.${sig}`;
     expectError(await client(c, forged).post('/v1/events', event()), 401, 'unauthorized');
   });
 
   it('answers 403 insufficient_scope to a token lacking the scope', async () => {
-    const readOnly = await sign({ account_id: accountId, scope: 'events.read' });
+    const readOnly = await sign({ account_id: c.account.id, scope: 'events.read' });
     expect((await client(c, readOnly).get('/v1/events')).status).toBe(200);
     expectError(await client(c, readOnly).post('/v1/events', event()), 403, 'insufficient_scope');
-    const noScope = await sign({ account_id: accountId });
+    const noScope = await sign({ account_id: c.account.id });
     expectError(await client(c, noScope).get('/v1/events'), 403, 'insufficient_scope');
   });
 

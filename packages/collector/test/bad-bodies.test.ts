@@ -1,16 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Answer,
-  beaconTaken,
-  call,
-  client,
-  createAccount,
-  humanUserAgent,
-  startCollector,
-  tempDir,
-  type TestCollector,
-  testStore,
-} from './support/collector.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Answer, beaconTaken, call, humanUserAgent, testStore } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 /**
  * Every answer to a bad body: a 4xx (never 5xx) in the contract's error shape, each entry with a code and a message,
@@ -44,10 +34,7 @@ interface Route {
 }
 
 describe('bad request bodies never break the collector', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let liveKey: string;
-  let pubKey: string;
+  const c = useCollector({ account: { name: 'bodies' } });
   let before: { id: number };
   let seq = 0;
 
@@ -55,21 +42,21 @@ describe('bad request bodies never break the collector', () => {
     {
       name: 'POST /v1/events',
       path: '/v1/events',
-      headers: () => ({ authorization: `Bearer ${liveKey}` }),
+      headers: () => ({ authorization: `Bearer ${c.keys.live}` }),
       valid: () => ({ event: 'ok', contact_email: 'bodies@example.com' }),
       limit: 1024 * 1024,
     },
     {
       name: 'POST /v1/events/batch',
       path: '/v1/events/batch',
-      headers: () => ({ authorization: `Bearer ${liveKey}` }),
+      headers: () => ({ authorization: `Bearer ${c.keys.live}` }),
       valid: () => ({ events: [{ event: 'ok', contact_email: 'bodies@example.com' }] }),
       limit: 1024 * 1024,
     },
     {
       name: 'POST /v1/contacts',
       path: '/v1/contacts',
-      headers: () => ({ authorization: `Bearer ${liveKey}` }),
+      headers: () => ({ authorization: `Bearer ${c.keys.live}` }),
       valid: () => ({ email: 'bodies@example.com' }),
       limit: 1024 * 1024,
     },
@@ -77,7 +64,10 @@ describe('bad request bodies never break the collector', () => {
       name: 'POST /v1/collect',
       path: '/v1/collect',
       headers: () => ({ 'user-agent': humanUserAgent }),
-      valid: () => ({ key: pubKey, events: [{ id: `ok-${++seq}`, event: 'page_view', anonymous_id: 'anon-bodies' }] }),
+      valid: () => ({
+        key: c.keys.publishable,
+        events: [{ id: `ok-${++seq}`, event: 'page_view', anonymous_id: 'anon-bodies' }],
+      }),
       limit: 64 * 1024,
     },
     {
@@ -103,11 +93,7 @@ describe('bad request bodies never break the collector', () => {
   };
 
   beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    const account = await createAccount(c, { name: 'bodies' });
-    liveKey = account.keys.live;
-    pubKey = account.keys.publishable;
-    const posted = await client(c, liveKey).post('/v1/events', {
+    const posted = await c.live.post('/v1/events', {
       event: 'before_bad_bodies',
       contact_email: 'first@example.com',
       data: { price: 9.5, sku: 'A1' },
@@ -115,10 +101,6 @@ describe('bad request bodies never break the collector', () => {
     });
     expect(posted.status).toBe(201);
     before = posted.body;
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
   });
 
   describe.each(routes)('$name', (route) => {
@@ -246,7 +228,7 @@ describe('bad request bodies never break the collector', () => {
         anonymous_id: 'anon-big',
         data,
       }));
-      const body = JSON.stringify({ key: pubKey, events });
+      const body = JSON.stringify({ key: c.keys.publishable, events });
       expect(Buffer.byteLength(body)).toBeGreaterThan(55 * 1024);
       expect(Buffer.byteLength(body)).toBeLessThan(64 * 1024);
       const answer = await send(collect, body, 'text/plain;charset=UTF-8');
@@ -261,7 +243,7 @@ describe('bad request bodies never break the collector', () => {
 
     it('rejects one malformed event of a beacon and stores the others', async () => {
       const body = {
-        key: pubKey,
+        key: c.keys.publishable,
         events: [
           'nope',
           { id: `m-${++seq}`, event: 'page_view', anonymous_id: 'anon-m', data: { x: { y: 1 } } },
@@ -286,14 +268,14 @@ describe('bad request bodies never break the collector', () => {
     });
 
     it('still has the event posted before the bad bodies, unchanged', async () => {
-      const answer = await client(c, liveKey).get(`/v1/events/${before.id}`);
+      const answer = await c.live.get(`/v1/events/${before.id}`);
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual(before);
     });
 
     it('polluted no prototype and stored no event from a bad body', async () => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      const events = await client(c, liveKey).get('/v1/events?limit=100');
+      const events = await c.live.get('/v1/events?limit=100');
       for (const e of events.body as Array<{ event: string; data: Record<string, unknown> }>) {
         expect(['before_bad_bodies', 'ok', 'page_view']).toContain(e.event);
         expect(e.data).not.toHaveProperty('polluted');
@@ -301,7 +283,7 @@ describe('bad request bodies never break the collector', () => {
     });
 
     it('still accepts a good event', async () => {
-      const answer = await client(c, liveKey).post('/v1/events', { event: 'ok', contact_email: 'after@example.com' });
+      const answer = await c.live.post('/v1/events', { event: 'ok', contact_email: 'after@example.com' });
       expect(answer.status).toBe(201);
     });
   });

@@ -1,23 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Answer,
-  client,
-  createAccount,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
-
-/** A non-2xx answer in the contract's error shape with an entry of this code (and path, when given). */
-function expectError(answer: Answer, status: number, code: string | null, path?: string) {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
-  expect(answer.body.errors.length).toBeGreaterThan(0);
-  for (const e of answer.body.errors)
-    expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
-  expect(answer.body.errors).toContainEqual(
-    expect.objectContaining({ ...(code !== null ? { code } : {}), ...(path !== undefined ? { path } : {}) }),
-  );
-}
+import { describe, expect, it } from 'vitest';
+import { client, createAccount } from './support/collector.js';
+import { expectError } from './support/expect-error.js';
+import { useCollector } from './support/use-collector.js';
 
 interface Result {
   index: number;
@@ -28,9 +12,8 @@ interface Result {
 }
 
 describe('POST /v1/events/batch', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let live: ReturnType<typeof client>;
+  const c = useCollector({ account: { name: 'batch' } });
+  const live = c.live;
   const ev = (extra: Record<string, unknown> = {}) => ({
     event: 'batched',
     contact_email: 'batch@example.com',
@@ -39,15 +22,6 @@ describe('POST /v1/events/batch', () => {
   const batch = (events: unknown[]) => live.post('/v1/events/batch', { events });
   const total = async (query = '') =>
     Number((await live.get(`/v1/events?limit=1${query}`)).headers.get('x-total-count'));
-
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    live = client(c, (await createAccount(c, { name: 'batch' })).keys.live);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
 
   it('answers 200 with one result per event, in order, each created with its id', async () => {
     const answer = await batch([

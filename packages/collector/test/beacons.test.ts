@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  beacon,
-  beaconTaken,
-  call,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
+import { describe, expect, it } from 'vitest';
+import { beacon, beaconTaken, call, client, createAccount, settled, startCollector } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 const iphone =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -17,10 +8,8 @@ const ipad =
   'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 describe('browser beacons at /v1/collect', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let keys: { publishable: string; live: string };
-  let api: ReturnType<typeof client>;
+  const c = useCollector();
+  const api = c.live;
   const event = (id: string, extra: Record<string, unknown> = {}) => ({
     id,
     event: 'page_view',
@@ -28,19 +17,9 @@ describe('browser beacons at /v1/collect', () => {
     ...extra,
   });
 
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    ({ keys } = await createAccount(c));
-    api = client(c, keys.live);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
-
   it('stores text/plain beacons with url, title, referrer, session and enrichment, user_id null', async () => {
     const answer = await beacon(c, {
-      key: keys.publishable,
+      key: c.keys.publishable,
       sent_at: new Date().toISOString(),
       events: [
         event('p-1', {
@@ -77,7 +56,7 @@ describe('browser beacons at /v1/collect', () => {
   it('accepts application/json beacons too', async () => {
     const answer = await call(`${c.url}/v1/collect`, {
       method: 'POST',
-      json: { key: keys.publishable, events: [event('p-json')] },
+      json: { key: c.keys.publishable, events: [event('p-json')] },
       headers: { 'user-agent': iphone },
     });
     expect(answer.body.results[0].status).toBe(beaconTaken);
@@ -89,14 +68,14 @@ describe('browser beacons at /v1/collect', () => {
   });
 
   it('recognises tablets from the user agent', async () => {
-    const answer = await beacon(c, { key: keys.publishable, events: [event('p-ipad')] }, { 'user-agent': ipad });
+    const answer = await beacon(c, { key: c.keys.publishable, events: [event('p-ipad')] }, { 'user-agent': ipad });
     await settled(c);
     expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body.device_type).toBe('tablet');
   });
 
   it('stores a beacon whose User-Agent header is longer than the body field allows, cut to 1,024 characters', async () => {
     const long = `${iphone} ${'x'.repeat(3000)}`;
-    const answer = await beacon(c, { key: keys.publishable, events: [event('p-long-ua')] }, { 'user-agent': long });
+    const answer = await beacon(c, { key: c.keys.publishable, events: [event('p-long-ua')] }, { 'user-agent': long });
     expect(answer.body.results[0].status).toBe(beaconTaken);
     await settled(c);
     const stored = (await api.get(`/v1/events/${answer.body.results[0].id}`)).body;
@@ -105,7 +84,7 @@ describe('browser beacons at /v1/collect', () => {
   });
 
   it('stores a retried beacon once: the event id is its idempotency key', async () => {
-    const body = { key: keys.publishable, events: [event('p-retry'), event('p-retry-2')] };
+    const body = { key: c.keys.publishable, events: [event('p-retry'), event('p-retry-2')] };
     const first = await beacon(c, body);
     const retry = await beacon(c, body);
     expect(retry.body.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate']);
@@ -118,7 +97,7 @@ describe('browser beacons at /v1/collect', () => {
 
   it('rejects one bad event without rejecting the others', async () => {
     const answer = await beacon(c, {
-      key: keys.publishable,
+      key: c.keys.publishable,
       events: [
         event('p-ok'),
         { id: 'p-bad', event: 'Not Valid', anonymous_id: 'a' },
@@ -141,7 +120,7 @@ describe('browser beacons at /v1/collect', () => {
     const bot = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
     const answer = await beacon(
       c,
-      { key: keys.publishable, events: [event('bot-1'), event('bot-2')] },
+      { key: c.keys.publishable, events: [event('bot-1'), event('bot-2')] },
       { 'user-agent': bot },
     );
     expect(answer.body.results).toEqual([
@@ -157,7 +136,7 @@ describe('browser beacons at /v1/collect', () => {
       'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36';
     const answer = await beacon(
       c,
-      { key: keys.publishable, events: [event('headless-1')] },
+      { key: c.keys.publishable, events: [event('headless-1')] },
       { 'user-agent': headless },
     );
     expect(answer.body.results[0].reason).toBe('bot');
@@ -166,7 +145,7 @@ describe('browser beacons at /v1/collect', () => {
   it('resolves the contact from `user` once the visitor logged in', async () => {
     const contact = (await api.post('/v1/contacts', { email: 'buyer@example.com' })).body;
     const answer = await beacon(c, {
-      key: keys.publishable,
+      key: c.keys.publishable,
       events: [event('p-user', { anonymous_id: 'anon-u', user: { email: 'BUYER@example.com' } })],
     });
     await settled(c);
@@ -186,7 +165,7 @@ describe('browser beacons at /v1/collect', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://any.example');
     const answer = await beacon(
       c,
-      { key: keys.publishable, events: [event('p-cors')] },
+      { key: c.keys.publishable, events: [event('p-cors')] },
       { origin: 'https://any.example' },
     );
     expect(answer.headers.get('access-control-allow-origin')).toBe('https://any.example');
@@ -197,10 +176,10 @@ describe('browser beacons at /v1/collect', () => {
       code: 'missing_field',
       path: 'key',
     });
-    expect((await beacon(c, { key: keys.publishable, events: [] })).status).toBe(400);
+    expect((await beacon(c, { key: c.keys.publishable, events: [] })).status).toBe(400);
     const many = Array.from({ length: 501 }, (_, i) => event(`m-${i}`));
-    expect((await beacon(c, { key: keys.publishable, events: many })).status).toBe(400);
-    const big = await beacon(c, { key: keys.publishable, events: [event('big', { title: 'x'.repeat(70_000) })] });
+    expect((await beacon(c, { key: c.keys.publishable, events: many })).status).toBe(400);
+    const big = await beacon(c, { key: c.keys.publishable, events: [event('big', { title: 'x'.repeat(70_000) })] });
     expect(big.status).toBe(413);
     expect(big.body.errors[0].code).toBe('payload_too_large');
   });
@@ -208,12 +187,12 @@ describe('browser beacons at /v1/collect', () => {
   it('takes the client ip from the socket and ignores X-Forwarded-For unless trust-proxy is on', async () => {
     const answer = await beacon(
       c,
-      { key: keys.publishable, events: [event('p-xff')] },
+      { key: c.keys.publishable, events: [event('p-xff')] },
       { 'x-forwarded-for': '203.0.113.9' },
     );
     await settled(c);
     expect((await api.get(`/v1/events/${answer.body.results[0].id}`)).body.ip).toBe('127.0.0.1');
-    const proxied = await startCollector(`${dir.path}/proxy.db`, { TRACKLET_TRUST_PROXY: 'true' });
+    const proxied = await startCollector(`${c.dir}/proxy.db`, { TRACKLET_TRUST_PROXY: 'true' });
     try {
       const account = await createAccount(proxied);
       const via = await beacon(

@@ -1,8 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beacon, client, startCollector, tempDir, type TestCollector, testDb } from './support/collector.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { beacon, client, testDb } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -30,9 +31,8 @@ async function tracklet(db: string, args: string[]): Promise<Run> {
 }
 
 describe('the tracklet command line', () => {
-  const dir = tempDir();
-  const db = `${dir.path}/t.db`;
-  let c: TestCollector;
+  const c = useCollector({ account: false });
+  const db = c.dbPath;
 
   beforeAll(async () => {
     // `npm test` builds first; build here too when run alone, so the test never runs a missing CLI.
@@ -40,11 +40,6 @@ describe('the tracklet command line', () => {
       execFileSync('npm', ['run', 'build', '-w', '@tracklet/protocol'], { cwd: repo, stdio: 'ignore' });
       execFileSync('npm', ['run', 'build', '-w', '@tracklet/collector'], { cwd: repo, stdio: 'ignore' });
     }
-    c = await startCollector(db);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
   });
 
   describe('accounts create', () => {

@@ -1,14 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  beacon,
-  beaconTaken,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
+import { describe, expect, it } from 'vitest';
+import { beacon, beaconTaken, settled } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 /**
  * Issue #7, concurrency on one collector (both stores; postgres-concurrency.test.ts races two collector processes):
@@ -16,23 +8,12 @@ import {
  * visitor as the same person end with one contact and every event exactly once.
  */
 describe('concurrent requests', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let keys: { live: string; publishable: string };
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    keys = (await createAccount(c)).keys;
-    api = client(c, keys.live);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
+  const c = useCollector();
+  const api = c.live;
 
   it('stores one event for 100 concurrent identical beacons and 100 identical batches, and every answer carries its id', async () => {
     const body = {
-      key: keys.publishable,
+      key: c.keys.publishable,
       events: [
         { id: 'same-beacon-event', event: 'page_view', anonymous_id: 'anon-same', url: 'https://shop.example/' },
       ],
@@ -66,7 +47,7 @@ describe('concurrent requests', () => {
       expect(
         (
           await beacon(c, {
-            key: keys.publishable,
+            key: c.keys.publishable,
             events: [{ id: `pre-${i}`, event: 'page_view', anonymous_id: 'anon-merge', data: { n: `pre-${i}` } }],
           })
         ).status,
@@ -75,7 +56,7 @@ describe('concurrent requests', () => {
     const requests = Array.from({ length: 60 }, (_, i) => {
       if (i % 3 === 0) {
         return beacon(c, {
-          key: keys.publishable,
+          key: c.keys.publishable,
           events: [
             {
               id: `login-${i}`,
@@ -96,7 +77,7 @@ describe('concurrent requests', () => {
         });
       }
       return beacon(c, {
-        key: keys.publishable,
+        key: c.keys.publishable,
         events: [
           {
             id: `view-${i}`,
@@ -146,7 +127,7 @@ describe('concurrent requests', () => {
       Array.from({ length: 40 }, (_, i) =>
         i % 2
           ? beacon(c, {
-              key: keys.publishable,
+              key: c.keys.publishable,
               events: [
                 {
                   id: `new-login-${i}`,

@@ -1,29 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  beacon,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
+import { describe, expect, it } from 'vitest';
+import { beacon, settled } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 describe('contacts API', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let keys: { publishable: string; live: string };
-  let api: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    ({ keys } = await createAccount(c));
-    api = client(c, keys.live);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
+  const c = useCollector();
+  const api = c.live;
 
   it('creates a contact by email with 201 and the full profile shape', async () => {
     const answer = await api.post('/v1/contacts', { email: '  Ada@Example.com ', attributes: { name: 'Ada' } });
@@ -92,7 +73,7 @@ describe('contacts API', () => {
   });
 
   it('creates an anonymous contact for the first event of an unknown anonymous_id', async () => {
-    await beacon(c, { key: keys.publishable, events: [{ id: 'c-1', event: 'page_view', anonymous_id: 'anon-c' }] });
+    await beacon(c, { key: c.keys.publishable, events: [{ id: 'c-1', event: 'page_view', anonymous_id: 'anon-c' }] });
     await settled(c);
     const event = (await api.get('/v1/events?anonymous_id=anon-c')).body[0];
     const profile = (await api.get(`/v1/contacts/${event.contact_id}`)).body;
@@ -101,7 +82,7 @@ describe('contacts API', () => {
 
   it('erases a contact with its identities and events on DELETE', async () => {
     await beacon(c, {
-      key: keys.publishable,
+      key: c.keys.publishable,
       events: [
         { id: 'd-1', event: 'page_view', anonymous_id: 'anon-d' },
         { id: 'd-2', event: 'login', anonymous_id: 'anon-d', data: { email: 'erase@example.com' } },
@@ -118,7 +99,7 @@ describe('contacts API', () => {
     expect((await api.delete(`/v1/contacts/${id}`)).status).toBe(404);
     // The anonymous id is forgotten too: it starts a new contact, and the erased order id is free again.
     await beacon(c, {
-      key: keys.publishable,
+      key: c.keys.publishable,
       events: [{ id: 'd-4', event: 'confirmation', anonymous_id: 'anon-d', data: { order_id: 'E-1' } }],
     });
     await settled(c);

@@ -1,25 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Answer,
-  beacon,
-  beaconTaken,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-  type TestCollector,
-  testLog,
-} from './support/collector.js';
-
-/** A non-2xx answer in the contract's error shape with an entry of this code (and path, when given). */
-function expectError(answer: Answer, status: number, code: string, path?: string) {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
-  expect(answer.body.errors.length).toBeGreaterThan(0);
-  expect(answer.body.errors).toContainEqual(
-    expect.objectContaining({ code, message: expect.any(String), ...(path !== undefined ? { path } : {}) }),
-  );
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { beacon, beaconTaken, type Client, client, createAccount, settled, testLog } from './support/collector.js';
+import { expectError } from './support/expect-error.js';
+import { useCollector } from './support/use-collector.js';
 
 interface SchemaSummary {
   event: string;
@@ -29,13 +11,12 @@ interface SchemaSummary {
 }
 
 describe('event schemas: inferred property types per account and event name', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let live: ReturnType<typeof client>;
-  let other: ReturnType<typeof client>;
-  const post = (as: ReturnType<typeof client>, event: string, data: Record<string, unknown>) =>
+  const c = useCollector({ account: { name: 'schemas' } });
+  const live = c.live;
+  let other: Client;
+  const post = (as: Client, event: string, data: Record<string, unknown>) =>
     as.post('/v1/events', { event, contact_email: 'schema@example.com', data });
-  const schemaOf = async (as: ReturnType<typeof client>, event: string): Promise<SchemaSummary | undefined> => {
+  const schemaOf = async (as: Client, event: string): Promise<SchemaSummary | undefined> => {
     const answer = await as.get('/v1/event-schemas');
     expect(answer.status).toBe(200);
     return (answer.body as SchemaSummary[]).find((s) => s.event === event);
@@ -44,13 +25,7 @@ describe('event schemas: inferred property types per account and event name', ()
     Number((await live.get(`/v1/events?event=${event}&limit=1`)).headers.get('x-total-count'));
 
   beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    live = client(c, (await createAccount(c, { name: 'schemas' })).keys.live);
     other = client(c, (await createAccount(c, { name: 'other' })).keys.live);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
   });
 
   it('infers bool, int, float, string, date, dateTime, email and url from the first event', async () => {
@@ -239,22 +214,9 @@ describe('event schemas: inferred property types per account and event name', ()
 });
 
 describe('allowed_events: an account restricted to a list of event names', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let live: ReturnType<typeof client>;
-  let pub: string;
+  const c = useCollector({ account: { name: 'restricted', allowed_events: ['signup'] } });
+  const live = c.live;
   const post = (body: Record<string, unknown>) => live.post('/v1/events', { contact_email: 'r@example.com', ...body });
-
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    const account = await createAccount(c, { name: 'restricted', allowed_events: ['signup'] });
-    live = client(c, account.keys.live);
-    pub = account.keys.publishable;
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
 
   it('accepts a listed event', async () => {
     expect((await post({ event: 'signup' })).status).toBe(201);
@@ -279,7 +241,7 @@ describe('allowed_events: an account restricted to a list of event names', () =>
     expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'rejected']);
     expect(batch.body.results[1].errors).toContainEqual(expect.objectContaining({ code: 'unknown_event' }));
     const beaconAnswer = await beacon(c, {
-      key: pub,
+      key: c.keys.publishable,
       events: [
         { id: 'r-1', event: 'nope', anonymous_id: 'anon-r' },
         { id: 'r-2', event: 'page_view', anonymous_id: 'anon-r' },

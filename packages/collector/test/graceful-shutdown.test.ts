@@ -109,6 +109,9 @@ describe('graceful shutdown on SIGTERM', () => {
 
     // Load: workers posting keyed events until the collector stops answering.
     const outcomes: Array<{ key: string; outcome: Outcome }> = [];
+    let createdCount = 0;
+    let markLoaded = () => {};
+    const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
     let seq = 0;
     let stopping = false;
     const workers = Array.from({ length: 8 }, async (_, w) => {
@@ -120,11 +123,11 @@ describe('graceful shutdown on SIGTERM', () => {
           key,
         );
         outcomes.push({ key: idempotencyKey, outcome });
+        if (outcome.status === 201 && ++createdCount === 40) markLoaded();
         if (outcome.status === null || (stopping && outcome.status === 503)) failures++;
       }
     });
-    while (outcomes.filter((o) => o.outcome.status === 201).length < 40)
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    await loaded;
 
     const events = Array.from({ length: 300 }, (_, i) => ({
       event: 'in_flight',
@@ -175,16 +178,19 @@ describe('graceful shutdown on SIGTERM', () => {
     const { port } = new URL(c.url);
     const socket = connect(Number(port), '127.0.0.1');
     let received = '';
-    socket.on('data', (chunk) => {
-      received += chunk;
-    });
+    const continued = new Promise<void>((resolve) =>
+      socket.on('data', (chunk) => {
+        received += chunk;
+        if (received.includes('100 Continue')) resolve();
+      }),
+    );
     const ended = new Promise((resolve) => socket.once('close', resolve));
     const body = JSON.stringify({ event: 'drained', contact_email: 'drain@example.com', idempotency_key: 'drain-1' });
     const head = (length: number, expect = '') =>
       `POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keys.live}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${length}\r\n${expect}\r\n`;
     socket.write(head(Buffer.byteLength(body), 'Expect: 100-continue\r\n'));
-    while (!received.includes('100 Continue')) await new Promise((resolve) => setTimeout(resolve, 5));
+    await continued;
     const closing = c.app.close();
     await refused(Number(port));
     // The request that was in flight sends its body, with a second request pipelined behind it on the same connection.

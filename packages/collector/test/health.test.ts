@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startCollector, tempDir, type TestCollector, testStore } from './support/collector.js';
+import { describe, expect, it } from 'vitest';
+import { call, testStore } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 describe('health, readiness, metrics and the OpenAPI document', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
+  const c = useCollector({ account: false });
 
   it('answers /healthz and /readyz with the store kind', async () => {
     expect((await call(`${c.url}/healthz`)).body).toEqual({ status: 'ok' });

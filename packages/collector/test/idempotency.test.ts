@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, createAccount, startCollector, tempDir, type TestCollector } from './support/collector.js';
+import { describe, expect, it } from 'vitest';
+import { useCollector } from './support/use-collector.js';
 
 describe('idempotency keys', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let api: ReturnType<typeof client>;
+  const api = useCollector().live;
   const body = (key: string, extra: Record<string, unknown> = {}) => ({
     event: 'signup',
     contact_email: 'i@example.com',
     idempotency_key: key,
     data: { plan: 'pro' },
     ...extra,
-  });
-
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    api = client(c, (await createAccount(c)).keys.live);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
   });
 
   it('replays the stored event with 200 and Idempotent-Replayed for the same key and body', async () => {

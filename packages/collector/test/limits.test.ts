@@ -1,22 +1,9 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { limits } from '@tracklet/protocol';
-import {
-  type Answer,
-  admin,
-  beacon,
-  call,
-  client,
-  createAccount,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
-
-function expectError(answer: Answer, status: number, code: string, path?: string) {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(status);
-  expect(answer.body.errors).toContainEqual(expect.objectContaining({ code, ...(path ? { path } : {}) }));
-}
+import { admin, beacon, call, createAccount } from './support/collector.js';
+import { expectError } from './support/expect-error.js';
+import { useCollector } from './support/use-collector.js';
 
 const post = (c: { url: string }, path: string, body: string, headers: Record<string, string>) =>
   call(c.url + path, {
@@ -30,20 +17,8 @@ const post = (c: { url: string }, path: string, body: string, headers: Record<st
  * parameter bounds, path ids, header size. (Content types (415) are covered route by route in bad-bodies.test.ts.)
  */
 describe('input limits', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let keys: { live: string; publishable: string };
-  let live: ReturnType<typeof client>;
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    keys = (await createAccount(c)).keys;
-    live = client(c, keys.live);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
-
+  const c = useCollector();
+  const live = c.live;
   describe('body size per route', () => {
     const padded = (bytes: number) => JSON.stringify({ pad: 'x'.repeat(bytes) });
     it.each([
@@ -54,7 +29,7 @@ describe('input limits', () => {
       ['/v1/collect', limits.maxBeaconBytes],
       ['/v1/admin/accounts', limits.maxEventBytes],
     ])('answers 413 payload_too_large to %s over %i bytes, and reads a body just under it', async (path, limit) => {
-      const auth = { authorization: `Bearer ${path.startsWith('/v1/admin') ? c.config.adminToken : keys.live}` };
+      const auth = { authorization: `Bearer ${path.startsWith('/v1/admin') ? c.config.adminToken : c.keys.live}` };
       expectError(await post(c, path, padded(limit), auth), 413, 'payload_too_large');
       const under = await post(c, path, padded(limit - 100), auth);
       expect(under.status).toBe(400);
@@ -80,13 +55,15 @@ describe('input limits', () => {
     const nested = (depth: number) =>
       `{"event":"deep","contact_email":"deep@example.com","data":{"a":${'['.repeat(depth - 2)}1${']'.repeat(depth - 2)}}}`;
     expectError(
-      await post(c, '/v1/events', nested(limits.maxJsonDepth + 1), { authorization: `Bearer ${keys.live}` }),
+      await post(c, '/v1/events', nested(limits.maxJsonDepth + 1), { authorization: `Bearer ${c.keys.live}` }),
       400,
       'invalid_body',
     );
-    const atLimit = await post(c, '/v1/events', nested(limits.maxJsonDepth), { authorization: `Bearer ${keys.live}` });
+    const atLimit = await post(c, '/v1/events', nested(limits.maxJsonDepth), {
+      authorization: `Bearer ${c.keys.live}`,
+    });
     expectError(atLimit, 400, 'invalid_property_value', 'data.a');
-    const beaconText = `{"key":"${keys.publishable}","events":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`.slice(
+    const beaconText = `{"key":"${c.keys.publishable}","events":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`.slice(
       0,
       60_000,
     );
@@ -108,7 +85,7 @@ describe('input limits', () => {
       'events',
     );
     expectError(
-      await beacon(c, { key: keys.publishable, events: events(limits.maxBeaconEvents + 1) }),
+      await beacon(c, { key: c.keys.publishable, events: events(limits.maxBeaconEvents + 1) }),
       400,
       'invalid_field',
       'events',
@@ -192,7 +169,7 @@ describe('input limits', () => {
       });
       socket.on('close', () => resolve(out));
       socket.write(
-        `GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keys.live}\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`,
+        `GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${c.keys.live}\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`,
       );
     });
     expect(answer).toMatch(/^HTTP\/1\.1 431 /);

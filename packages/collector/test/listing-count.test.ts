@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '@tracklet/protocol';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { EventRecord } from '../src/store/records.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import {
-  client,
-  createAccount,
-  startCollector,
-  tempDir,
-  testDb,
-  testStore,
-  type TestCollector,
-} from './support/collector.js';
+import { testDb, testStore } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 /** Rows stored straight through the adapter: posting ten thousand events over HTTP would take most of the run. */
 async function storeEvents(dbPath: string, template: EventRecord, count: number): Promise<void> {
@@ -24,23 +17,18 @@ async function storeEvents(dbPath: string, template: EventRecord, count: number)
 }
 
 describe('X-Total-Count on large listings', () => {
-  const dir = tempDir();
-  const dbPath = `${dir.path}/count.db`;
+  const c = useCollector();
+  const live = c.live;
   const beyond = limits.maxExactCount + 10;
-  let c: TestCollector;
-  let live: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    c = await startCollector(dbPath);
-    const account = await createAccount(c);
-    live = client(c, account.keys.live);
     const first = await live.post('/v1/events', { event: 'many', contact_email: 'count@example.com' });
     const few = await live.post('/v1/events', { event: 'few', contact_email: 'count@example.com' });
     expect([first.status, few.status]).toEqual([201, 201]);
     await c.stop();
     const stored = first.body;
     await storeEvents(
-      dbPath,
+      c.dbPath,
       {
         ...stored,
         data: {},
@@ -52,13 +40,8 @@ describe('X-Total-Count on large listings', () => {
       },
       beyond - 1,
     );
-    c = await c.restart();
-    live = client(c, account.keys.live);
+    await c.restart();
   }, 120_000);
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
 
   it('counts exactly while the matches are few', async () => {
     const answer = await live.get('/v1/events?event=few');

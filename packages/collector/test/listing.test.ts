@@ -1,21 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Answer,
-  client,
-  createAccount,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
-
-/** A non-2xx answer in the contract's error shape with an entry of this code (and path, when given). */
-function expectError(answer: Answer, status: number, code: string, path?: string) {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
-  expect(answer.body.errors.length).toBeGreaterThan(0);
-  expect(answer.body.errors).toContainEqual(
-    expect.objectContaining({ code, message: expect.any(String), ...(path !== undefined ? { path } : {}) }),
-  );
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Answer, type Client } from './support/collector.js';
+import { expectError } from './support/expect-error.js';
+import { useCollector } from './support/use-collector.js';
 
 const ids = (answer: Answer) => (answer.body as { id: number }[]).map((e) => e.id);
 
@@ -40,19 +26,14 @@ async function clockPast(since: number, ms = 2) {
 }
 
 describe('GET /v1/events: order, filters and paging', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let live: ReturnType<typeof client>;
-  let testKey: ReturnType<typeof client>;
+  const c = useCollector({ account: { name: 'listing' } });
+  const live = c.live;
+  const testKey = c.test;
   /** The seven events in posting order (index 0 is the oldest). */
   const posted: Array<{ id: number; contact_id: number; created_at: string; test: boolean; event: string }> = [];
 
   beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    const account = await createAccount(c, { name: 'listing' });
-    live = client(c, account.keys.live);
-    testKey = client(c, account.keys.test);
-    const plan: Array<[ReturnType<typeof client>, Record<string, unknown>]> = [
+    const plan: Array<[Client, Record<string, unknown>]> = [
       [
         live,
         {
@@ -85,10 +66,6 @@ describe('GET /v1/events: order, filters and paging', () => {
       expect(answer.status, JSON.stringify(answer.body)).toBe(201);
       posted.push(answer.body);
     }
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
   });
 
   const idsOf = (...indexes: number[]) => indexes.map((i) => posted[i]!.id);
@@ -308,14 +285,10 @@ describe('GET /v1/events: order, filters and paging', () => {
 });
 
 describe('GET /v1/events: default page size and walking by after_id', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let live: ReturnType<typeof client>;
+  const live = useCollector({ account: { name: 'many' } }).live;
   let all: number[];
 
   beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    live = client(c, (await createAccount(c, { name: 'many' })).keys.live);
     const events = Array.from({ length: 60 }, (_, i) => ({
       event: 'tick',
       contact_email: `p${i % 5}@x.example`,
@@ -328,10 +301,6 @@ describe('GET /v1/events: default page size and walking by after_id', () => {
       return r.id;
     });
     expect(new Set(all).size).toBe(60);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
   });
 
   it('answers 50 events by default', async () => {

@@ -1,40 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  beacon,
-  beaconTaken,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
+import { describe, expect, it } from 'vitest';
+import { beacon, beaconTaken, settled } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 describe('login, update and logout', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let keys: { publishable: string; live: string };
-  let api: ReturnType<typeof client>;
+  const c = useCollector();
+  const api = c.live;
   let n = 0;
   // Every test reads what its beacons did: in log mode, once the writer committed them.
   const send = async (anonymousId: string, event: string, extra: Record<string, unknown> = {}) => {
     const answer = await beacon(c, {
-      key: keys.publishable,
+      key: c.keys.publishable,
       events: [{ id: `ev-${++n}`, event, anonymous_id: anonymousId, ...extra }],
     });
     await settled(c);
     return answer;
   };
-
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    ({ keys } = await createAccount(c));
-    api = client(c, keys.live);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
 
   it('gives an anonymous visitor the email when no contact has it yet', async () => {
     await send('anon-new', 'page_view', { url: 'https://shop.example/' });

@@ -1,17 +1,8 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import {
-  type Answer,
-  admin,
-  beacon,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
+import { type Answer, admin, beacon, client, createAccount, settled } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 function expectLimited(answer: Answer): void {
   expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(429);
@@ -33,20 +24,15 @@ const beaconBody = (key: string) => ({
  * beacons, with per-account settings from the admin API. Defaults here: 5 API requests and 3 beacons per minute.
  */
 describe('rate limits', () => {
-  const dir = tempDir();
   const secret = 'rate-limit-jwt-secret-0123456789abcdef';
-  let c: TestCollector;
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`, {
+  const c = useCollector({
+    account: false,
+    env: {
       TRACKLET_RATE_LIMIT_API: '5',
       TRACKLET_RATE_LIMIT_BEACONS: '3',
       TRACKLET_TRUST_PROXY: 'true',
       TRACKLET_JWT_SECRET: secret,
-    });
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
+    },
   });
 
   it("answers the request over the key's budget 429 rate_limited with Retry-After, in the contract's error shape", async () => {
@@ -191,16 +177,12 @@ describe('rate limit configuration', () => {
     expect(() => loadConfig({ TRACKLET_RATE_LIMIT_BEACONS: '-1' })).toThrow(/TRACKLET_RATE_LIMIT_BEACONS/);
   });
 
-  it('does not limit at all with a budget of 0', async () => {
-    const dir = tempDir();
-    const c = await startCollector(`${dir.path}/t.db`, { TRACKLET_RATE_LIMIT_API: '0' });
-    try {
-      const live = client(c, (await createAccount(c)).keys.live);
+  describe('with a budget of 0', () => {
+    const live = useCollector({ env: { TRACKLET_RATE_LIMIT_API: '0' } }).live;
+
+    it('does not limit at all', async () => {
       const answers = await Promise.all(Array.from({ length: 30 }, () => live.get('/v1/events?limit=1')));
       expect(answers.every((a) => a.status === 200 && a.headers.get('x-ratelimit-limit') === null)).toBe(true);
-    } finally {
-      await c.stop();
-      dir.remove();
-    }
+    });
   });
 });

@@ -1,31 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  beacon,
-  call,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-  type TestCollector,
-  testLog,
-} from './support/collector.js';
+import { describe, expect, it } from 'vitest';
+import { beacon, call, client, createAccount, settled, testLog } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 describe('confirmation and email_open', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let keys: { publishable: string; live: string };
-  let api: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    ({ keys } = await createAccount(c));
-    api = client(c, keys.live);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
+  const c = useCollector();
+  const api = c.live;
 
   it('discards a second confirmation with the same order_id and keeps the first', async () => {
     const first = await api.post('/v1/events', {
@@ -80,7 +59,7 @@ describe('confirmation and email_open', () => {
       anonymous_id: 'anon-o',
       data: { order_id: 'B-7' },
     }));
-    const answer = await beacon(c, { key: keys.publishable, events });
+    const answer = await beacon(c, { key: c.keys.publishable, events });
     if (testLog) {
       // Log mode answers a beacon once the log has it; the writer then discards the second confirmation.
       expect(answer.body.results).toEqual(

@@ -1,16 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  beacon,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { beacon, settled } from './support/collector.js';
+import { useCollector } from './support/use-collector.js';
 
 /** Text that breaks out of a string literal or a statement when it is spliced into SQL. */
 const injections = [
@@ -36,16 +29,10 @@ const injections = [
  * literally (both stores), and the adapters' SQL text interpolates only identifiers of our own (a source scan).
  */
 describe('SQL injection', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let api: ReturnType<typeof client>;
-  let publishable: string;
+  const c = useCollector();
+  const api = c.live;
   const posted = new Map<string, { id: number; contact_id: number }>();
   beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    const account = await createAccount(c);
-    api = client(c, account.keys.live);
-    publishable = account.keys.publishable;
     for (const [i, text] of injections.entries()) {
       const answer = await api.post('/v1/events', {
         event: 'inject',
@@ -71,10 +58,6 @@ describe('SQL injection', () => {
         ).status,
       ).toBe(201);
     }
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
   });
 
   it('stores every injection string literally', async () => {
@@ -124,7 +107,7 @@ describe('SQL injection', () => {
       const again = await api.post('/v1/events', { event: 'inject_again', external_id: text, anonymous_id: text });
       expect(again.body.contact_id).toBe(contact_id);
       const fromBeacon = await beacon(c, {
-        key: publishable,
+        key: c.keys.publishable,
         events: [{ id: `b-${i}`, event: 'page_view', anonymous_id: text, user: { external_id: text } }],
       });
       await settled(c);

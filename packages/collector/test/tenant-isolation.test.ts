@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '@tracklet/protocol';
-import {
-  type Answer,
-  beacon,
-  beaconTaken,
-  client,
-  createAccount,
-  settled,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
-
-/** A non-2xx answer in the contract's error shape with an entry of this code. */
-function expectError(answer: Answer, status: number, code: string) {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
-  expect(answer.body.errors.length).toBeGreaterThan(0);
-  expect(answer.body.errors).toContainEqual(expect.objectContaining({ code, message: expect.any(String) }));
-}
+import { beacon, beaconTaken, type Client, client, createAccount, settled } from './support/collector.js';
+import { expectError } from './support/expect-error.js';
+import { useCollector } from './support/use-collector.js';
 
 describe("another account's events, contacts and schemas are invisible (404, never 403)", () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let a: ReturnType<typeof client>;
-  let b: ReturnType<typeof client>;
-  let bTest: ReturnType<typeof client>;
+  const c = useCollector({ account: { name: 'A' } });
+  const a = c.live;
+  let b: Client;
+  let bTest: Client;
   const email = 'alice@a.example';
   let aEvent: { id: number; contact_id: number };
   let aAnonymous: { id: number; contact_id: number };
@@ -51,10 +35,7 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   let before: Awaited<ReturnType<typeof snapshotOfA>>;
 
   beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    const accountA = await createAccount(c, { name: 'A' });
     const accountB = await createAccount(c, { name: 'B' });
-    a = client(c, accountA.keys.live);
     b = client(c, accountB.keys.live);
     bTest = client(c, accountB.keys.test);
     const posted = await a.post('/v1/events', {
@@ -68,7 +49,7 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     aEvent = posted.body;
     expect((await a.post('/v1/contacts', { email, phone: '+4712345678', external_id: 'a-ext-1' })).status).toBe(200);
     const aBeacon = await beacon(c, {
-      key: accountA.keys.publishable,
+      key: c.keys.publishable,
       events: [{ id: 'a-beacon-1', event: 'page_view', anonymous_id: 'a-visitor', url: 'https://a.example/' }],
     });
     expect(aBeacon.body.results[0].status).toBe(beaconTaken);
@@ -85,10 +66,6 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     before = await snapshotOfA();
     expect(before.event.id).toBe(aEvent.id);
     expect(before.contact.email).toBe(email);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
   });
 
   it("answers 404 event_not_found to GET /v1/events/:id of A's event", async () => {

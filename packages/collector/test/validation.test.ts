@@ -1,23 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Answer,
-  client,
-  createAccount,
-  startCollector,
-  tempDir,
-  type TestCollector,
-} from './support/collector.js';
-
-/** A non-2xx answer in the contract's error shape with an entry of this code (and path, when given). */
-function expectError(answer: Answer, status: number, code: string | null, path?: string) {
-  expect(answer.status, JSON.stringify(answer.body).slice(0, 400)).toBe(status);
-  expect(answer.body.errors.length).toBeGreaterThan(0);
-  for (const e of answer.body.errors)
-    expect(e).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
-  expect(answer.body.errors).toContainEqual(
-    expect.objectContaining({ ...(code !== null ? { code } : {}), ...(path !== undefined ? { path } : {}) }),
-  );
-}
+import { describe, expect, it } from 'vitest';
+import { expectError } from './support/expect-error.js';
+import { useCollector } from './support/use-collector.js';
 
 const iphone =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
@@ -25,24 +8,12 @@ const chromeLinux =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 
 describe('event validation and normalisation on POST /v1/events', () => {
-  const dir = tempDir();
-  let c: TestCollector;
-  let live: ReturnType<typeof client>;
-  let testKey: ReturnType<typeof client>;
+  const c = useCollector({ account: { name: 'validation' } });
+  const live = c.live;
+  const testKey = c.test;
   /** A valid event naming its contact; `extra` overrides or adds fields. */
   const post = (extra: Record<string, unknown> = {}) =>
     live.post('/v1/events', { event: 'signup', contact_email: 'val@example.com', ...extra });
-
-  beforeAll(async () => {
-    c = await startCollector(`${dir.path}/t.db`);
-    const account = await createAccount(c, { name: 'validation' });
-    live = client(c, account.keys.live);
-    testKey = client(c, account.keys.test);
-  });
-  afterAll(async () => {
-    await c.stop();
-    dir.remove();
-  });
 
   describe('event name', () => {
     it.each(['Signup', '1signup', 'sign-up', 'sign up', '_signup', 'a'.repeat(65), ''])(

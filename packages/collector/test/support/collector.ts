@@ -115,17 +115,19 @@ export async function call<T = any>(url: string, init: RequestInit & { json?: un
   return { status: response.status, headers: response.headers, body: body as T };
 }
 
-/** A client bound to one bearer credential. */
-export function client(c: { url: string }, token: string) {
-  const auth = { authorization: `Bearer ${token}` };
+/** A client bound to one bearer credential (or to a function that gives it when a call is made). */
+export function client(c: { url: string }, token: string | (() => string)) {
+  const auth = () => ({ authorization: `Bearer ${typeof token === 'string' ? token : token()}` });
   return {
-    get: <T = any>(path: string) => call<T>(c.url + path, { headers: auth }),
+    get: <T = any>(path: string) => call<T>(c.url + path, { headers: auth() }),
     post: <T = any>(path: string, json: unknown, headers: Record<string, string> = {}) =>
-      call<T>(c.url + path, { method: 'POST', json, headers: { ...auth, ...headers } }),
-    patch: <T = any>(path: string, json: unknown) => call<T>(c.url + path, { method: 'PATCH', json, headers: auth }),
-    delete: <T = any>(path: string) => call<T>(c.url + path, { method: 'DELETE', headers: auth }),
+      call<T>(c.url + path, { method: 'POST', json, headers: { ...auth(), ...headers } }),
+    patch: <T = any>(path: string, json: unknown) => call<T>(c.url + path, { method: 'PATCH', json, headers: auth() }),
+    delete: <T = any>(path: string) => call<T>(c.url + path, { method: 'DELETE', headers: auth() }),
   };
 }
+
+export type Client = ReturnType<typeof client>;
 
 export const admin = (c: TestCollector) => client(c, c.config.adminToken);
 

@@ -1,19 +1,59 @@
 import { jetstream, jetstreamManager, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
-import { nuid } from '@nats-io/transport-node';
+import { type NatsConnection, nuid } from '@nats-io/transport-node';
 import { TrackletError } from '../errors.js';
 import type { PendingEvent } from '../pipeline/context.js';
-import { ensureStream } from './ensure-stream.js';
-import type { LogConfig } from './log-config.js';
-import { decodeLogMessage, encodeLogMessage, type LogMessage, messageIdOf, subjectOf } from './log-message.js';
-import { type KeyWatch, watchKey } from './key-watch.js';
-import { decodeOutcomes, keySubjectOf } from './log-outcome.js';
-import { connectToLog } from './nats-connection.js';
+import type { LogConfig } from './event-log-config.js';
+import { connectToLog, ensureStream, watchConnection, whenLogAnswers } from './jetstream.js';
+import {
+  decodeLogMessage,
+  decodeOutcomes,
+  encodeLogMessage,
+  keySubjectOf,
+  type LogMessage,
+  type LogOutcome,
+  messageIdOf,
+  subjectOf,
+} from './messages.js';
 import { OutcomeWaiters } from './outcome-waiters.js';
-import { watchConnection } from './watch-connection.js';
-import { whenLogAnswers } from './when-log-answers.js';
 
 /** How long a publish waits for JetStream's ack before the request answers 503. */
 const publishTimeoutMs = 5000;
+
+/** Outcomes announced for one message id (messages.ts keySubjectOf). */
+export interface KeyWatch {
+  /** The next outcome heard within `ms`, or null. */
+  next(ms: number): Promise<LogOutcome | null>;
+  close(): void;
+}
+
+/** Subscribes to a key's subject; outcomes heard before `next` is called are kept for it. */
+function watchKey(nc: NatsConnection, subject: string): KeyWatch {
+  const heard: LogOutcome[] = [];
+  let wake: (() => void) | null = null;
+  const sub = nc.subscribe(subject, {
+    callback: (error, msg) => {
+      if (error) return;
+      heard.push(...decodeOutcomes(msg.data));
+      wake?.();
+    },
+  });
+  return {
+    next: async (ms) => {
+      if (heard.length === 0 && ms > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+      return heard.shift() ?? null;
+    },
+    close: () => sub.unsubscribe(),
+  };
+}
 
 /** The collector's side of the event log (TRACKLET_LOG): publish accepted events, hear the writers' outcomes. */
 export interface EventLog {
@@ -25,7 +65,7 @@ export interface EventLog {
    * Fails with the contract's 503 store_unavailable when the log cannot take it.
    */
   publish(event: PendingEvent & { id: number }, reply: { full: boolean } | null): Promise<PubAck>;
-  /** Publishes again under a message id of its own, past the duplicate window (see resolve-duplicate.ts). */
+  /** Publishes again under a message id of its own, past the duplicate window (see publish-and-wait.ts). */
   publishAgain(event: PendingEvent & { id: number }, reply: { full: boolean }): Promise<PubAck>;
   /**
    * Message `seq` while the stream holds it; null once it does not (work queue: a writer committed and acked it).

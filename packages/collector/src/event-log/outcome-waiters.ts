@@ -1,4 +1,4 @@
-import type { LogOutcome } from './log-outcome.js';
+import type { LogOutcome } from './messages.js';
 
 interface Entry {
   outcome: LogOutcome | null;

@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
-import { type NatsConnection, nuid } from '@nats-io/transport-node';
+import { nuid } from '@nats-io/transport-node';
 import { TrackletError } from '../errors.js';
 import type { PendingEvent } from '../pipeline/context.js';
 import type { LogConfig } from './event-log-config.js';
@@ -10,50 +10,13 @@ import {
   encodeLogMessage,
   keySubjectOf,
   type LogMessage,
-  type LogOutcome,
   messageIdOf,
   subjectOf,
 } from './messages.js';
-import { OutcomeWaiters } from './outcome-waiters.js';
+import { type KeyWatch, OutcomeWaiters, watchKey } from './outcome-waiters.js';
 
 /** How long a publish waits for JetStream's ack before the request answers 503. */
 const publishTimeoutMs = 5000;
-
-/** Outcomes announced for one message id (messages.ts keySubjectOf). */
-export interface KeyWatch {
-  /** The next outcome heard within `ms`, or null. */
-  next(ms: number): Promise<LogOutcome | null>;
-  close(): void;
-}
-
-/** Subscribes to a key's subject; outcomes heard before `next` is called are kept for it. */
-function watchKey(nc: NatsConnection, subject: string): KeyWatch {
-  const heard: LogOutcome[] = [];
-  let wake: (() => void) | null = null;
-  const sub = nc.subscribe(subject, {
-    callback: (error, msg) => {
-      if (error) return;
-      heard.push(...decodeOutcomes(msg.data));
-      wake?.();
-    },
-  });
-  return {
-    next: async (ms) => {
-      if (heard.length === 0 && ms > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, ms);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
-      }
-      return heard.shift() ?? null;
-    },
-    close: () => sub.unsubscribe(),
-  };
-}
 
 /** The collector's side of the event log (TRACKLET_LOG): publish accepted events, hear the writers' outcomes. */
 export interface EventLog {

@@ -5,10 +5,10 @@ import { type CollectorConfig, loadConfig, openStore } from './config.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
 import { depthLimitedJsonParser } from './json-body.js';
 import { EventIdGenerator } from './ids.js';
-import { loggerOptions } from './logging.js';
-import type { EventLog } from './log/event-log.js';
-import { openLogMode } from './log/log-mode.js';
-import { createMetrics } from './metrics.js';
+import { directIngestion, type Ingestion } from './ingestion.js';
+import { loggerOptions } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import type { PipelineDeps } from './pipeline/context.js';
 import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
 import { createRateLimits } from './rate-limits.js';
 import { adminRoutes } from './routes/admin.js';
@@ -70,21 +70,31 @@ function createServer(config: CollectorConfig, logger: boolean | undefined): Fas
   return app;
 }
 
-async function registerRoutes(
-  app: FastifyInstance,
-  deps: AppDeps,
-  demo: DemoOptions | null,
-  log: EventLog | null,
-): Promise<void> {
+/**
+ * The one choice between direct and log ingestion (routes never know which). The event log, and with it the NATS
+ * client, is only loaded with TRACKLET_LOG.
+ */
+async function openIngestion(
+  config: CollectorConfig,
+  deps: PipelineDeps,
+  logger: FastifyInstance['log'],
+  withWriter: boolean,
+): Promise<Ingestion> {
+  if (!config.log) return directIngestion(deps);
+  const { openLogIngestion } = await import('./event-log/log-ingestion.js');
+  return openLogIngestion(config.log, deps, logger, withWriter);
+}
+
+async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOptions | null): Promise<void> {
   const rateLimits = await createRateLimits(app, deps.config);
-  healthRoutes(app, deps, log);
+  healthRoutes(app, deps);
   // The server API: every route needs a bearer credential, authenticated before the body is read, then its budget.
   await app.register(async (api) => {
     api.addHook('onRequest', async (request) => {
       await authenticate(deps, request);
     });
     api.addHook('onRequest', rateLimits.api);
-    eventRoutes(api, deps, log);
+    eventRoutes(api, deps);
     contactRoutes(api, deps);
     eventSchemaRoutes(api, deps);
   });
@@ -94,12 +104,32 @@ async function registerRoutes(
     trackerScriptRoutes(scope, deps);
   });
   await app.register((scope, _opts, done) => {
-    collectRoutes(scope, deps, rateLimits.beacons, log).then(() => done(), done);
+    collectRoutes(scope, deps, rateLimits.beacons).then(() => done(), done);
   });
   if (demo)
     await app.register((scope, _opts, done) => {
       demoRoutes(scope, deps, demo).then(() => done(), done);
     });
+}
+
+async function pipelineDepsOf(
+  config: CollectorConfig,
+  store: Store,
+  metrics: Metrics,
+  discards: DiscardLog | null,
+): Promise<PipelineDeps> {
+  return {
+    store,
+    metrics,
+    jwtSecret: config.jwtSecret,
+    ...(discards
+      ? {
+          onDiscard: (account: number, event: string, reason: DiscardReason) => discards.record(account, event, reason),
+        }
+      : {}),
+    ids: new EventIdGenerator(config.instanceId, await store.maxEventId()),
+    userAgents: createUserAgentParser(),
+  };
 }
 
 /** The collector, ready to listen or to `inject` into; never listens itself. Closing it drains and closes the store. */
@@ -119,24 +149,13 @@ export async function buildApp(
     options.demo ??
     (demoAccount && { accountId: demoAccount.account.id, publishableKey: demoAccount.account.keys.publishable });
   const discards = demo ? new DiscardLog(demo.accountId) : null;
-  const deps: AppDeps = {
-    config,
-    store,
-    metrics,
-    jwtSecret: config.jwtSecret,
-    ...(discards
-      ? {
-          onDiscard: (account: number, event: string, reason: DiscardReason) => discards.record(account, event, reason),
-        }
-      : {}),
-    ids: new EventIdGenerator(config.instanceId, await store.maxEventId()),
-    userAgents: createUserAgentParser(),
-  };
+  const pipelineDeps = await pipelineDepsOf(config, store, metrics, discards);
   const app = createServer(config, options.logger);
-  const logMode = await openLogMode(config, deps, app.log, options.logWriter ?? false).catch(async (error) => {
+  const ingest = await openIngestion(config, pipelineDeps, app.log, options.logWriter ?? false).catch(async (error) => {
     await store.close();
     throw error;
   });
+  const deps: AppDeps = { ...pipelineDeps, config, ingest };
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({
       method: request.method,
@@ -145,10 +164,10 @@ export async function buildApp(
     });
   });
   app.addHook('onClose', async () => {
-    await logMode?.close();
+    await ingest.close();
     await store.close();
   });
   app.decorate('demoAccount', demoAccount);
-  await registerRoutes(app, deps, demo && discards ? { ...demo, discards } : null, logMode?.log ?? null);
+  await registerRoutes(app, deps, demo && discards ? { ...demo, discards } : null);
   return app;
 }

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { createAccountSchema, createKeySchema, updateAccountSchema } from '@tracklet/protocol';
 import { loadConfig, openStore } from './config.js';
 import { TrackletError } from './errors.js';
-import { runWriterCommand } from './log/writer-command.js';
 import { createAccountWithKeys, issueKey, revokeKey, updateAccount } from './services/accounts.js';
 import type { Store } from './store/store.js';
 import { parseOrThrow } from './validate.js';
@@ -93,7 +92,8 @@ const fail = (error: unknown): never => {
 };
 
 if (process.argv[2] === 'writer') {
-  await runWriterCommand().catch(fail);
+  // Loaded only here: the NATS client is needed by the writer alone.
+  await import('./event-log/writer-command.js').then(({ runWriterCommand }) => runWriterCommand()).catch(fail);
 } else {
   const store = await openStore(loadConfig()).catch(fail);
   run(store, process.argv.slice(2))

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { maxInstanceId } from './ids.js';
-import { openPostgresStore } from './store/postgres/postgres-store.js';
+import { type LogConfig, loadLogConfig } from './event-log/event-log-config.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
-import { type LogConfig, loadLogConfig } from './log/log-config.js';
 import type { Store } from './store/store.js';
 
 export interface CollectorConfig {
@@ -94,7 +93,8 @@ export function describeStore(db: string): string {
 
 /**
  * The composition root's one choice of store adapter, from TRACKLET_DB: a postgres:// (or postgresql://) URL opens
- * PostgreSQL (connecting and migrating first, so it is async), anything else is an SQLite file path.
+ * PostgreSQL (connecting and migrating first, so it is async), anything else is an SQLite file path. The PostgreSQL
+ * adapter, and with it the `pg` driver, is only loaded when configured: an SQLite collector never loads it.
  */
 export async function openStore(
   config: CollectorConfig,
@@ -104,6 +104,7 @@ export async function openStore(
   const options = { ...bounds, ...(onCommit ? { onCommit } : {}) };
   if (!isPostgresUrl(config.db)) return openSqliteStore(config.db, options);
   try {
+    const { openPostgresStore } = await import('./store/postgres/postgres-store.js');
     return await openPostgresStore(config.db, { ...options, writers });
   } catch (error) {
     throw new Error(`cannot open the PostgreSQL store ${describeStore(config.db)}: ${(error as Error).message}`, {

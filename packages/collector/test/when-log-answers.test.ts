@@ -1,6 +1,6 @@
 import { TimeoutError } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import { whenLogAnswers } from '../src/log/when-log-answers.js';
+import { whenLogAnswers } from '../src/event-log/jetstream.js';
 
 /** Failing in the given order, then answering `answer`. */
 function attempts(failures: Error[], answer = 'ok') {

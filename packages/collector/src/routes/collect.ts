@@ -2,9 +2,6 @@ import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { limits } from '@tracklet/protocol';
 import { depthLimitedJsonParser } from '../json-body.js';
-import { acceptBeacon } from '../log/accept-beacon.js';
-import type { EventLog } from '../log/event-log.js';
-import { ingestMany } from '../pipeline/index.js';
 import { type AuthenticatedBeacon, authenticateBeacon, parseBeacon } from '../pipeline/parse-beacon.js';
 import type { RateLimitHook } from '../rate-limits.js';
 import { type AppDeps, requestMeta } from './http.js';
@@ -15,14 +12,8 @@ import { type AppDeps, requestMeta } from './http.js';
  * the body (403 origin_not_allowed) — the browser's CORS check cannot know the account.
  * The plugin's preflight route answers OPTIONS for every path: only /v1/collect gets CORS; any other path is the
  * usual 404, and a preflight without its headers is a plain 204 rather than the plugin's text/plain 400.
- * With an event log (`log`), the events are published to it instead of written here (log/accept-beacon.ts).
  */
-export async function collectRoutes(
-  app: FastifyInstance,
-  deps: AppDeps,
-  rateLimit: RateLimitHook,
-  log: EventLog | null = null,
-): Promise<void> {
+export async function collectRoutes(app: FastifyInstance, deps: AppDeps, rateLimit: RateLimitHook): Promise<void> {
   const beaconCors = {
     origin: true,
     methods: ['POST'],
@@ -56,9 +47,7 @@ export async function collectRoutes(
     async (request, reply) => {
       const parsed = parseBeacon(deps, requestMeta(request), authenticated.get(request) as AuthenticatedBeacon);
       if ('dropped' in parsed) return { results: parsed.dropped };
-      const { results, storeFailure } = log
-        ? await acceptBeacon(deps, log, parsed.items)
-        : await ingestMany(deps, parsed.items);
+      const { results, storeFailure } = await deps.ingest.beacon(parsed.items);
       // The tracker retries a beacon whole; events already stored come back as "duplicate" by their ids.
       if (storeFailure) throw storeFailure;
       return reply.code(200).send({ results });

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { batchInputSchema, eventStatusQuerySchema, limits } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
-import { acceptBatch, acceptEvent } from '../log/accept-events.js';
-import type { EventLog } from '../log/event-log.js';
-import { ingestEvent, ingestMany, type BatchItem } from '../pipeline/index.js';
+import type { BatchItem } from '../pipeline/index.js';
 import { parseEvent } from '../pipeline/parse-event.js';
 import { parseOrThrow } from '../validate.js';
 import { type AppDeps, bearer, header, listEvents, parseQuery, pathId, requestMeta } from './http.js';
@@ -14,8 +12,7 @@ function countRejected(deps: AppDeps, error: unknown): never {
   throw error;
 }
 
-/** With an event log (`log`), writes are published to it and answered from the writer's outcome (log/accept-events.ts). */
-export function eventRoutes(app: FastifyInstance, deps: AppDeps, log: EventLog | null = null): void {
+export function eventRoutes(app: FastifyInstance, deps: AppDeps): void {
   for (const base of ['/v1/events', '/v1/my/events']) {
     app.post(base, { bodyLimit: limits.maxEventBytes }, async (request, reply) => {
       const auth = await bearer(deps, request, 'events.write');
@@ -28,7 +25,7 @@ export function eventRoutes(app: FastifyInstance, deps: AppDeps, log: EventLog |
             request.body,
             header(request, 'idempotency-key'),
           );
-          return log ? acceptEvent(deps, log, pending) : ingestEvent(deps, pending);
+          return deps.ingest.event(pending);
         })
         .catch((error) => countRejected(deps, error));
       if (outcome.status === 'accepted') return reply.code(202).send(outcome);
@@ -53,7 +50,7 @@ export function eventRoutes(app: FastifyInstance, deps: AppDeps, log: EventLog |
         throw error;
       }
     });
-    const { results, storeFailure } = log ? await acceptBatch(deps, log, items) : await ingestMany(deps, items);
+    const { results, storeFailure } = await deps.ingest.batch(items);
     // Nothing at all stored: the client should retry the whole batch, so say so with the store's 503.
     if (storeFailure && results.every((r) => r.status === 'rejected')) throw storeFailure;
     return reply.code(200).send({ results });

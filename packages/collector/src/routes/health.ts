@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { buildOpenApiDocument } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
-import type { EventLog } from '../log/event-log.js';
 import type { AppDeps } from './http.js';
 
-/** Readiness: the store answers, and with an event log (`log`) also NATS and the stream. */
-export function healthRoutes(app: FastifyInstance, deps: AppDeps, log: EventLog | null = null): void {
+/** Readiness: the store answers, and what ingestion needs beyond it (with an event log: NATS and the stream). */
+export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async () => {
@@ -14,9 +13,7 @@ export function healthRoutes(app: FastifyInstance, deps: AppDeps, log: EventLog 
     } catch {
       throw new TrackletError('store_unavailable', 'the store is not reachable', { retryAfter: 1 });
     }
-    await log?.ping().catch(() => {
-      throw new TrackletError('store_unavailable', 'the event log is not reachable', { retryAfter: 1 });
-    });
+    await deps.ingest.ready();
     return { status: 'ready', store: deps.store.kind };
   });
 

@@ -3,6 +3,7 @@ import { limits, listEventsQuerySchema, type Scope, type StoredEvent } from '@tr
 import type { z } from 'zod';
 import type { CollectorConfig } from '../config.js';
 import { errorList, TrackletError } from '../errors.js';
+import type { Ingestion } from '../ingestion.js';
 import { authenticateBearer } from '../pipeline/authenticate-key.js';
 import { authorizeScope } from '../pipeline/authorize-scope.js';
 import type { Auth, PipelineDeps, RequestMeta } from '../pipeline/context.js';
@@ -11,6 +12,8 @@ import { issuesToErrors } from '../validate.js';
 
 export interface AppDeps extends PipelineDeps {
   config: CollectorConfig;
+  /** Where the write routes hand events on: the store directly, or the event log (chosen in app.ts). */
+  ingest: Ingestion;
 }
 
 declare module 'fastify' {

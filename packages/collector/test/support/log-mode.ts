@@ -3,7 +3,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { inject } from 'vitest';
 import type { CollectorConfig } from '../../src/config.js';
-import { writersConsumer } from '../../src/log/ensure-consumer.js';
+import { writersConsumer } from '../../src/event-log/jetstream.js';
 
 /**
  * The `cluster` Vitest project runs the collector suite in log mode (issue #8): every test collector publishes to a

@@ -2,15 +2,18 @@ import { jetstream, jetstreamManager, type JetStreamManager, type PubAck } from 
 import { nuid } from '@nats-io/transport-node';
 import { TrackletError } from '../errors.js';
 import type { PendingEvent } from '../pipeline/context.js';
-import { ensureStream } from './ensure-stream.js';
-import type { LogConfig } from './log-config.js';
-import { decodeLogMessage, encodeLogMessage, type LogMessage, messageIdOf, subjectOf } from './log-message.js';
-import { type KeyWatch, watchKey } from './key-watch.js';
-import { decodeOutcomes, keySubjectOf } from './log-outcome.js';
-import { connectToLog } from './nats-connection.js';
-import { OutcomeWaiters } from './outcome-waiters.js';
-import { watchConnection } from './watch-connection.js';
-import { whenLogAnswers } from './when-log-answers.js';
+import type { LogConfig } from './event-log-config.js';
+import { connectToLog, ensureStream, watchConnection, whenLogAnswers } from './jetstream.js';
+import {
+  decodeLogMessage,
+  decodeOutcomes,
+  encodeLogMessage,
+  keySubjectOf,
+  type LogMessage,
+  messageIdOf,
+  subjectOf,
+} from './messages.js';
+import { type KeyWatch, OutcomeWaiters, watchKey } from './outcome-waiters.js';
 
 /** How long a publish waits for JetStream's ack before the request answers 503. */
 const publishTimeoutMs = 5000;
@@ -25,7 +28,7 @@ export interface EventLog {
    * Fails with the contract's 503 store_unavailable when the log cannot take it.
    */
   publish(event: PendingEvent & { id: number }, reply: { full: boolean } | null): Promise<PubAck>;
-  /** Publishes again under a message id of its own, past the duplicate window (see resolve-duplicate.ts). */
+  /** Publishes again under a message id of its own, past the duplicate window (see publish-and-wait.ts). */
   publishAgain(event: PendingEvent & { id: number }, reply: { full: boolean }): Promise<PubAck>;
   /**
    * Message `seq` while the stream holds it; null once it does not (work queue: a writer committed and acked it).

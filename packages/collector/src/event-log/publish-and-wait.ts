@@ -1,8 +1,37 @@
 import { TrackletError } from '../errors.js';
 import type { PendingEvent, PipelineDeps } from '../pipeline/context.js';
 import type { EventLog } from './event-log.js';
-import { messageIdOf } from './log-message.js';
-import type { LogOutcome } from './log-outcome.js';
+import { type LogOutcome, messageIdOf } from './messages.js';
+
+/** The pending event with the id this collector assigns (unique and time-ordered across instances; kept on redelivery). */
+export const withId = (deps: PipelineDeps, event: PendingEvent): PendingEvent & { id: number } => ({
+  ...event,
+  id: deps.ids.next(event.receivedAt),
+});
+
+/**
+ * Publishes a server-API event and waits up to TRACKLET_LOG_WAIT_MS for the writer's outcome (null: the time ran
+ * out; the event is durable in the log and will be written). A publish JetStream absorbed as a duplicate is
+ * answered as a repeat of the original (resolveDuplicate, below). Throws 503 store_unavailable when the log did not take it.
+ */
+export async function publishAndWait(
+  deps: PipelineDeps,
+  log: EventLog,
+  event: PendingEvent & { id: number },
+  full: boolean,
+): Promise<{ outcome: LogOutcome | null; duplicate: boolean }> {
+  const expected = log.outcomes.expect(event.id);
+  let ack;
+  try {
+    ack = await log.publish(event, { full });
+  } catch (error) {
+    expected.cancel();
+    throw error;
+  }
+  if (!ack.duplicate) return { outcome: await expected.wait(log.config.waitMs), duplicate: false };
+  expected.cancel();
+  return { outcome: await resolveDuplicate(deps, log, event, ack.seq, full), duplicate: true };
+}
 
 /** How often a waiting repeat looks at the store and the stream again, in case it missed the announcement. */
 const recheckMs = 500;
@@ -40,7 +69,7 @@ async function asRepeat(
  * event is published again under a message id of its own and this request waits for its own outcome.
  * Resolves null when TRACKLET_LOG_WAIT_MS ran out (the request answers 202 accepted).
  */
-export async function resolveDuplicate(
+async function resolveDuplicate(
   deps: PipelineDeps,
   log: EventLog,
   event: PendingEvent & { id: number },
@@ -74,4 +103,22 @@ async function publishAgain(log: EventLog, event: PendingEvent & { id: number },
     throw error;
   }
   return expected.wait(Math.max(0, deadline - Date.now()));
+}
+
+/**
+ * The id of the event a duplicate beacon event repeats: from its message while the stream holds it, else from the
+ * store (a message leaves the stream only after its commit). None when the original was discarded or rejected.
+ */
+export async function originalIdOf(
+  deps: PipelineDeps,
+  log: EventLog,
+  event: PendingEvent,
+  seq: number,
+): Promise<{ id?: number }> {
+  const held = await log.messageAt(seq).catch(() => undefined);
+  if (held) return { id: held.event.id };
+  const id = await deps.store
+    .findEventIdByIdempotencyKey(event.accountId, event.idempotencyKey as string)
+    .catch(() => null);
+  return id === null ? {} : { id };
 }

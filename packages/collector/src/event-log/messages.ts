@@ -1,4 +1,11 @@
+import { createHash } from 'node:crypto';
+import type { ApiError, DiscardReason, StoredEvent } from '@tracklet/protocol';
 import type { PendingEvent } from '../pipeline/context.js';
+
+/*
+ * What travels through NATS: the message a collector publishes for each accepted event, and the outcome a writer
+ * sends back after COMMIT.
+ */
 
 /** Bumped when the message's shape changes incompatibly; a writer refuses versions it does not know. */
 export const logMessageVersion = 1;
@@ -60,4 +67,40 @@ export function decodeLogMessage(data: Uint8Array): LogMessage | null {
     (parsed.reply === null || typeof parsed.reply === 'string') &&
     typeof parsed.full === 'boolean';
   return valid ? (parsed as unknown as LogMessage) : null;
+}
+
+/**
+ * What a writer tells the accepting collector about one event after its transaction committed (core NATS, to the
+ * message's reply subject). `id` is the id the collector assigned; `eventId` the stored event's (another one when
+ * the idempotency key was used before). `event` is there when the message asked for it (`full`).
+ */
+export type LogOutcome = { id: number } & (
+  | { status: 'created' | 'duplicate'; eventId: number; event?: StoredEvent }
+  | { status: 'discarded'; reason: DiscardReason; orderId?: string }
+  | { status: 'rejected'; errors: ApiError[] }
+);
+
+/** Outcomes per core NATS message: well under NATS's 1 MB payload limit even with full events. */
+export const outcomesPerMessage = 100;
+
+/**
+ * Where a writer also announces the outcome of a server-API message with an idempotency key: a repeat of it that
+ * JetStream absorbed as a duplicate listens there (publish-and-wait.ts). Subject tokens cannot hold every
+ * character a key may, so the message id is hashed.
+ */
+export const keySubjectOf = (messageId: string) =>
+  `tracklet.keys.${createHash('sha256').update(messageId).digest('hex').slice(0, 40)}`;
+
+export const encodeOutcomes = (outcomes: LogOutcome[]) => JSON.stringify(outcomes);
+
+/** The outcomes of a message, or [] when it is not one (nothing to deliver). */
+export function decodeOutcomes(data: Uint8Array): LogOutcome[] {
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(data));
+    return Array.isArray(parsed)
+      ? parsed.filter((o): o is LogOutcome => Number.isSafeInteger(o?.id) && typeof o?.status === 'string')
+      : [];
+  } catch {
+    return [];
+  }
 }

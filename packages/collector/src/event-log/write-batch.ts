@@ -2,12 +2,11 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ItemResult } from '@tracklet/protocol';
-import type { PipelineDeps } from '../pipeline/context.js';
+import { loggableError } from '../logger.js';
+import type { PendingEvent, PipelineDeps } from '../pipeline/context.js';
 import { ingestMany } from '../pipeline/index.js';
-import { decodeLogMessage, type LogMessage } from './log-message.js';
-import { loggableError } from './loggable-error.js';
+import { decodeLogMessage, type LogMessage } from './messages.js';
 import { publishOutcomes } from './publish-outcomes.js';
-import { splitByVisitor } from './visitor-lanes.js';
 
 /** A message the writer will ingest, with its decoded content. */
 export interface Delivery {
@@ -23,6 +22,29 @@ const maxDeliveriesOfBrokenMessage = 5;
 const isStoreFailure = (result: ItemResult) =>
   result.status === 'rejected' &&
   (result.errors ?? []).some((e) => e.code === 'store_unavailable' || e.code === 'store_overloaded');
+
+/** Lanes a writer batch is split into: the PostgreSQL store writes on several connections at once. */
+const lanes = 4;
+
+/** The visitor an event belongs to, as the store's unit affinity names it (pipeline/index.ts). */
+const visitorOf = (e: PendingEvent) =>
+  `${e.accountId}:${e.anonymousId ?? e.identity.email ?? e.identity.external_id ?? e.identity.phone ?? e.identity.contact_id ?? ''}`;
+
+function hashOf(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
+  return Math.abs(hash);
+}
+
+/**
+ * Splits items into lanes by visitor, keeping their order within a lane: one visitor's events run in order, in one
+ * unit of work, while other visitors' run beside them (what two writers do anyway).
+ */
+function splitByVisitor<T>(items: T[], eventOf: (item: T) => PendingEvent): T[][] {
+  const split: T[][] = Array.from({ length: lanes }, () => []);
+  for (const item of items) split[hashOf(visitorOf(eventOf(item))) % lanes]?.push(item);
+  return split.filter((lane) => lane.length > 0);
+}
 
 /** Decodes; a message this writer cannot read is logged and acked, so it never blocks the stream. */
 function decode(msgs: JsMsg[], log: FastifyBaseLogger): Delivery[] {
@@ -74,7 +96,7 @@ async function ingest(
 
 /**
  * One writer batch (issue #8): the messages' events go through the stateful pipeline (`ingestMany`), one unit of
- * work per lane of visitors (visitor-lanes.ts) so the store writes them on several connections; then each waiting
+ * work per lane of visitors (splitByVisitor) so the store writes them on several connections; then each waiting
  * collector hears its outcomes, then the messages are acked — all after COMMIT. Redelivery stores nothing twice: an event whose preassigned id is already stored was
  * committed by an earlier delivery and is not run again (its contact changes were committed with it); events with
  * an idempotency key are caught by the pipeline's own check as well. When the store fails, the messages are nak'ed

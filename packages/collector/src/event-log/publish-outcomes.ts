@@ -2,10 +2,16 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ItemResult, StoredEvent } from '@tracklet/protocol';
 import { orderIdOf } from '../pipeline/check-event-rules.js';
+import { loggableError } from '../logger.js';
 import type { Store } from '../store/store.js';
-import { type LogMessage, messageIdOf } from './log-message.js';
-import { encodeOutcomes, keySubjectOf, type LogOutcome, outcomesPerMessage } from './log-outcome.js';
-import { loggableError } from './loggable-error.js';
+import {
+  encodeOutcomes,
+  keySubjectOf,
+  type LogMessage,
+  type LogOutcome,
+  messageIdOf,
+  outcomesPerMessage,
+} from './messages.js';
 
 /** A committed message and what the pipeline made of it. */
 export interface Written {

@@ -4,10 +4,10 @@ import { describeStore, loadConfig, openStore } from '../config.js';
 import { installErrorHandler } from '../error-handler.js';
 import { TrackletError } from '../errors.js';
 import { EventIdGenerator } from '../ids.js';
-import { loggerOptions } from '../logging.js';
+import { loggerOptions } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { createUserAgentParser } from '../pipeline/enrich-user-agent.js';
-import { connectToLog } from './nats-connection.js';
+import { connectToLog } from './jetstream.js';
 import { startLogWriter } from './writer.js';
 
 /**

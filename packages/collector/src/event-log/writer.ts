@@ -1,13 +1,17 @@
 import { type ConsumerMessages, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyBaseLogger } from 'fastify';
+import { loggableError } from '../logger.js';
 import type { PipelineDeps } from '../pipeline/context.js';
-import { ensureConsumer, writersConsumer } from './ensure-consumer.js';
-import { ensureStream } from './ensure-stream.js';
-import type { LogConfig } from './log-config.js';
-import { loggableError } from './loggable-error.js';
-import { watchConnection } from './watch-connection.js';
-import { whenLogAnswers } from './when-log-answers.js';
+import type { LogConfig } from './event-log-config.js';
+import {
+  connectToLog,
+  ensureConsumer,
+  ensureStream,
+  watchConnection,
+  whenLogAnswers,
+  writersConsumer,
+} from './jetstream.js';
 import { writeBatch } from './write-batch.js';
 
 export interface LogWriterOptions {
@@ -125,6 +129,35 @@ export async function startLogWriter({ config, deps, nc, log }: LogWriterOptions
       for (const msg of buffer.splice(0)) msg.nak();
       await pulling;
       await nc.flush().catch(() => {});
+    },
+  };
+}
+
+/** A log writer inside a collector process, on its own NATS connection and the collector's store (tests). */
+export async function startInProcessWriter(
+  config: LogConfig,
+  deps: PipelineDeps,
+  log: FastifyBaseLogger,
+): Promise<LogWriter> {
+  const nc = await connectToLog(config.servers, 'tracklet-writer');
+  const writer = await startLogWriter({ config, deps, nc, log }).catch(async (error) => {
+    await nc.close();
+    throw error;
+  });
+  return {
+    get written() {
+      return writer.written;
+    },
+    get held() {
+      return writer.held;
+    },
+    get redelivered() {
+      return writer.redelivered;
+    },
+    ready: () => writer.ready(),
+    stop: async () => {
+      await writer.stop();
+      await nc.drain().catch(() => nc.close());
     },
   };
 }

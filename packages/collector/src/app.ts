@@ -19,6 +19,7 @@ import { eventSchemaRoutes } from './routes/event-schemas.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { type AppDeps, authenticate } from './routes/http.js';
+import { openApiRoutes } from './routes/openapi.js';
 import { scriptSecurityHeaders } from './routes/security-headers.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { installShutdown } from './shutdown.js';
@@ -76,6 +77,7 @@ async function registerRoutes(
   demo: DemoOptions | null,
   log: EventLog | null,
 ): Promise<void> {
+  openApiRoutes(app);
   const rateLimits = await createRateLimits(app, deps.config);
   healthRoutes(app, deps, log);
   // The server API: every route needs a bearer credential, authenticated before the body is read, then its budget.

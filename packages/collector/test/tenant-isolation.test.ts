@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '@tracklet/protocol';
 import {
   type Answer,
   beacon,
@@ -256,10 +255,11 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     expect(await snapshotOfA()).toEqual(before);
   });
 
-  it('tried every read and write endpoint of the API (the OpenAPI document lists them)', () => {
-    const endpoints = Object.entries(buildOpenApiDocument().paths)
-      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
-      .filter((endpoint) => !endpoint.includes('/v1/admin/'));
+  it('tried every read and write endpoint of the API (the OpenAPI document lists them)', async () => {
+    const document = (await a.get('/openapi.json')).body as { paths: Record<string, object> };
+    const endpoints = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/v1/') && !path.startsWith('/v1/admin/'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
     expect(endpoints.filter((endpoint) => !tried.has(endpoint))).toEqual([]);
   });
 });

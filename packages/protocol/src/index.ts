@@ -3,6 +3,7 @@ export * from './beacon.js';
 export * from './contact.js';
 export * from './errors.js';
 export * from './event.js';
+export * from './http-fields.js';
 export * as limits from './limits.js';
 export * from './normalize-email.js';
 export * from './openapi.js';

@@ -1,6 +1,7 @@
 export * from './admin.js';
 export * from './beacon.js';
 export * from './contact.js';
+export * from './demo.js';
 export * from './errors.js';
 export * from './event.js';
 export * from './http-fields.js';

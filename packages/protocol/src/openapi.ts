@@ -83,7 +83,7 @@ function errorStatuses(doc: RouteDoc): number[] {
   if (doc.body) add(400, 413, 415);
   if (doc.query || doc.headers) add(400);
   if (doc.params) add(404);
-  return [...statuses].sort();
+  return [...statuses].sort((a, b) => a - b);
 }
 
 function operation(route: DocumentedRoute, defs: Json) {

@@ -122,6 +122,7 @@ function compile(schema: z.ZodType): Rule {
     case 'number':
       return numberRule(def);
     case 'boolean':
+      if (hasChecks) return opaque(new Set(['boolean']));
       return { check: (v) => (typeof v === 'boolean' ? v : undefined), exact: true, types: new Set(['boolean']) };
     case 'optional':
       return compile(def.innerType as z.ZodType);

@@ -58,6 +58,7 @@ describe('the OpenAPI document, built from the routes the app registers', () => 
     await app.ready();
     const bare = (await app.inject('/openapi.json')).json() as OpenApiDocument;
     expect(undocumented(app, bare)).toEqual(['POST /v1/forgotten/{id}']);
+    expect(Object.keys(bare.paths['/v1/declared']!)).toEqual(['get']);
     await app.close();
   });
 

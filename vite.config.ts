@@ -27,7 +27,15 @@ const singleNodeOnly = ['group-commit', 'kill-9', 'durability', 'graceful-shutdo
  * Every other package's tests run once, in `packages`.
  */
 export default defineConfig({
-  resolve: { alias: { '@tracklet/protocol': src('protocol') } },
+  resolve: {
+    alias: [
+      {
+        find: /^@tracklet\/protocol\/(\w+)$/,
+        replacement: fileURLToPath(new URL('./packages/protocol/src/$1.ts', import.meta.url)),
+      },
+      { find: '@tracklet/protocol', replacement: src('protocol') },
+    ],
+  },
   test: {
     // No include here: `extends: true` would add it to every project, running the tracker's tests three times.
     exclude,

@@ -13,7 +13,13 @@ export default defineConfig(({ mode }) => {
   const script = mode != 'esm';
   return {
     define: { __FEAT_CHECKS__: String(!script), __FEAT_AUTO__: String(mode != 'tag') },
-    resolve: { alias: { '@tracklet/protocol': here('../protocol/src/index.ts') } },
+    // `@tracklet/protocol/limits` (plain constants) is the one runtime import; the rest are types.
+    resolve: {
+      alias: [
+        { find: /^@tracklet\/protocol\/(\w+)$/, replacement: here('../protocol/src/$1.ts') },
+        { find: '@tracklet/protocol', replacement: here('../protocol/src/index.ts') },
+      ],
+    },
     build: {
       outDir: here('dist'),
       emptyOutDir: false,

@@ -1,13 +1,8 @@
-import type { ContactProfile, StoredEvent } from '@tracklet/protocol';
+import type { ContactProfile, DemoFeed, DemoVisitor } from '@tracklet/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { tracker } from '../tracker.js';
 
-export interface Feed {
-  total: number;
-  events: StoredEvent[];
-  discarded: { at: string; event: string; reason: string }[];
-  stats: { per_minute: { minute: string; count: number }[]; by_utm_source: { source: string; count: number }[] };
-}
+export type Feed = DemoFeed;
 
 /** Polls the demo's read-only API: the stored events, recent discards, and this visitor's profile. */
 export function useFeed(everyMs = 1000): { feed: Feed | null; profile: ContactProfile | null } {
@@ -21,7 +16,7 @@ export function useFeed(everyMs = 1000): { feed: Feed | null; profile: ContactPr
         const visitor = await fetch(`/demo/api/visitor?anonymous_id=${encodeURIComponent(tracker.anonymousId())}`);
         if (!live) return;
         setFeed(next);
-        setProfile(((await visitor.json()) as { contact: ContactProfile | null }).contact);
+        setProfile(((await visitor.json()) as DemoVisitor).contact);
       } catch {
         // The collector restarting: try again on the next tick.
       }

@@ -19,6 +19,7 @@ import { eventSchemaRoutes } from './routes/event-schemas.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { type AppDeps, authenticate } from './routes/http.js';
+import { openApiRoutes } from './routes/openapi.js';
 import { scriptSecurityHeaders } from './routes/security-headers.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { installShutdown } from './shutdown.js';
@@ -86,6 +87,7 @@ async function openIngestion(
 }
 
 async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOptions | null): Promise<void> {
+  openApiRoutes(app);
   const rateLimits = await createRateLimits(app, deps.config);
   healthRoutes(app, deps);
   // The server API: every route needs a bearer credential, authenticated before the body is read, then its budget.

@@ -221,7 +221,8 @@ const swapped = fc.tuple(trackerEvent, edgyEvent, fc.nat({ max: 30 })).map(([bas
   return key === undefined ? base : { ...base, [key]: (edge as Record<string, unknown>)[key] };
 });
 
-describe('quickBeaconEvent', () => {
+// Thousands of zod parses each: on a shared, loaded machine these take longer than the default 20 s.
+describe('quickBeaconEvent', { timeout: 120_000 }, () => {
   const params = (numRuns: number) => ({ seed, numRuns, endOnFailure: true });
 
   it('answers what beaconEventSchema answers, for events at the edges of every rule', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventNameSchema } from './event.js';
+import * as limits from './limits.js';
 
 export const scopeSchema = z.enum(['events.write', 'events.read', 'contacts.write', 'contacts.read']);
 export type Scope = z.infer<typeof scopeSchema>;
@@ -31,17 +32,17 @@ export const rateLimitSchema = z.object({
 export type RateLimit = z.infer<typeof rateLimitSchema>;
 
 export const createAccountSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  allowed_origins: z.array(originSchema).max(100).nullish(),
-  allowed_events: z.array(eventNameSchema).max(1000).nullish(),
+  name: z.string().trim().min(1).max(limits.maxAccountNameLength),
+  allowed_origins: z.array(originSchema).max(limits.maxAllowedOrigins).nullish(),
+  allowed_events: z.array(eventNameSchema).max(limits.maxAllowedEvents).nullish(),
   rate_limit: rateLimitInputSchema.nullish(),
 });
 export type CreateAccount = z.infer<typeof createAccountSchema>;
 
 export const updateAccountSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  allowed_origins: z.array(originSchema).max(100).nullable().optional(),
-  allowed_events: z.array(eventNameSchema).max(1000).nullable().optional(),
+  name: z.string().trim().min(1).max(limits.maxAccountNameLength).optional(),
+  allowed_origins: z.array(originSchema).max(limits.maxAllowedOrigins).nullable().optional(),
+  allowed_events: z.array(eventNameSchema).max(limits.maxAllowedEvents).nullable().optional(),
   /** Merged into the account's settings: a budget given as null goes back to the default; `rate_limit: null` resets both. */
   rate_limit: rateLimitInputSchema.nullable().optional(),
 });

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { eventFields, touchSchema } from './event.js';
-import { limits } from './limits.js';
+import { emailSchema, eventFields, touchSchema } from './event.js';
+import * as limits from './limits.js';
 
 /** The logged-in visitor, as the tracker knows them after `login`. */
 export const beaconUserSchema = z.strictObject({
-  email: z.string().trim().max(320).pipe(z.email()).optional(),
-  phone: z.string().min(1).max(64).optional(),
-  external_id: z.string().min(1).max(256).optional(),
+  email: emailSchema.optional(),
+  phone: z.string().min(1).max(limits.maxPhoneLength).optional(),
+  external_id: z.string().min(1).max(limits.maxExternalIdLength).optional(),
 });
 export type BeaconUser = z.infer<typeof beaconUserSchema>;
 
@@ -25,7 +25,7 @@ const {
 export const beaconEventSchema = z.strictObject({
   ...beaconEventFields,
   id: z.string().min(1).max(limits.maxIdempotencyKeyLength),
-  anonymous_id: z.string().min(1).max(128),
+  anonymous_id: z.string().min(1).max(limits.maxVisitorIdLength),
   user: beaconUserSchema.optional(),
   first_touch: touchSchema.optional(),
   last_touch: touchSchema.optional(),
@@ -34,7 +34,7 @@ export type BeaconEvent = z.infer<typeof beaconEventSchema>;
 
 /** `POST /v1/collect`: events are validated one by one so one bad event never rejects the others. */
 export const beaconSchema = z.strictObject({
-  key: z.string().min(1).max(128),
+  key: z.string().min(1).max(limits.maxKeyLength),
   sent_at: z.union([z.iso.datetime({ offset: true }), z.number().int().min(0)]).optional(),
   events: z.array(z.unknown()).min(1).max(limits.maxBeaconEvents),
 });

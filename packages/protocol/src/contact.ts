@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { emailSchema } from './event.js';
+import * as limits from './limits.js';
 import { propertiesSchema } from './properties.js';
 
 /** `POST /v1/contacts`: create or update by email, phone or external_id, or update by id. */
 export const contactUpsertSchema = z
   .strictObject({
     id: z.number().int().positive().optional(),
-    email: z.string().trim().max(320).pipe(z.email()).nullish(),
-    phone: z.string().min(1).max(64).nullish(),
-    external_id: z.string().min(1).max(256).nullish(),
+    email: emailSchema.nullish(),
+    phone: z.string().min(1).max(limits.maxPhoneLength).nullish(),
+    external_id: z.string().min(1).max(limits.maxExternalIdLength).nullish(),
     attributes: propertiesSchema.optional(),
   })
   .refine((c) => c.id !== undefined || c.email || c.phone || c.external_id, {

@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import { limits } from './limits.js';
+import * as limits from './limits.js';
 import { propertiesSchema } from './properties.js';
 
-export const eventNameSchema = z.string().regex(limits.eventNamePattern, 'must match ^[a-z][a-z0-9_]{0,63}$');
+export const eventNameSchema = z
+  .string()
+  .regex(limits.eventNamePattern, `must match ${limits.eventNamePattern.source}`);
+
+/** An email as given: trimmed, then checked; compared with `normalizeEmail` (limits.ts). */
+export const emailSchema = z.string().trim().max(limits.maxEmailLength).pipe(z.email());
 
 /** ISO-8601 date-time or epoch milliseconds. */
 export const timestampSchema = z.union([
@@ -12,26 +17,27 @@ export const timestampSchema = z.union([
 ]);
 
 const text = (max: number) => z.string().max(max);
+const utm = () => text(limits.maxUtmLength).optional();
 const utmFields = {
-  utm_source: text(512).optional(),
-  utm_medium: text(512).optional(),
-  utm_term: text(512).optional(),
-  utm_content: text(512).optional(),
-  utm_campaign: text(512).optional(),
+  utm_source: utm(),
+  utm_medium: utm(),
+  utm_term: utm(),
+  utm_content: utm(),
+  utm_campaign: utm(),
 };
 export const utmKeys = ['utm_source', 'utm_medium', 'utm_term', 'utm_content', 'utm_campaign'] as const;
 export type UtmKey = (typeof utmKeys)[number];
 
 /** Ad click ids (gclid, fbclid, …) from the landing URL: an extension to the contract, see README. */
 export const clickIdsSchema = z
-  .record(z.string().regex(/^[a-z_]{2,32}$/), text(512))
-  .refine((ids) => Object.keys(ids).length <= 20, 'at most 20 click ids');
+  .record(z.string().regex(limits.clickIdKeyPattern), text(limits.maxUtmLength))
+  .refine((ids) => Object.keys(ids).length <= limits.maxClickIds, `at most ${limits.maxClickIds} click ids`);
 
 /** Where a visitor came from: the contact's first and last touch. */
 export const touchSchema = z.object({
   ...utmFields,
-  referrer: text(2048).nullish(),
-  url: text(2048).nullish(),
+  referrer: text(limits.maxUrlLength).nullish(),
+  url: text(limits.maxUrlLength).nullish(),
   click_ids: clickIdsSchema.nullish(),
   at: z.union([z.iso.datetime({ offset: true }), z.number().int().min(0)]).optional(),
 });
@@ -41,21 +47,21 @@ export type TouchInput = z.infer<typeof touchSchema>;
 export const eventFields = {
   event: eventNameSchema,
   contact_id: z.number().int().positive().optional(),
-  contact_email: z.string().trim().max(320).pipe(z.email()).optional(),
-  contact_phone: text(64).min(1).optional(),
-  external_id: text(256).min(1).optional(),
-  anonymous_id: text(128).min(1).optional(),
-  session_id: text(128).min(1).optional(),
+  contact_email: emailSchema.optional(),
+  contact_phone: text(limits.maxPhoneLength).min(1).optional(),
+  external_id: text(limits.maxExternalIdLength).min(1).optional(),
+  anonymous_id: text(limits.maxVisitorIdLength).min(1).optional(),
+  session_id: text(limits.maxVisitorIdLength).min(1).optional(),
   contact: propertiesSchema.optional(),
   idempotency_key: text(limits.maxIdempotencyKeyLength).min(1).optional(),
   timestamp: timestampSchema.optional(),
   amount: z.number().finite().optional(),
-  resource_uid: text(256).optional(),
-  resource_name: text(512).optional(),
-  resource_url: z.url().max(2048).optional(),
-  url: text(2048).optional(),
-  title: text(1024).optional(),
-  referrer: text(2048).optional(),
+  resource_uid: text(limits.maxResourceUidLength).optional(),
+  resource_name: text(limits.maxResourceNameLength).optional(),
+  resource_url: z.url().max(limits.maxUrlLength).optional(),
+  url: text(limits.maxUrlLength).optional(),
+  title: text(limits.maxTitleLength).optional(),
+  referrer: text(limits.maxUrlLength).optional(),
   test: z.boolean().optional(),
   data: propertiesSchema.optional(),
   ...utmFields,

@@ -1,9 +1,12 @@
 export * from './admin.js';
 export * from './beacon.js';
 export * from './contact.js';
+export * from './demo.js';
 export * from './errors.js';
 export * from './event.js';
-export * from './limits.js';
+export * from './http-fields.js';
+export * as limits from './limits.js';
+export * from './normalize-email.js';
 export * from './openapi.js';
 export * from './properties.js';
 export * from './query.js';

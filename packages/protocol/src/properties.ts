@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limits } from './limits.js';
+import * as limits from './limits.js';
 
 /** A property value: flat scalars only; nested objects and arrays are rejected. */
 export const propertyValueSchema = z.union([z.string().max(limits.maxStringLength), z.number(), z.boolean(), z.null()]);
@@ -38,7 +38,7 @@ export const propertiesSchema = z
           code: 'custom',
           path: [key],
           params: { code: 'invalid_property_value' },
-          message: 'property values must be a string (≤2048 chars), number, boolean or null',
+          message: `property values must be a string (≤${limits.maxStringLength} chars), number, boolean or null`,
         });
       }
     }

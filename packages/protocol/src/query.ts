@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limits } from './limits.js';
+import * as limits from './limits.js';
 
 const boolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const intParam = z
@@ -21,11 +21,11 @@ export const listEventsQuerySchema = z.strictObject({
   limit: intParam.pipe(z.number().int().min(1).max(limits.maxPageSize)).optional(),
   event: z.string().max(64).optional(),
   contact_id: intParam.optional(),
-  anonymous_id: z.string().max(128).optional(),
+  anonymous_id: z.string().max(limits.maxVisitorIdLength).optional(),
   created_after: timeParam.optional(),
   created_before: timeParam.optional(),
-  resource_uid: z.string().max(256).optional(),
-  resource_name: z.string().max(512).optional(),
+  resource_uid: z.string().max(limits.maxResourceUidLength).optional(),
+  resource_name: z.string().max(limits.maxResourceNameLength).optional(),
   test: boolParam.optional(),
   after_id: intParam.optional(),
 });
@@ -33,9 +33,9 @@ export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
 
 /** Query string of `GET /v1/contacts`. */
 export const listContactsQuerySchema = z.strictObject({
-  email: z.string().max(320).optional(),
-  phone: z.string().max(64).optional(),
-  external_id: z.string().max(256).optional(),
+  email: z.string().max(limits.maxEmailLength).optional(),
+  phone: z.string().max(limits.maxPhoneLength).optional(),
+  external_id: z.string().max(limits.maxExternalIdLength).optional(),
   page: intParam.pipe(z.number().int().min(1).max(1_000_000)).optional(),
   limit: intParam.pipe(z.number().int().min(1).max(limits.maxPageSize)).optional(),
 });

@@ -45,3 +45,11 @@ export const eventStatusSchema = z.object({
   event_id: z.number().int().optional(),
 });
 export type EventStatus = z.infer<typeof eventStatusSchema>;
+
+/** `DELETE /v1/contacts/:id`. */
+export const deletedBodySchema = z.object({ id: z.number().int(), deleted: z.literal(true) });
+/** `DELETE /v1/admin/keys/:id`. */
+export const revokedBodySchema = z.object({ id: z.number().int(), revoked: z.literal(true) });
+/** `GET /healthz`, and `GET /readyz` with the store's kind. */
+export const healthBodySchema = z.object({ status: z.literal('ok') });
+export const readyBodySchema = z.object({ status: z.literal('ready'), store: z.string() });

@@ -1,4 +1,5 @@
 import type { TouchInput, UtmKey } from '@tracklet/protocol';
+import * as limits from '@tracklet/protocol/limits';
 import { get, set } from './storage.js';
 import { cut } from './util.js';
 
@@ -25,8 +26,8 @@ export const land = (): void => {
   own = {};
   new URLSearchParams(location.search).forEach((v, k) => {
     k = k.toLowerCase();
-    if (UTM.includes(k as UtmKey)) own[k as UtmKey] = t[k as UtmKey] = cut(v, 512);
-    if (IDS.includes(k)) ids[k] = cut(v, 512);
+    if (UTM.includes(k as UtmKey)) own[k as UtmKey] = t[k as UtmKey] = cut(v, limits.maxUtmLength);
+    if (IDS.includes(k)) ids[k] = cut(v, limits.maxUtmLength);
   });
   if (Object.keys(ids)[0]) own.click_ids = t.click_ids = ids;
   const r = document.referrer;

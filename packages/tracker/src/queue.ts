@@ -1,11 +1,13 @@
 import type { BeaconEvent } from '@tracklet/protocol';
+import * as limits from '@tracklet/protocol/limits';
 import { get, set } from './storage.js';
 
 /** A stored event and the time (ms) until which a tab holds it: in flight, or waiting for its retry. */
 type Item = [BeaconEvent, number];
 
-/** Unsent events kept across page loads; past this the oldest are dropped. */
-export const MAX_QUEUE = 500;
+/** Unsent events kept across page loads; past this the oldest are dropped. As many as one beacon may carry, so
+ * send.ts splits beacons by bytes alone. */
+export const MAX_QUEUE = limits.maxBeaconEvents;
 
 const load = (): Item[] => get('q') || [];
 const save = (q: Item[]): void => set('q', q.slice(-MAX_QUEUE));

@@ -1,4 +1,5 @@
 import type { BeaconEvent, ResultsBody } from '@tracklet/protocol';
+import * as limits from '@tracklet/protocol/limits';
 import { cfg } from './config.js';
 import { level } from './consent.js';
 import { ack, hold, lease } from './queue.js';
@@ -7,8 +8,8 @@ import { log } from './util.js';
 /** How long a flush holds its events against other tabs (a request that outlives it may be repeated: the
  * collector de-duplicates by event id). */
 const LEASE_MS = 2e4;
-/** The collector's beacon limit is 64 KiB; 64,000 bytes leaves room to spare. */
-export const MAX_BYTES = 64e3;
+/** The collector's beacon limit less room to spare (64,000 bytes): browsers also cap keepalive bodies at 64 KiB. */
+export const MAX_BYTES = limits.maxBeaconBytes - 1536;
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let due = 1 / 0;

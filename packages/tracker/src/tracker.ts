@@ -1,4 +1,5 @@
 import type { BeaconEvent } from '@tracklet/protocol';
+import * as limits from '@tracklet/protocol/limits';
 import { land, touches } from './attribution.js';
 import { cfg, configure, type Options, type Props, type Tracker } from './config.js';
 import { consent, initConsent, level, optOut } from './consent.js';
@@ -11,7 +12,7 @@ import { engagement } from './engagement.js';
 import { changed, mark, watch } from './spa.js';
 import { cut, safe } from './util.js';
 
-const NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const NAME = limits.eventNamePattern;
 
 /** Misuse of the npm API throws at once. Every call is guarded by __FEAT_CHECKS__ so the script-tag build drops it. */
 const check = (ok: unknown, msg: string): void => {
@@ -31,7 +32,7 @@ const send = safe((event: string, data?: Props, extra?: Partial<BeaconEvent>): v
     session_id: session(),
     timestamp: Date.now(),
     url: cut(location.href),
-    title: cut(document.title, 1024),
+    title: cut(document.title, limits.maxTitleLength),
     ...touches(),
     user: user(),
     data,

@@ -1,3 +1,5 @@
+import * as limits from '@tracklet/protocol/limits';
+
 /** Debug output only: console.debug is hidden unless the developer asks for verbose logs. */
 export const log = (...a: unknown[]): void => console.debug('[tracklet]', ...a);
 
@@ -12,5 +14,5 @@ export const safe =
     }
   };
 
-/** Cuts a string to the collector's field limit (API.md: url/referrer 2048, title 1024, utm 512). */
-export const cut = (s: string, n = 2048): string => s.slice(0, n);
+/** Cuts a string to the collector's field limit (a URL's by default) rather than have the event refused. */
+export const cut = (s: string, n: number = limits.maxUrlLength): string => s.slice(0, n);

@@ -52,11 +52,11 @@ export function utmOf(input: AnyEventInput): PendingEvent['utm'] {
     let value = input[key] ?? null;
     if (value === null) {
       if (query === undefined) query = queryOf(input.resource_url);
-      value = query?.get(key)?.slice(0, 512) ?? null;
+      value = query?.get(key)?.slice(0, limits.maxUtmLength) ?? null;
     }
     if (value === null) {
       if (pageQuery === undefined) pageQuery = queryOf(input.url);
-      value = pageQuery?.get(key)?.slice(0, 512) ?? null;
+      value = pageQuery?.get(key)?.slice(0, limits.maxUtmLength) ?? null;
     }
     utm[key] = value;
   }

@@ -1,144 +1,170 @@
-import { type BeaconEvent, beaconEventSchema, limits, touchSchema } from '@tracklet/protocol';
+import { type BeaconEvent, beaconEventSchema, propertiesSchema } from '@tracklet/protocol';
 import type { z } from 'zod';
+import { quickProperties } from './quick-properties.js';
 
 /**
  * `beaconEventSchema`'s parse of the events a tracker sends, without zod's machinery, which costs several µs per
- * event: ~25 field schemas run for every event whatever it carries, each with its own result objects. Every value
- * is either checked here by the schema's own simple rule (a string's length, the event name's pattern, an integer,
- * a flat properties object) or handed to the field's zod schema; whatever these say no to goes to the whole
- * schema (`parseOrThrow`), so zod alone words the errors. An accepted event is what zod would answer, to the key
- * order (test/quick-beacon-event.test.ts compares both on generated events). The input is parsed JSON.
+ * event: ~25 field schemas run for every event whatever it carries, each with its own result objects. The checks
+ * are compiled from the schema itself at start-up, so they cannot drift from it: plain strings, numbers and booleans
+ * with their length, pattern, integer and range checks, nullable and optional wrappers, unions, objects, and the
+ * flat properties object. Anything else (formats such as URLs and ISO times, refinements, transforms) is handed to
+ * the field's own zod schema; whatever these say no to goes to the whole schema (`parseOrThrow`), so zod alone
+ * words the errors. An accepted event is what zod would answer, to the key order
+ * (test/quick-beacon-event.test.ts compares both on generated events). The input is parsed JSON.
  */
 
-type Shape = typeof beaconEventSchema.shape;
 /** The value as the schema would answer it, or undefined when this check is not sure (the field's schema decides). */
 type Check = (value: unknown) => unknown;
+/** A compiled schema: `check` when one could be compiled (`exact`: its undefined is a sure no), the JS types it takes. */
+interface Rule {
+  check?: Check;
+  exact: boolean;
+  types: ReadonlySet<string>;
+}
+type Def = z.core.$ZodTypeDef & Record<string, unknown>;
+type CheckDef = { check: string; format?: string; pattern?: RegExp; value?: number; inclusive?: boolean } & Record<
+  string,
+  unknown
+>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+const any = new Set(['string', 'number', 'boolean', 'null', 'object', 'array']);
+const opaque = (types: ReadonlySet<string> = any): Rule => ({ exact: false, types });
+const checksOf = (def: Def) => ((def.checks ?? []) as z.core.$ZodCheck[]).map((c) => c._zod.def as CheckDef);
 
-const text =
-  (min: number, max: number): Check =>
-  (v) =>
-    typeof v === 'string' && v.length >= min && v.length <= max ? v : undefined;
-/** text(…).nullish() */
-const nullableText =
-  (max: number): Check =>
-  (v) =>
-    v === null ? null : text(0, max)(v);
-/** z.number().int().min(0) (at most Number.MAX_SAFE_INTEGER, zod's int) */
-const count =
-  (max: number): Check =>
-  (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : undefined;
+/** A string's length and pattern checks; formats (URL, email, ISO time…) are left to zod. */
+function stringRule(def: Def): Rule {
+  const types = new Set(['string']);
+  let min = 0;
+  let max = Infinity;
+  const patterns: RegExp[] = [];
+  for (const c of checksOf(def)) {
+    if (c.check === 'min_length') min = Math.max(min, c.minimum as number);
+    else if (c.check === 'max_length') max = Math.min(max, c.maximum as number);
+    else if (c.check === 'string_format' && c.format === 'regex' && c.pattern) patterns.push(c.pattern);
+    else return opaque(types);
+  }
+  if (def.format !== undefined || def.coerce) return opaque(types);
+  const check: Check = (v) =>
+    typeof v === 'string' && v.length >= min && v.length <= max && patterns.every((p) => p.test(v)) ? v : undefined;
+  return { check, exact: true, types };
+}
 
-/**
- * propertiesSchema: a plain object of ≤100 keys matching the key pattern, each a string (≤2048), finite number,
- * boolean or null, ≤32 KB as JSON. Answers a copy, as zod's record does. Not sure of big ones: a bound on their
- * size as UTF-8 JSON must be under the limit. Keys are ASCII; a string's character is at most 6 bytes (`\u001f`),
- * a number at most 25 characters, `false` 5; each entry adds 2 quotes, a colon and a comma.
- */
-function properties(v: unknown): Record<string, unknown> | undefined {
-  if (!isObject(v) || Object.getPrototypeOf(v) !== Object.prototype) return undefined;
-  const keys = Object.keys(v);
-  if (keys.length > limits.maxProperties) return undefined;
-  const out: Record<string, unknown> = {};
-  let bytes = 2;
-  for (const key of keys) {
-    if (key === '__proto__' || !limits.propertyKeyPattern.test(key)) return undefined;
-    const value = v[key];
-    if (typeof value === 'string') {
-      if (value.length > limits.maxStringLength) return undefined;
-      bytes += 6 * value.length + 2;
-    } else if (typeof value === 'number') {
-      if (!Number.isFinite(value)) return undefined;
-      bytes += 25;
-    } else if (value === null || typeof value === 'boolean') {
-      bytes += 5;
-    } else {
-      return undefined;
+/** A finite number with its integer format and bounds. */
+function numberRule(def: Def): Rule {
+  const types = new Set(['number']);
+  const tests: ((v: number) => boolean)[] = [Number.isFinite];
+  for (const c of checksOf(def)) {
+    const bound = c.value as number;
+    if (c.check === 'number_format' && c.format === 'safeint') tests.push(Number.isSafeInteger);
+    else if (c.check === 'greater_than') tests.push(c.inclusive ? (v) => v >= bound : (v) => v > bound);
+    else if (c.check === 'less_than') tests.push(c.inclusive ? (v) => v <= bound : (v) => v < bound);
+    else return opaque(types);
+  }
+  if (def.format !== undefined || def.coerce) return opaque(types);
+  return { check: (v) => (typeof v === 'number' && tests.every((t) => t(v)) ? v : undefined), exact: true, types };
+}
+
+/** zod answers the first member that takes the value: members before it must surely say no. */
+function unionRule(options: Rule[]): Rule {
+  const types = new Set(options.flatMap((o) => [...o.types]));
+  const check: Check = (v) => {
+    const type = typeOf(v);
+    for (const option of options) {
+      if (!option.types.has(type)) continue;
+      const value = option.check?.(v);
+      if (value !== undefined) return value;
+      if (!option.exact) return undefined;
     }
-    bytes += key.length + 4;
-    out[key] = value;
-  }
-  return bytes <= limits.maxDataBytes ? out : undefined;
+    return undefined;
+  };
+  return { check, exact: options.every((o) => o.exact), types };
 }
 
-/** touchSchema (a z.object: keys it does not name are dropped); click ids and ISO times are left to it. */
-const touchShape = touchSchema.shape;
-const touchKeys = Object.keys(touchShape) as (keyof typeof touchShape)[];
-const touchChecks: Record<string, Check | undefined> = {
-  utm_source: text(0, 512),
-  utm_medium: text(0, 512),
-  utm_term: text(0, 512),
-  utm_content: text(0, 512),
-  utm_campaign: text(0, 512),
-  referrer: nullableText(2048),
-  url: nullableText(2048),
-  at: count(Number.MAX_SAFE_INTEGER),
-};
-function touch(v: unknown): Record<string, unknown> | undefined {
-  if (!isObject(v)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const key of touchKeys) {
-    if (!(key in v)) continue;
-    const value = touchChecks[key]?.(v[key]);
-    if (value === undefined) return undefined;
-    out[key] = value;
-  }
-  return out;
+/** A z.object (unknown keys dropped) or z.strictObject (unknown keys: not sure), its fields in the schema's order. */
+function objectRule(def: Def): Rule {
+  const shape = def.shape as Record<string, z.ZodType>;
+  const fields = Object.keys(shape).map((key) => ({
+    key,
+    required: shape[key]!._zod.optin !== 'optional',
+    rule: compile(shape[key]!),
+  }));
+  const known = new Set(fields.map((f) => f.key));
+  const strict = (def.catchall as z.ZodType | undefined)?._zod.def.type === 'never';
+  if (def.catchall && !strict) return opaque(new Set(['object']));
+  const check: Check = (v) => {
+    if (!isObject(v)) return undefined;
+    if (strict) for (const key in v) if (!known.has(key)) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const { key, required, rule } of fields) {
+      if (!(key in v)) {
+        if (required) return undefined;
+        continue;
+      }
+      const value = v[key] === undefined ? undefined : rule.check?.(v[key]);
+      if (value === undefined) return undefined;
+      out[key] = value;
+    }
+    return out;
+  };
+  return { check, exact: false, types: new Set(['object']) };
 }
 
-/** Every field of the schema; `undefined`: always left to the field's schema (click ids, user, resource_url). */
-const checks: Record<keyof Shape, Check | undefined> = {
-  event: (v) => (typeof v === 'string' && limits.eventNamePattern.test(v) ? v : undefined),
-  anonymous_id: text(1, 128),
-  session_id: text(1, 128),
-  contact: properties,
-  timestamp: count(8.64e15),
-  amount: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined),
-  resource_uid: text(0, 256),
-  resource_name: text(0, 512),
-  resource_url: undefined,
-  url: text(0, 2048),
-  title: text(0, 1024),
-  referrer: text(0, 2048),
-  test: (v) => (typeof v === 'boolean' ? v : undefined),
-  data: properties,
-  utm_source: text(0, 512),
-  utm_medium: text(0, 512),
-  utm_term: text(0, 512),
-  utm_content: text(0, 512),
-  utm_campaign: text(0, 512),
-  click_ids: undefined,
-  id: text(1, limits.maxIdempotencyKeyLength),
-  user: undefined,
-  first_touch: touch,
-  last_touch: touch,
-};
+/** The rule of any schema: the kinds above, their optional and nullable wrappers, else opaque. */
+function compile(schema: z.ZodType): Rule {
+  if (schema === propertiesSchema) return { check: quickProperties, exact: false, types: new Set(['object']) };
+  const def = schema._zod.def as Def;
+  const hasChecks = checksOf(def).length > 0;
+  switch (def.type) {
+    case 'string':
+      return stringRule(def);
+    case 'number':
+      return numberRule(def);
+    case 'boolean':
+      if (hasChecks) return opaque(new Set(['boolean']));
+      return { check: (v) => (typeof v === 'boolean' ? v : undefined), exact: true, types: new Set(['boolean']) };
+    case 'optional':
+      return compile(def.innerType as z.ZodType);
+    case 'nullable': {
+      const inner = compile(def.innerType as z.ZodType);
+      const check: Check = (v) => (v === null ? null : inner.check?.(v));
+      return { check, exact: inner.exact, types: new Set([...inner.types, 'null']) };
+    }
+    case 'union':
+      return hasChecks ? opaque() : unionRule((def.options as z.ZodType[]).map(compile));
+    case 'object':
+      return hasChecks ? opaque() : objectRule(def);
+    default:
+      return opaque();
+  }
+}
 
-const shape: Shape = beaconEventSchema.shape;
-/** The schema's fields in its order (zod answers them in this order), and those an event must have. */
-const fields = Object.keys(shape) as (keyof Shape)[];
-const known = new Set<string>(fields);
-const required = new Set(fields.filter((key) => (shape[key] as z.ZodType)._zod.optin !== 'optional'));
-/** A schema with a field this module does not know (or without one it knows) is left to zod entirely. */
-const inStep = fields.length === Object.keys(checks).length && fields.every((key) => Object.hasOwn(checks, key));
+const shape = beaconEventSchema.shape as Record<keyof BeaconEvent, z.ZodType>;
+/** The schema's fields in its order (zod answers them in this order), each with its compiled check. */
+const fields = (Object.keys(shape) as (keyof BeaconEvent)[]).map((key) => ({
+  key,
+  schema: shape[key],
+  required: shape[key]._zod.optin !== 'optional',
+  check: compile(shape[key]).check,
+}));
+const known = new Set<string>(fields.map((f) => f.key));
 
 /** The event as beaconEventSchema parses it, or undefined: then parse it with the schema itself. */
 export function quickBeaconEvent(raw: unknown): BeaconEvent | undefined {
-  if (!inStep || !isObject(raw)) return undefined;
+  if (!isObject(raw)) return undefined;
   for (const key in raw) if (!known.has(key)) return undefined;
   const out: Record<string, unknown> = {};
-  for (const key of fields) {
+  for (const { key, schema, required, check } of fields) {
     if (!(key in raw)) {
-      if (required.has(key)) return undefined;
+      if (required) return undefined;
       continue;
     }
     const given = raw[key];
     if (given === undefined) return undefined;
-    let value = checks[key]?.(given);
+    let value = check?.(given);
     if (value === undefined) {
-      const parsed = (shape[key] as z.ZodType).safeParse(given);
+      const parsed = schema.safeParse(given);
       if (!parsed.success || parsed.data === undefined) return undefined;
       value = parsed.data;
     }

@@ -1,10 +1,19 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { limits } from '@tracklet/protocol';
+import { beaconSchema, limits, resultsBodySchema, type RouteDoc } from '@tracklet/protocol';
 import { depthLimitedJsonParser } from '../json-body.js';
 import { type AuthenticatedBeacon, authenticateBeacon, parseBeacon } from '../pipeline/parse-beacon.js';
 import type { RateLimitHook } from '../rate-limits.js';
 import { type AppDeps, requestMeta } from './http.js';
+
+const beaconDoc: RouteDoc = {
+  summary: 'Browser beacons: the publishable key in the body; JSON sent as text/plain or application/json',
+  auth: 'publishable',
+  body: beaconSchema,
+  responses: {
+    200: { description: 'one result per event, once the accepted ones are stored', schema: resultsBodySchema },
+  },
+};
 
 /**
  * Browser beacons. sendBeacon and keepalive fetch send text/plain (no CORS preflight); JSON works too. CORS lets
@@ -34,6 +43,7 @@ export async function collectRoutes(app: FastifyInstance, deps: AppDeps, rateLim
     '/v1/collect',
     {
       bodyLimit: limits.maxBeaconBytes,
+      config: { openapi: beaconDoc },
       // The key is in the body: authenticate once it is parsed, then spend the IP + key budget before anything is stored.
       preHandler: [
         async (request) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import type { StoredEvent } from '@tracklet/protocol';
+import { type DemoFeed, type DemoVisitor, limits, type StoredEvent } from '@tracklet/protocol';
 import type { DiscardLog } from '../activity.js';
 import type { AppDeps } from './http.js';
 import { htmlSecurityHeaders } from './security-headers.js';
@@ -16,7 +16,7 @@ export interface DemoOptions {
 const FEED_SIZE = 200;
 
 /** Events per minute over the feed's last 30 minutes, and events by UTM source. */
-function stats(events: StoredEvent[], now: number) {
+function stats(events: StoredEvent[], now: number): DemoFeed['stats'] {
   const perMinute = new Map<number, number>();
   const bySource = new Map<string, number>();
   for (const e of events) {
@@ -49,13 +49,13 @@ export async function demoRoutes(app: FastifyInstance, deps: AppDeps, demo: Demo
 
   app.get('/demo/api/config', async () => ({ key: demo.publishableKey }));
 
-  app.get('/demo/api/feed', async () => {
+  app.get('/demo/api/feed', async (): Promise<DemoFeed> => {
     const { events, total } = await deps.store.listEvents(demo.accountId, {}, { limit: FEED_SIZE, offset: 0 });
     return { total, events, discarded: demo.discards.recent(), stats: stats(events, Date.now()) };
   });
 
-  app.get<{ Querystring: { anonymous_id?: string } }>('/demo/api/visitor', async (request) => {
-    const anonymousId = String(request.query.anonymous_id ?? '').slice(0, 128);
+  app.get<{ Querystring: { anonymous_id?: string } }>('/demo/api/visitor', async (request): Promise<DemoVisitor> => {
+    const anonymousId = String(request.query.anonymous_id ?? '').slice(0, limits.maxVisitorIdLength);
     const { events } = await deps.store.listEvents(
       demo.accountId,
       { anonymous_id: anonymousId },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { RouteDoc } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
 import type { AppDeps } from './http.js';
 
@@ -11,6 +12,16 @@ function readScript(path: string | null): { body: Buffer; etag: string } | null 
   const body = readFileSync(path);
   return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
+
+const scriptDoc: RouteDoc = {
+  summary: 'The script-tag tracker (t.js core, t.full.js with the automatic events)',
+  auth: 'none',
+  responses: {
+    200: { description: 'the tracker build', contentType: 'text/javascript' },
+    304: { description: 'not modified since the ETag given in If-None-Match' },
+  },
+  errors: [404],
+};
 
 /**
  * `GET /t.js` (the core script-tag build) and `GET /t.full.js` (the same with the automatic events of issue #22,
@@ -23,7 +34,7 @@ export function trackerScriptRoutes(app: FastifyInstance, deps: AppDeps): void {
   const scripts = { '/t.js': core, '/t.full.js': core && join(dirname(core), 't.full.js') };
   for (const [url, path] of Object.entries(scripts)) {
     const script = readScript(path);
-    app.get(url, async (request, reply) => {
+    app.get(url, { config: { openapi: scriptDoc } }, async (request, reply) => {
       if (!script) throw new TrackletError('not_found', 'the tracker is not built: run npm run build');
       reply
         .header('Cache-Control', 'public, max-age=86400, stale-while-revalidate=604800')

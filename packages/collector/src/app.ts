@@ -19,6 +19,7 @@ import { eventSchemaRoutes } from './routes/event-schemas.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { type AppDeps, authenticate } from './routes/http.js';
+import { segmentRoutes } from './routes/segment.js';
 import { scriptSecurityHeaders } from './routes/security-headers.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { installShutdown } from './shutdown.js';
@@ -94,7 +95,12 @@ async function registerRoutes(
     trackerScriptRoutes(scope, deps);
   });
   await app.register((scope, _opts, done) => {
-    collectRoutes(scope, deps, rateLimits.beacons, log).then(() => done(), done);
+    collectRoutes(scope, deps, rateLimits.beacons, log)
+      // Inside the beacon scope: Segment's browser routes share its CORS plugin and text/plain parser.
+      .then(() =>
+        scope.register((segment, _o, next) => segmentRoutes(segment, deps, rateLimits, log).then(() => next(), next)),
+      )
+      .then(() => done(), done);
   });
   if (demo)
     await app.register((scope, _opts, done) => {

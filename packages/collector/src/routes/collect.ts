@@ -15,8 +15,8 @@ import { type AppDeps, requestMeta } from './http.js';
  * any page read the answer, because which origins may send is the account's choice, checked against the key in
  * the body (403 origin_not_allowed) — the browser's CORS check cannot know the account.
  * The plugin's preflight route answers OPTIONS for every path: only /v1/collect and Segment's routes (segment/cors.ts,
- * registered in this scope) get CORS; any other path is the
- * usual 404, and a preflight without its headers is a plain 204 rather than the plugin's text/plain 400.
+ * registered in this scope) get CORS; any other path is the usual 404, and a preflight without its headers is a
+ * plain 204 rather than the plugin's text/plain 400.
  * With an event log (`log`), the events are published to it instead of written here (log/accept-beacon.ts).
  */
 export async function collectRoutes(

@@ -38,8 +38,13 @@ export async function segmentRoutes(
   rateLimits: { api: RateLimitHook; beacons: RateLimitHook },
   log: EventLog | null = null,
 ): Promise<void> {
-  // Segment's libraries send JSON as text/plain (browsers) or with no useful type at all (a gzipped Buffer).
-  app.addContentTypeParser('application/octet-stream', { parseAs: 'string' }, depthLimitedJsonParser(app));
+  // Segment's libraries send JSON as text/plain (browsers) or as axios' default form type (RudderStack's gzipped
+  // Buffer); Segment's API reads JSON whatever the type says, so these routes do too.
+  app.addContentTypeParser(
+    ['application/x-www-form-urlencoded', 'application/octet-stream'],
+    { parseAs: 'string' },
+    depthLimitedJsonParser(app),
+  );
   const authenticated = new WeakMap<object, WriteKeyAuth>();
   const preHandler = [
     async (request: FastifyRequest) => {

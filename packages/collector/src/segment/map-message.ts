@@ -58,9 +58,10 @@ function identify(m: Extract<SegmentMessage, { type: 'identify' }>, who: MappedM
 
 function page(m: Extract<SegmentMessage, { type: 'page' | 'screen' }>): Omit<MappedMessage, 'who' | 'fields'> {
   const { url: _u, title: _t, referrer: _r, search: _s, ...rest } = m.properties ?? {};
-  let data = flattenProperties(m.type === 'page' ? rest : (m.properties ?? {}), 'properties');
-  if (m.name) data = withKey(data, 'name', m.name, 'properties');
-  if (m.category) data = withKey(data, 'category', m.category, 'properties');
+  const data = flattenProperties(m.type === 'page' ? rest : (m.properties ?? {}), 'properties');
+  // analytics-next repeats the page's name in its properties; the message's own fills in when they lack it.
+  if (m.name && data.name === undefined) data.name = m.name;
+  if (m.category && data.category === undefined) data.category = m.category;
   return { event: m.type === 'page' ? 'page_view' : 'screen_view', data };
 }
 

@@ -8,39 +8,41 @@ import { z } from 'zod';
 const time = z.union([z.string().max(64), z.number().finite()]);
 const object = z.record(z.string(), z.unknown());
 const id = z.union([z.string().max(256), z.number().finite()]).transform((v) => String(v).trim());
+/** Absent, and `null` as absent: analytics-next sends `"userId": null` for an anonymous visitor. */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
 const common = {
-  messageId: z.string().min(1).max(128).optional(),
-  anonymousId: id.optional(),
-  userId: id.optional(),
-  timestamp: time.optional(),
-  originalTimestamp: time.optional(),
-  sentAt: time.optional(),
-  context: object.optional(),
+  messageId: optional(z.string().min(1).max(128)),
+  anonymousId: optional(id),
+  userId: optional(id),
+  timestamp: optional(time),
+  originalTimestamp: optional(time),
+  sentAt: optional(time),
+  context: optional(object),
 };
 
 export const trackSchema = z.looseObject({
   ...common,
   type: z.literal('track'),
   event: z.string().min(1).max(256),
-  properties: object.optional(),
+  properties: optional(object),
 });
 
-export const identifySchema = z.looseObject({ ...common, type: z.literal('identify'), traits: object.optional() });
+export const identifySchema = z.looseObject({ ...common, type: z.literal('identify'), traits: optional(object) });
 
 export const pageSchema = z.looseObject({
   ...common,
   type: z.enum(['page', 'screen']),
   name: z.string().max(512).nullish(),
   category: z.string().max(512).nullish(),
-  properties: object.optional(),
+  properties: optional(object),
 });
 
 export const groupSchema = z.looseObject({
   ...common,
   type: z.literal('group'),
   groupId: id,
-  traits: object.optional(),
+  traits: optional(object),
 });
 
 export const aliasSchema = z.looseObject({ ...common, type: z.literal('alias'), userId: id, previousId: id });
@@ -61,8 +63,8 @@ export type SegmentType = SegmentMessage['type'];
  */
 export const batchSchema = z.looseObject({
   batch: z.array(z.unknown()).min(1),
-  sentAt: time.optional(),
-  writeKey: z.string().max(256).optional(),
-  context: object.optional(),
+  sentAt: optional(time),
+  writeKey: optional(z.string().max(256)),
+  context: optional(object),
 });
 export type SegmentBatch = z.infer<typeof batchSchema>;

@@ -104,7 +104,21 @@ describe('Segment HTTP API: auth, errors, limits, time', () => {
   it('answers a single message that cannot be mapped 400 with the contract error body', async () => {
     const answer = await post('/v1/identify', { messageId: 'i-bad', userId: 'u', traits: { email: 'not-an-email' } });
     expect(answer.status).toBe(400);
-    expect(answer.body.errors[0]).toMatchObject({ code: 'invalid_field', path: 'contact_email' });
+    // The contract's own checks ran on the mapped event; the error names the field the sender wrote.
+    expect(answer.body.errors[0]).toMatchObject({ code: 'invalid_field', path: 'traits.email' });
+    expect(answer.body.errors[0].description).toMatch(/^traits\.email/);
+  });
+
+  it("names the message's properties in a property type mismatch found by the writer", async () => {
+    const first = await post('/v1/track', { userId: 'typed', event: 'Typed', properties: { price: 1.5 } });
+    expect(first.status).toBe(200);
+    const second = await post('/v1/batch', {
+      batch: [{ type: 'track', userId: 'typed', event: 'Typed', properties: { price: 'cheap' } }],
+    });
+    expect(second.body.results[0]).toMatchObject({
+      status: 'rejected',
+      errors: [{ code: 'property_type_mismatch', path: 'properties.price' }],
+    });
   });
 
   it('holds a message to 32 KB (413 alone, a per-message error in a batch) and a batch to 500 KB', async () => {

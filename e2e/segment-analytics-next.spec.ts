@@ -85,3 +85,31 @@ test(`analytics-next sends page on load, track and identify; the visitor's earli
   });
   expect(foreign).toEqual([]);
 });
+
+test(`analytics-next's batching delivery posts to /v1/b and every event is stored once ${TAG_ONLY}`, async ({
+  page,
+  build,
+}) => {
+  const { keys, url } = await env.visit('segment-analytics-next.html', build);
+  const foreign = await serveLibrary(page, [new URL(url).origin, env.collector.url]);
+  const posts: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().startsWith(env.collector.url)) {
+      posts.push(new URL(request.url()).pathname);
+    }
+  });
+  await page.goto(`${url}/?batching`);
+  const anon = (await inPage(page, 'analytics.user().anonymousId()')) as string;
+  await inPage(page, "Promise.all([analytics.track('Cart Viewed'), analytics.track('Checkout Started', { step: 1 })])");
+  await expectEvents(env.collector, keys.live, {
+    expected: [
+      { event: 'page_view', anonymous_id: anon },
+      { event: 'cart_viewed', anonymous_id: anon },
+      { event: 'checkout_started', anonymous_id: anon },
+    ],
+    exactly: true,
+  });
+  expect(posts).toContain('/v1/b');
+  expect(posts.filter((path) => path !== '/v1/b')).toEqual([]);
+  expect(foreign).toEqual([]);
+});

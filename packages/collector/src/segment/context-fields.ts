@@ -12,10 +12,10 @@ export interface ContextFields {
 }
 
 /** The tracker's list of ad click ids (packages/tracker/src/attribution.ts), read from the page URL's query. */
-const clickIdNames =
-  'gclid gbraid wbraid dclid fbclid msclkid ttclid twclid li_fat_id epik rdt_cid sccid irclickid yclid igshid mc_cid mc_eid qclid'.split(
-    ' ',
-  );
+const clickIdNames = [
+  ...'gclid gbraid wbraid dclid fbclid msclkid ttclid twclid li_fat_id epik rdt_cid sccid'.split(' '),
+  ...'irclickid yclid igshid mc_cid mc_eid qclid'.split(' '),
+];
 /** Segment's `context.campaign` names; `name` is the campaign (utm_campaign). */
 const campaignKeys: [string, UtmKey][] = [
   ['source', 'utm_source'],

@@ -1,4 +1,4 @@
-import { beaconEventSchema, eventInputSchema, type UtmKey } from '@tracklet/protocol';
+import { beaconEventSchema, eventInputSchema } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
 import { checkEventRules } from '../pipeline/check-event-rules.js';
 import type { PendingEvent, PipelineDeps, RequestMeta } from '../pipeline/context.js';
@@ -12,7 +12,10 @@ import { type MappedMessage, mapMessage } from './map-message.js';
 import { messageSchema } from './message-schema.js';
 import { occurredAt } from './message-time.js';
 
-/** Segment's documented limit for one message (segment.com/docs/connections/sources/catalog/libraries/server/http-api/#max-request-size). */
+/**
+ * Segment's documented limit for one message
+ * (segment.com/docs/connections/sources/catalog/libraries/server/http-api/#max-request-size).
+ */
 export const maxMessageBytes = 32 * 1024;
 
 /** What every message of one request shares. */
@@ -37,7 +40,6 @@ function retryStable({ sentAt: _s, _metadata: _m, writeKey: _w, receivedAt: _r, 
 
 function commonInput(mapped: MappedMessage, timestamp: number) {
   const { fields } = mapped;
-  const utm = fields.utm ?? {};
   return {
     event: mapped.event,
     data: mapped.data,
@@ -49,7 +51,7 @@ function commonInput(mapped: MappedMessage, timestamp: number) {
     title: fields.title,
     referrer: fields.referrer,
     click_ids: fields.click_ids,
-    ...(Object.fromEntries(Object.entries(utm)) as Partial<Record<UtmKey, string>>),
+    ...fields.utm,
   };
 }
 

@@ -13,10 +13,17 @@ const clusterTests = 'packages/collector/test/cluster/**';
  * - postgres-*: the PostgreSQL adapter itself (migration races, two direct writers' locks, a cut writer connection,
  *   an outage of the direct write path); test/cluster/ has the log-mode outage.
  * - sqlite-disk: SQLite only.
+ * - segment-restart: SIGKILL of one collector process (dist/main.js without a log) under a Segment client's flush.
  */
-const singleNodeOnly = ['group-commit', 'kill-9', 'durability', 'graceful-shutdown', 'postgres-*', 'sqlite-disk'].map(
-  (name) => `packages/collector/test/${name}.test.ts`,
-);
+const singleNodeOnly = [
+  'group-commit',
+  'kill-9',
+  'durability',
+  'graceful-shutdown',
+  'postgres-*',
+  'sqlite-disk',
+  'segment-restart',
+].map((name) => `packages/collector/test/${name}.test.ts`);
 
 /**
  * Vitest for unit and integration tests; Playwright specs in e2e/ run separately (npm run test:e2e). The collector's

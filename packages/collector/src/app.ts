@@ -20,6 +20,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { type AppDeps, authenticate } from './routes/http.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { segmentRoutes } from './routes/segment.js';
 import { scriptSecurityHeaders } from './routes/security-headers.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { installShutdown } from './shutdown.js';
@@ -106,7 +107,12 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOpt
     trackerScriptRoutes(scope, deps);
   });
   await app.register((scope, _opts, done) => {
-    collectRoutes(scope, deps, rateLimits.beacons).then(() => done(), done);
+    collectRoutes(scope, deps, rateLimits.beacons)
+      // Inside the beacon scope: Segment's browser routes share its CORS plugin and text/plain parser.
+      .then(() =>
+        scope.register((segment, _o, next) => segmentRoutes(segment, deps, rateLimits).then(() => next(), next)),
+      )
+      .then(() => done(), done);
   });
   if (demo)
     await app.register((scope, _opts, done) => {

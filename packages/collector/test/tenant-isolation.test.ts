@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { beacon, beaconTaken, type Client, client, createAccount, settled } from './support/collector.js';
+import { batchPaths, segmentTypes, singlePaths } from '../src/segment/cors.js';
+import { beacon, beaconTaken, call, type Client, client, createAccount, settled } from './support/collector.js';
 import { expectError } from './support/expect-error.js';
 import { useCollector } from './support/use-collector.js';
 
@@ -13,6 +14,7 @@ describe("another account's events, contacts and schemas are invisible (404, nev
   let aAnonymous: { id: number; contact_id: number };
   let bEventId: number;
   let bPublishable: string;
+  let bLive: string;
   /** Every endpoint B tried on A's data, to check none was left out (see the last test). */
   const tried = new Set<string>();
   const as = (method: string, path: string) => tried.add(`${method} ${path}`);
@@ -55,6 +57,7 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     await settled(c);
     aAnonymous = (await a.get(`/v1/events/${aBeacon.body.results[0].id}`)).body;
     bPublishable = accountB.keys.publishable;
+    bLive = accountB.keys.live;
     const bPosted = await b.post('/v1/events', {
       event: 'b_event',
       contact_email: 'bob@b.example',
@@ -214,6 +217,31 @@ describe("another account's events, contacts and schemas are invisible (404, nev
       ],
     });
     expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created']);
+  });
+
+  it("keeps B's Segment calls (every path) naming A's email and anonymous id on B's own contact", async () => {
+    const basic = { authorization: `Basic ${Buffer.from(`${bLive}:`).toString('base64')}` };
+    const message = (type: string) => ({
+      type,
+      messageId: `b-segment-${type}-${Math.random()}`,
+      userId: 'a-ext-1',
+      previousId: 'a-visitor',
+      anonymousId: 'a-visitor',
+      event: 'B Event',
+      groupId: 'b-group',
+      traits: { email, hacked: true },
+    });
+    for (const path of batchPaths) {
+      as('POST', path);
+      const answer = await call(c.url + path, { method: 'POST', headers: basic, json: { batch: [message('track')] } });
+      expect(answer.status, path).toBe(200);
+    }
+    for (const path of singlePaths) {
+      as('POST', path);
+      const type = segmentTypes.find((t) => path === `/v1/${t}` || path === `/v1/${t[0]}`)!;
+      const answer = await call(c.url + path, { method: 'POST', headers: basic, json: message(type) });
+      expect(answer.status, path).toBe(200);
+    }
   });
 
   it("treats A's beacon event ids as B's own: B's beacon is stored for B, never answered as A's duplicate", async () => {

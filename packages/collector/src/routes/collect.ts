@@ -4,6 +4,7 @@ import { beaconSchema, limits, resultsBodySchema, type RouteDoc } from '@trackle
 import { depthLimitedJsonParser } from '../json-body.js';
 import { type AuthenticatedBeacon, authenticateBeacon, parseBeacon } from '../pipeline/parse-beacon.js';
 import type { RateLimitHook } from '../rate-limits.js';
+import { isSegmentPath, segmentCors } from '../segment/cors.js';
 import { type AppDeps, requestMeta } from './http.js';
 
 const beaconDoc: RouteDoc = {
@@ -19,8 +20,9 @@ const beaconDoc: RouteDoc = {
  * Browser beacons. sendBeacon and keepalive fetch send text/plain (no CORS preflight); JSON works too. CORS lets
  * any page read the answer, because which origins may send is the account's choice, checked against the key in
  * the body (403 origin_not_allowed) — the browser's CORS check cannot know the account.
- * The plugin's preflight route answers OPTIONS for every path: only /v1/collect gets CORS; any other path is the
- * usual 404, and a preflight without its headers is a plain 204 rather than the plugin's text/plain 400.
+ * The plugin's preflight route answers OPTIONS for every path: only /v1/collect and Segment's routes (segment/cors.ts,
+ * registered in this scope) get CORS; any other path is the usual 404, and a preflight without its headers is a
+ * plain 204 rather than the plugin's text/plain 400.
  */
 export async function collectRoutes(app: FastifyInstance, deps: AppDeps, rateLimit: RateLimitHook): Promise<void> {
   const beaconCors = {
@@ -33,7 +35,8 @@ export async function collectRoutes(app: FastifyInstance, deps: AppDeps, rateLim
   await app.register(
     cors,
     () => (request: FastifyRequest, callback: (error: Error | null, options: object) => void) => {
-      callback(null, request.url.split('?')[0] === '/v1/collect' ? beaconCors : { origin: false });
+      const path = request.url.split('?')[0] ?? '';
+      callback(null, path === '/v1/collect' ? beaconCors : isSegmentPath(path) ? segmentCors : { origin: false });
     },
   );
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, depthLimitedJsonParser(app));

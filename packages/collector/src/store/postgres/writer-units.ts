@@ -7,10 +7,10 @@ import type { PostgresTx } from './postgres-tx.js';
  * the transaction holds its locks: later units only try theirs.
  */
 export function unitOf<T>(work: Work<T>): { run: (tx: PostgresTx) => Promise<T>; footprint?: Footprint[] } {
-  if (typeof work === 'function') return { run: after(work) };
+  if (typeof work === 'function') return { run: holdingLocksAfter(work) };
   const footprint = work.footprint();
   return {
-    run: after(async (tx) => {
+    run: holdingLocksAfter(async (tx) => {
       await tx.prepare(footprint);
       return work.run(tx);
     }),
@@ -18,7 +18,7 @@ export function unitOf<T>(work: Work<T>): { run: (tx: PostgresTx) => Promise<T>;
   };
 }
 
-const after =
+const holdingLocksAfter =
   <T>(run: (tx: PostgresTx) => Promise<T>) =>
   async (tx: PostgresTx): Promise<T> => {
     try {

@@ -8,7 +8,7 @@ import { migrate } from './migrations.js';
 import { classify, isConflict } from './postgres-errors.js';
 import { PostgresReads } from './postgres-reads.js';
 import { PostgresTx } from './postgres-tx.js';
-import type { SchemaCache } from './tx-cache.js';
+import { type SchemaCache, TxCache } from './tx-cache.js';
 import { WriterConnection } from './writer-connection.js';
 import { affinityOf, hashOf, unitOf } from './writer-units.js';
 import { pgTypes } from './rows.js';
@@ -24,7 +24,7 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
         writer.discard();
         throw error;
       }
-      return new PostgresTx(client, schemas);
+      return new PostgresTx(client, new TxCache(schemas));
     },
     // Every unit's locks, idempotency keys, visitors and contacts in one statement before the first unit runs; the
     // units' new contacts, links and events then go as one statement at commit (PostgresTx.flush), pipelined with

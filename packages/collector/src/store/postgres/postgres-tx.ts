@@ -17,7 +17,7 @@ import * as events from './event-statements.js';
 import { WriterConflict } from './postgres-errors.js';
 import { readAhead } from './read-ahead.js';
 import type { Row } from './rows.js';
-import { type SchemaCache, TxCache } from './tx-cache.js';
+import { TxCache } from './tx-cache.js';
 
 /**
  * StoreTx on a writer's client, inside its group transaction (READ COMMITTED: each statement sees what other
@@ -26,14 +26,11 @@ import { type SchemaCache, TxCache } from './tx-cache.js';
 export class PostgresTx implements StoreTx {
   /** True once a unit of this transaction ran or its reads were prepared: its locks are then held until COMMIT. */
   holdsLocks = false;
-  readonly cache: TxCache;
 
   constructor(
     readonly client: pg.PoolClient,
-    schemas: SchemaCache = new Map(),
-  ) {
-    this.cache = new TxCache(schemas);
-  }
+    readonly cache = new TxCache(new Map()),
+  ) {}
 
   /** Sends the held-back writes, in one statement: contact ids were drawn ahead, so no part waits for another. */
   async flush(): Promise<void> {

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrackletError } from '../src/errors.js';
-import { GroupCommitter, type TxRunner } from '../src/store/group-commit.js';
+import { GroupCommitter } from '../src/store/group-commit.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { openSqliteStore, type SqliteStoreOptions } from '../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../src/store/store.js';
+import type { Footprint, Store, StoreTx } from '../src/store/store.js';
+import type { TxRunner } from '../src/store/tx-runner.js';
 import { tempDir, testDb, testStore } from './support/collector.js';
 
 describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (group commit)`, () => {
@@ -66,7 +67,7 @@ describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (grou
     await store.write((tx) => tx.createAccount(account('warm-up')));
     commits.length = 0;
     const order: number[] = [];
-    const slow = async (tx: Parameters<Parameters<Store['write']>[0]>[0], i: number) => {
+    const slow = async (tx: StoreTx, i: number) => {
       await tx.createAccount(account(`t${i}`));
       const until = performance.now() + 30;
       while (performance.now() < until) {
@@ -112,23 +113,22 @@ describe(`the ${testStore === 'postgres' ? 'PostgreSQL' : 'SQLite'} writer (grou
 
   it('without a unit savepoint, a refusal keeps the other units, and a unit failing after writing fails alone', async () => {
     const store = await openTestStore('no-savepoint.db', { maxBatchMs: 60_000 });
-    const unit = { savepoint: false };
     const first = await Promise.allSettled([
-      store.write((tx) => tx.createAccount(account('kept-a')), unit),
+      store.write((tx) => tx.createAccount(account('kept-a'))),
       store.write(async () => {
         throw new TrackletError('invalid_body', 'refused before writing');
-      }, unit),
-      store.write((tx) => tx.createAccount(account('kept-b')), unit),
+      }),
+      store.write((tx) => tx.createAccount(account('kept-b'))),
     ]);
     expect(first.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await store.countAccounts()).toBe(2);
     const second = await Promise.allSettled([
-      store.write((tx) => tx.createAccount(account('lost-a')), unit),
+      store.write((tx) => tx.createAccount(account('lost-a'))),
       store.write(async (tx) => {
         await tx.createAccount(account('half-written'));
         throw new Error('disk on fire');
-      }, unit),
-      store.write((tx) => tx.createAccount(account('lost-b')), unit),
+      }),
+      store.write((tx) => tx.createAccount(account('lost-b'))),
     ]);
     // A unit that failed after writing cannot be rolled back alone: its transaction rolls back, it gets its error,
     // and the others run again without it.
@@ -150,8 +150,9 @@ describe.runIf(testStore === 'postgres')('the PostgreSQL store with several writ
     const sessions = new Map<string, number[]>();
     // Each unit waits until units of two other visitors are running too: that can only happen on separate writers.
     const unit = (visitor: string) =>
-      store.write(
-        async (tx) => {
+      store.write({
+        footprint: () => [{ accountId: 1, locks: [], idempotencyKeys: [], anonymousIds: [visitor], identities: [] }],
+        run: async (tx) => {
           started.add(visitor);
           const until = Date.now() + 10_000;
           while (started.size < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
@@ -162,8 +163,7 @@ describe.runIf(testStore === 'postgres')('the PostgreSQL store with several writ
           ).rows;
           sessions.set(visitor, [...(sessions.get(visitor) ?? []), row?.pid ?? 0]);
         },
-        { affinity: visitor },
-      );
+      });
     await Promise.all(visitors.flatMap((v) => [unit(v), unit(v)]));
     expect(started.size).toBe(visitors.length);
     const pids = new Set([...sessions.values()].flat());
@@ -182,11 +182,8 @@ describe('the group committer on a backend that syncs after COMMIT', () => {
     const committed: number[] = [];
     const syncs: Array<() => void> = [];
     let next = 0;
-    const runner: TxRunner<FakeTx> = {
+    const runner: TxRunner<FakeTx, Footprint> = {
       begin: async () => ({ id: ++next }),
-      savepoint: async () => {},
-      release: async () => {},
-      rollbackToSavepoint: async () => {},
       rollback: async () => {},
       commit: async (tx) => {
         committed.push(tx.id);
@@ -241,14 +238,11 @@ describe('the group committer on a backend that syncs after COMMIT', () => {
     const ran: string[] = [];
     let conflicts = 1;
     const unit = (name: string) =>
-      committer.submit(
-        async (tx) => {
-          ran.push(`${name}@${tx.id}`);
-          if (name === 'b' && conflicts-- > 0) throw conflict;
-          return name;
-        },
-        { savepoint: false },
-      );
+      committer.submit(async (tx) => {
+        ran.push(`${name}@${tx.id}`);
+        if (name === 'b' && conflicts-- > 0) throw conflict;
+        return name;
+      });
     const answers = await Promise.all([unit('a'), unit('b'), unit('c')]);
     expect(answers).toEqual(['a', 'b', 'c']);
     // Transaction 1 ran a, then b conflicted: rolled back, nothing answered; transaction 2 ran b first, then a and c.
@@ -257,9 +251,13 @@ describe('the group committer on a backend that syncs after COMMIT', () => {
     expect(committed).toEqual([2]);
   });
 
-  const readsOf = (name: string) => () => [
-    { accountId: 1, locks: [`anonymous_id:${name}`], idempotencyKeys: [], anonymousIds: [name], identities: [] },
-  ];
+  const readsOf = (name: string): Footprint => ({
+    accountId: 1,
+    locks: [`anonymous_id:${name}`],
+    idempotencyKeys: [],
+    anonymousIds: [name],
+    identities: [],
+  });
 
   it('prepares the reads of every unit of a transaction at once, before the first unit runs', async () => {
     const { runner } = backend();
@@ -270,12 +268,9 @@ describe('the group committer on a backend that syncs after COMMIT', () => {
     };
     const committer = new GroupCommitter(runner, { maxBatch: 10, maxQueue: 10 });
     const unit = (name: string) =>
-      committer.submit(
-        async (tx) => {
-          steps.push(`${name}@${tx.id}`);
-        },
-        { savepoint: false, reads: readsOf(name) },
-      );
+      committer.submit(async (tx) => {
+        steps.push(`${name}@${tx.id}`);
+      }, readsOf(name));
     await Promise.all([unit('a'), unit('b'), unit('c')]);
     expect(steps).toEqual(['prepare@1:a,b,c', 'a@1', 'b@1', 'c@1']);
   });
@@ -302,13 +297,10 @@ describe('the group committer on a backend that syncs after COMMIT', () => {
     runner.endUnit = async (tx) => send(tx);
     const committer = new GroupCommitter(runner, { maxBatch: 10, maxQueue: 10 });
     const unit = (name: string) =>
-      committer.submit(
-        async (tx) => {
-          held.set(tx.id, [...(held.get(tx.id) ?? []), name]);
-          return name;
-        },
-        { savepoint: false, reads: readsOf(name) },
-      );
+      committer.submit(async (tx) => {
+        held.set(tx.id, [...(held.get(tx.id) ?? []), name]);
+        return name;
+      }, readsOf(name));
     const results = await Promise.allSettled([unit('a'), unit('bad'), unit('c')]);
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as TrackletError).code))).toEqual([
       'a',
@@ -333,13 +325,10 @@ describe('the group committer on a backend that syncs after COMMIT', () => {
     const committer = new GroupCommitter(runner, { maxBatch: 10, maxQueue: 10 });
     let conflicts = 1;
     const unit = (name: string) =>
-      committer.submit(
-        async () => {
-          if (name === 'b' && conflicts-- > 0) throw conflict;
-          return name;
-        },
-        { savepoint: false, reads: readsOf(name) },
-      );
+      committer.submit(async () => {
+        if (name === 'b' && conflicts-- > 0) throw conflict;
+        return name;
+      }, readsOf(name));
     expect(await Promise.all([unit('a'), unit('b')])).toEqual(['a', 'b']);
     expect(prepared).toEqual([1]);
   });

@@ -154,13 +154,13 @@ describe('the PostgreSQL store', () => {
     await store.write((tx) => tx.createAccount(account('warm-up')));
     const spy = vi.spyOn(pg.Client.prototype, 'query');
     try {
-      const found = await store.write(
-        async (tx) => {
+      const found = await store.write({
+        footprint: visitorReads('v1', 'k1'),
+        run: async (tx) => {
           await tx.lockIdentity(1, 'anonymous_id:v1');
           return [await tx.contactIdForAnonymousId(1, 'v1'), await tx.findEventByIdempotencyKey(1, 'k1')];
         },
-        { savepoint: false, reads: visitorReads('v1', 'k1') },
-      );
+      });
       expect(found).toEqual([null, null]);
       const texts = spy.mock.calls.map(([query]) =>
         typeof query === 'string' ? query : (query as { text: string }).text,
@@ -188,16 +188,16 @@ describe('the PostgreSQL store', () => {
     const known = await store.write((tx) => tx.createContact({ ...blankContact(1), email: 'Known@Example.com' }, 1));
     const spy = vi.spyOn(pg.Client.prototype, 'query');
     try {
-      const found = await store.write(
-        async (tx) => {
+      const found = await store.write({
+        footprint: identityReads('known@example.com', 'nobody@example.com'),
+        run: async (tx) => {
           await tx.lockIdentity(1, 'email:known@example.com');
           return [
             await tx.findContactBy(1, 'email', ' KNOWN@example.com'),
             await tx.findContactBy(1, 'email', 'nobody@example.com'),
           ];
         },
-        { savepoint: false, reads: identityReads('known@example.com', 'nobody@example.com') },
-      );
+      });
       expect(found.map((c) => c?.id ?? null)).toEqual([known.id, null]);
       const texts = spy.mock.calls.map(([query]) =>
         typeof query === 'string' ? query : (query as { text: string }).text,
@@ -210,8 +210,9 @@ describe('the PostgreSQL store', () => {
 
   it('finds a contact by the identity the transaction gave it, though the read ahead found none', async () => {
     const store = await open(await createDatabase(postgresAdminUrl()), { writers: 1 });
-    const found = await store.write(
-      async (tx) => {
+    const found = await store.write({
+      footprint: identityReads('new@example.com', 'created@example.com'),
+      run: async (tx) => {
         const contact = await tx.createContact(blankContact(1), 1);
         const none = await tx.findContactBy(1, 'email', 'new@example.com');
         contact.email = 'new@example.com';
@@ -223,8 +224,7 @@ describe('the PostgreSQL store', () => {
           (await tx.findContactBy(1, 'email', 'created@example.com'))?.id === created.id,
         ];
       },
-      { savepoint: false, reads: identityReads('new@example.com', 'created@example.com') },
-    );
+    });
     expect(found).toEqual([null, true, true]);
   });
 
@@ -245,8 +245,9 @@ describe('the PostgreSQL store', () => {
     );
     expect(functions).toEqual([{ args: 9 }]);
     const known = await store.write((tx) => tx.createContact({ ...blankContact(1), email: 'kept@example.com' }, 1));
-    const found = await store.write((tx) => tx.findContactBy(1, 'email', 'kept@example.com'), {
-      reads: identityReads('kept@example.com'),
+    const found = await store.write({
+      footprint: identityReads('kept@example.com'),
+      run: (tx) => tx.findContactBy(1, 'email', 'kept@example.com'),
     });
     expect(found?.id).toBe(known.id);
   });
@@ -260,7 +261,10 @@ describe('the PostgreSQL store', () => {
     try {
       await other.query('BEGIN');
       await other.query(`SELECT pg_advisory_xact_lock(hashtextextended('1:anonymous_id:v2', 0))`);
-      const reading = store.write((tx) => tx.contactIdForAnonymousId(1, 'v2'), { reads: visitorReads('v2', 'k2') });
+      const reading = store.write({
+        footprint: visitorReads('v2', 'k2'),
+        run: (tx) => tx.contactIdForAnonymousId(1, 'v2'),
+      });
       await new Promise((resolve) => setTimeout(resolve, 200));
       await other.query(
         `INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (1, 'v2', 42, 1)`,
@@ -334,7 +338,7 @@ describe('the PostgreSQL store', () => {
     await store.write((tx) => tx.createAccount(account('warm-up')));
     const { trace, restore } = traceWire();
     try {
-      await store.write((tx) => tx.insertEvent(eventRecord(1, 'pipelined')), { savepoint: false });
+      await store.write((tx) => tx.insertEvent(eventRecord(1, 'pipelined')));
     } finally {
       restore();
     }
@@ -350,13 +354,10 @@ describe('the PostgreSQL store', () => {
     try {
       // The same event id twice: the one INSERT that carries both fails on the primary key, after the COMMIT left.
       outcome = await store
-        .write(
-          async (tx) => {
-            await tx.insertEvent(eventRecord(7, 'first'));
-            await tx.insertEvent(eventRecord(7, 'again'));
-          },
-          { savepoint: false },
-        )
+        .write(async (tx) => {
+          await tx.insertEvent(eventRecord(7, 'first'));
+          await tx.insertEvent(eventRecord(7, 'again'));
+        })
         .then(
           () => 'stored',
           (error: unknown) => error,
@@ -369,7 +370,7 @@ describe('the PostgreSQL store', () => {
     expect(outcome).not.toBe('stored');
     expect(await store.getEvent(1, 7)).toBeNull();
     // The writer goes on: its next transaction commits.
-    await store.write((tx) => tx.insertEvent(eventRecord(8, 'after')), { savepoint: false });
+    await store.write((tx) => tx.insertEvent(eventRecord(8, 'after')));
     expect((await store.getEvent(1, 8))?.event).toBe('after');
   });
 });

@@ -1,13 +1,12 @@
 import type { ApiError, ItemResult } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
-import type { UnitOptions } from '../store/group-commit.js';
-import type { StoreTx } from '../store/store.js';
+import type { DeclaredWork, StoreTx } from '../store/store.js';
 import { checkSchema, saveSchema } from './apply-schema.js';
 import { checkIdempotency } from './check-idempotency.js';
 import { Discarded, type Outcome, type PendingEvent, type PipelineDeps } from './context.js';
 import { dedupeOrder } from './dedupe-order.js';
+import { footprintOf } from './footprint.js';
 import { persistEvent } from './persist-event.js';
-import { prepareUnit, unitReadsOf } from './prepare-unit.js';
 import { resolveContact } from './resolve-contact.js';
 import { throttleEmailOpen } from './throttle-email-open.js';
 import { updateContact } from './update-contact.js';
@@ -45,18 +44,13 @@ async function ingestInTx(deps: PipelineDeps, tx: StoreTx, e: PendingEvent): Pro
 }
 
 /**
- * ingestInTx refuses an event only before its first write, so its unit needs no savepoint; the unit's affinity is
- * its first event's visitor (UnitOptions).
+ * A unit of the events of one request, declaring what they will lock and look up. ingestInTx refuses an event only
+ * before its first write, as Store.write asks of a unit.
  */
-function unitOf(events: PendingEvent[]): UnitOptions {
-  const e = events[0];
-  const who =
-    e && (e.anonymousId ?? e.identity.email ?? e.identity.external_id ?? e.identity.phone ?? e.identity.contact_id);
-  const reads = () => unitReadsOf(events);
-  return who === undefined || who === null
-    ? { savepoint: false, reads }
-    : { savepoint: false, affinity: `${e?.accountId}:${who}`, reads };
-}
+const unitOf = <T>(events: PendingEvent[], run: (tx: StoreTx) => Promise<T>): DeclaredWork<T> => ({
+  run,
+  footprint: () => footprintOf(events),
+});
 
 /** Counts an outcome and tells the demo's listener of a discard, once its transaction committed. */
 function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
@@ -69,13 +63,7 @@ function report(deps: PipelineDeps, e: PendingEvent, outcome: Outcome): void {
 
 /** Ingests one event; resolves only after the transaction committed durably. */
 export async function ingestEvent(deps: PipelineDeps, e: PendingEvent): Promise<Outcome> {
-  const outcome = await deps.store.write(
-    async (tx) => {
-      await prepareUnit(tx, [e]);
-      return ingestInTx(deps, tx, e);
-    },
-    unitOf([e]),
-  );
+  const outcome = await deps.store.write(unitOf([e], (tx) => ingestInTx(deps, tx, e)));
   report(deps, e, outcome);
   return outcome;
 }
@@ -97,19 +85,20 @@ const isRefusal = (error: unknown): error is TrackletError => error instanceof T
  */
 export async function ingestOutcomes(deps: PipelineDeps, events: PendingEvent[]): Promise<ItemOutcome[]> {
   if (events.length === 0) return [];
-  const outcomes = await deps.store.write(async (tx) => {
-    await prepareUnit(tx, events);
-    const done: ItemOutcome[] = [];
-    for (const e of events) {
-      try {
-        done.push(await ingestInTx(deps, tx, e));
-      } catch (error) {
-        if (!isRefusal(error)) throw error;
-        done.push({ status: 'rejected', errors: error.toApiErrors() });
+  const outcomes = await deps.store.write(
+    unitOf(events, async (tx) => {
+      const done: ItemOutcome[] = [];
+      for (const e of events) {
+        try {
+          done.push(await ingestInTx(deps, tx, e));
+        } catch (error) {
+          if (!isRefusal(error)) throw error;
+          done.push({ status: 'rejected', errors: error.toApiErrors() });
+        }
       }
-    }
-    return done;
-  }, unitOf(events));
+      return done;
+    }),
+  );
   outcomes.forEach((outcome, i) => {
     if (outcome.status === 'rejected') countRejected(deps, outcome.errors);
     else report(deps, events[i] as PendingEvent, outcome);

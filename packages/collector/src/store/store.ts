@@ -1,5 +1,4 @@
 import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
-import type { UnitOptions } from './group-commit.js';
 import type {
   AccountRecord,
   ContactFilter,
@@ -14,20 +13,34 @@ import type {
 
 export type IdentityField = 'email' | 'phone' | 'external_id';
 
-/** What a unit's events will lock and look up in one account (StoreTx.prepare). */
-export interface UnitReads {
+/**
+ * What a unit of work will lock and look up in one account, declared before it runs. A store that pays a round trip
+ * per statement (PostgreSQL) takes and reads all of them, for every unit of a transaction, in one statement; one
+ * that does not (SQLite) never asks. The unit still asks for each lock and row itself.
+ */
+export interface Footprint {
   accountId: number;
   /** lockIdentity keys. */
   locks: string[];
   idempotencyKeys: string[];
   anonymousIds: string[];
-  /** Identities the units look contacts up by (emails normalized), each under its lock in `locks`. */
+  /** Identities the unit looks contacts up by (emails normalized), each under its lock in `locks`. */
   identities: Array<readonly [IdentityField, string]>;
 }
 
+/** A unit of work that declares ahead what it will lock and look up (the ingestion pipeline's units). */
+export interface DeclaredWork<T> {
+  run(tx: StoreTx): Promise<T>;
+  /** Called at most once, and only by a store that reads ahead. */
+  footprint(): Footprint[];
+}
+
+/** A unit of work for Store.write. */
+export type Work<T> = ((tx: StoreTx) => Promise<T>) | DeclaredWork<T>;
+
 /**
  * Reads and writes inside the writer's transaction. Every method sees the writes made before it in the same
- * transaction. A unit of work that throws is rolled back alone (savepoint); the others commit.
+ * transaction.
  */
 export interface StoreTx {
   /**
@@ -36,17 +49,6 @@ export interface StoreTx {
    * the transaction commits. Call it before the reads it guards. A store with a single writer (SQLite) does nothing.
    */
   lockIdentity(accountId: number, key: string): Promise<void>;
-  /**
-   * Optional: takes these locks and reads these rows ahead, in as few statements as the store can, so that the
-   * lockIdentity, findEventByIdempotencyKey and contactIdForAnonymousId calls that follow find them held.
-   */
-  prepare?(units: UnitReads[]): Promise<void>;
-  /**
-   * Optional: sends writes the store holds back to batch them (PostgreSQL's event inserts). The commit sends
-   * whatever is left; when a commit fails for a reason one unit may have caused (text the database refuses), the
-   * group committer re-runs the transaction calling it at the end of each unit, so that unit fails alone.
-   */
-  flush?(): Promise<void>;
   /** Runs `work` in a nested savepoint: when it throws, what it wrote is rolled back and the error rethrown. */
   inSavepoint<T>(work: () => Promise<T>): Promise<T>;
   findEventByIdempotencyKey(
@@ -81,13 +83,15 @@ export interface StoreTx {
 }
 
 /**
- * The store behind the collector. Writes go through `write`, which coalesces concurrent units of work into one
- * durable transaction (group commit) and resolves each only after that transaction committed. Reads see only
- * committed data.
+ * The store behind the collector: `write` plus reads, which see only committed data. `write` runs a unit of work in
+ * the writer's transaction, which it shares with the units submitted meanwhile (group commit), and resolves only once
+ * that transaction committed durably. A unit that refuses (throws a 4xx TrackletError) must do so before its first
+ * write, or inside `tx.inSavepoint`: the transaction goes on without it. Any other error it throws undoes it alone:
+ * it gets the error (a 503 when the store itself failed), and the other units run again without it.
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
-  write<T>(work: (tx: StoreTx) => Promise<T>, options?: UnitOptions): Promise<T>;
+  write<T>(work: Work<T>): Promise<T>;
   getEvent(accountId: number, id: number): Promise<StoredEvent | null>;
   /** A page of events, newest first; `total` counts the matches exactly unless `capped` (limits.maxExactCount). */
   listEvents(

@@ -1,79 +1,19 @@
 import pg from 'pg';
 import { TrackletError } from '../../errors.js';
-import { GroupCommitter, type GroupCommitOptions, type TxRunner, type UnitOptions } from '../group-commit.js';
+import { GroupCommitter } from '../group-commit.js';
 import { cacheAuthReads } from '../auth-cache.js';
-import type { Store, StoreTx } from '../store.js';
+import type { Footprint, Store, Work } from '../store.js';
+import type { GroupCommitOptions, TxRunner } from '../tx-runner.js';
 import { migrate } from './migrations.js';
 import { classify, isConflict } from './postgres-errors.js';
 import { PostgresReads } from './postgres-reads.js';
-import { PostgresTx, type SchemaCache } from './postgres-tx.js';
+import { PostgresTx } from './postgres-tx.js';
+import { type SchemaCache, TxCache } from './tx-cache.js';
+import { WriterConnection } from './writer-connection.js';
+import { affinityOf, hashOf, unitOf } from './writer-units.js';
 import { pgTypes } from './rows.js';
 
-/**
- * The writer's one pooled client. A client that failed (server restarted, connection cut) is discarded, and the
- * next transaction takes a new one from the pool, so the store recovers by itself when PostgreSQL comes back.
- */
-class WriterConnection {
-  private client: pg.PoolClient | null = null;
-  private broken = false;
-  /**
-   * The client is inside a transaction no statement ran in yet: each COMMIT sends the next BEGIN with it, saving
-   * one round trip a transaction. Such a transaction holds nothing: PostgreSQL takes no snapshot, lock or
-   * transaction id until its first statement, so its start time (now(), which no statement here uses) is all it fixes.
-   */
-  begun = false;
-
-  constructor(private readonly pool: pg.Pool) {}
-
-  async acquire(): Promise<pg.PoolClient> {
-    if (this.client && !this.broken) return this.client;
-    this.discard();
-    const client = await this.pool.connect();
-    // Without a listener, pg's 'error' on a checked-out client (e.g. 57P01 admin shutdown) would crash the process.
-    client.on('error', () => {
-      if (this.client === client) this.broken = true;
-    });
-    client.on('end', () => {
-      if (this.client === client) this.broken = true;
-    });
-    try {
-      // Acknowledge only after the commit is flushed to the WAL on disk, whatever the server's default says; and
-      // never end this session for the idle transaction it keeps open between group commits (`begun`).
-      await client.query('SET synchronous_commit = on; SET idle_in_transaction_session_timeout = 0');
-    } catch (error) {
-      client.release(error as Error);
-      throw error;
-    }
-    this.client = client;
-    this.broken = false;
-    this.begun = false;
-    return client;
-  }
-
-  discard(): void {
-    this.begun = false;
-    if (!this.client) return;
-    this.client.release(new Error('tracklet: writer connection discarded'));
-    this.client = null;
-  }
-
-  /** Back to the pool, unless broken or inside a transaction (then closed: the readers must never get it). */
-  release(): void {
-    if (this.client && !this.broken && !this.begun) this.client.release();
-    else this.discard();
-    this.client = null;
-  }
-}
-
-/** A string's 32-bit FNV-1a hash, to spread affinities over the writers. */
-function hashOf(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
-}
-
-function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<PostgresTx> {
-  const on = (tx: PostgresTx, sql: string) => tx.client.query(sql).then(() => {});
+function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<PostgresTx, Footprint[]> {
   return {
     begin: async () => {
       const client = await writer.acquire();
@@ -84,34 +24,16 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
         writer.discard();
         throw error;
       }
-      return new PostgresTx(client, schemas);
-    },
-    // Events held back by earlier units go before the savepoint, and the unit's own before it is released, so a
-    // rollback to it undoes exactly that unit's writes.
-    savepoint: async (tx) => {
-      await tx.flush();
-      await on(tx, 'SAVEPOINT unit');
-    },
-    release: async (tx) => {
-      await tx.flush();
-      await on(tx, 'RELEASE unit');
-      tx.holdsLocks = true;
+      return new PostgresTx(client, new TxCache(schemas));
     },
     // Every unit's locks, idempotency keys, visitors and contacts in one statement before the first unit runs; the
     // units' new contacts, links and events then go as one statement at commit (PostgresTx.flush), pipelined with
     // the COMMIT that carries the next BEGIN: a transaction costs 2 round trips, however many units it holds.
-    prepare: async (tx, reads) => {
-      await tx.prepare(reads);
+    prepare: async (tx, footprints) => {
+      await tx.prepare(footprints.flat());
       tx.holdsLocks = true;
     },
     endUnit: (tx) => tx.flush(),
-    unitDone: (tx) => {
-      tx.holdsLocks = true;
-    },
-    rollbackToSavepoint: async (tx) => {
-      await on(tx, 'ROLLBACK TO unit; RELEASE unit');
-      tx.forgetCachedReads();
-    },
     commit: async (tx) => {
       // Pipelined: the held-back writes and the COMMIT leave together, one round trip. Each has its own sync point,
       // so a failed write does not stop the COMMIT: PostgreSQL then ends the failed transaction with a rollback, and
@@ -123,12 +45,12 @@ function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<Pos
       ]);
       if (results[0]?.command !== 'COMMIT') throw new Error(`tracklet: COMMIT answered ${results[0]?.command}`);
       writer.begun = true;
-      tx.committed();
+      tx.cache.publishSchemas();
     },
     rollback: async (tx) => {
       try {
         writer.begun = false;
-        await on(tx, 'ROLLBACK');
+        await tx.client.query('ROLLBACK');
       } catch {
         writer.discard();
       }
@@ -205,22 +127,22 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         ...(options.onCommit ? { onCommit: options.onCommit } : {}),
       }),
   );
-  /** A unit with an affinity (a visitor) always goes to the same writer, so its units never wait on each other's locks. */
-  const committerFor = (unit?: UnitOptions) => {
-    if (unit?.affinity !== undefined)
-      return committers[hashOf(unit.affinity) % committers.length] as GroupCommitter<PostgresTx>;
+  /** One visitor's units always go to the same writer, so they never wait on each other's locks. */
+  const committerFor = (affinity: string | undefined) => {
+    if (affinity !== undefined) return committers[hashOf(affinity) % committers.length] as (typeof committers)[0];
     return committers.reduce((least, c) => (c.pending < least.pending ? c : least));
   };
   let closed = false;
 
   return cacheAuthReads({
     kind: 'postgres',
-    write: <T>(work: (tx: StoreTx) => Promise<T>, unit?: UnitOptions) => {
+    write: <T>(work: Work<T>) => {
       if (closed)
         return Promise.reject(
           new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }),
         );
-      return committerFor(unit).submit(work, unit);
+      const unit = unitOf(work);
+      return committerFor(affinityOf(unit.footprint)).submit(unit.run, unit.footprint);
     },
     getEvent: (a, id) => reads.getEvent(a, id),
     listEvents: (a, f, p) => reads.listEvents(a, f, p),

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TrackletError } from '../../errors.js';
-import { GroupCommitter, type GroupCommitOptions, type TxRunner, type UnitOptions } from '../group-commit.js';
+import { GroupCommitter } from '../group-commit.js';
 import { cacheAuthReads } from '../auth-cache.js';
-import type { Store, StoreTx } from '../store.js';
+import type { Store, Work } from '../store.js';
+import type { GroupCommitOptions, TxRunner } from '../tx-runner.js';
 import { SqliteConnections } from './sqlite-connections.js';
 import type { SqliteTx } from './sqlite-tx.js';
 
@@ -26,16 +27,6 @@ function runnerFor(connections: SqliteConnections): TxRunner<SqliteTx> {
       const tx = connections.tx();
       tx.db.exec('BEGIN IMMEDIATE');
       return tx;
-    },
-    savepoint: async (tx) => {
-      tx.db.exec('SAVEPOINT unit');
-    },
-    release: async (tx) => {
-      tx.db.exec('RELEASE unit');
-    },
-    rollbackToSavepoint: async (tx) => {
-      tx.db.exec('ROLLBACK TO unit; RELEASE unit');
-      tx.forgetCachedReads();
     },
     // What SqliteTx held for this transaction (contacts, anonymous ids) is dropped the moment it ends.
     commit: async (tx) => {
@@ -76,12 +67,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   return cacheAuthReads({
     kind: 'sqlite',
-    write: <T>(work: (tx: StoreTx) => Promise<T>, unit?: UnitOptions) => {
+    // A footprint is for a store that reads ahead: one writer on the event loop has nothing to gain from it.
+    write: <T>(work: Work<T>) => {
       if (closed)
         return Promise.reject(
           new TrackletError('store_unavailable', 'the collector is shutting down', { retryAfter: 1 }),
         );
-      return committer.submit(work, unit);
+      return committer.submit(typeof work === 'function' ? work : (tx) => work.run(tx));
     },
     getEvent: (a, id) => connections.reads.getEvent(a, id),
     listEvents: (a, f, p) => connections.reads.listEvents(a, f, p),

@@ -35,7 +35,7 @@ export class SqliteTx implements StoreTx {
    * visitor's beacon read and parse its row once, and every change to a contact is made on that record and saved.
    * Every contact write of this connection (the database's only writer) goes through this class and keeps the
    * records as the rows stand. Dropped when the transaction ends: the runner (sqlite-store.ts) calls
-   * `forgetTransactionReads` after COMMIT and `forgetCachedReads` on every rollback.
+   * `forgetTransactionReads` after COMMIT and `forgetCachedReads` on every rollback (its own or a savepoint's).
    */
   private readonly contacts = new Map<string, ContactRecord>();
   /** Anonymous id (`account:anonymous_id`) → its contact's id, or null when unmapped; held like `contacts`. */
@@ -69,12 +69,12 @@ export class SqliteTx implements StoreTx {
     return statement;
   }
 
-  /** One writer connection per database file (BEGIN IMMEDIATE): units are serialized already. */
   /** Keys or accounts change in this transaction: authentication caches must re-read (auth-cache.ts). */
   private bumpAuthVersion(): void {
     this.sql('UPDATE auth_version SET version = version + 1 WHERE id = 1').run();
   }
 
+  /** One writer connection per database file (BEGIN IMMEDIATE): units are serialized already. */
   async lockIdentity(_accountId: number, _key: string) {}
 
   async inSavepoint<T>(work: () => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import { identitiesOf } from '../store/identities.js';
-import type { StoreTx, UnitReads } from '../store/store.js';
+import type { Footprint } from '../store/store.js';
 import { orderIdOf } from './check-event-rules.js';
 import { idempotencyLockKey } from './check-idempotency.js';
 import type { PendingEvent } from './context.js';
@@ -7,19 +7,12 @@ import { orderLockKey } from './dedupe-order.js';
 import { identityLockKeys } from './lock-identities.js';
 
 /**
- * Tells the store, before a unit's events run, every lock they will take and every idempotency key, anonymous id and
- * identity (email, phone, external id) they will look up, so a store that pays a round trip per statement
- * (PostgreSQL) takes them all in one statement instead of four per event. The group committer normally does this
- * for all units of a transaction at once (UnitOptions.reads); then this call finds everything held and sends
- * nothing. The steps still ask for each lock and row; they then find them held.
+ * Per account: the locks a unit's events will take, and the idempotency keys, anonymous ids and identities they will
+ * look up (Store's Footprint), so a store that pays a round trip per statement (PostgreSQL) takes and reads them all
+ * in one statement instead of four per event. The steps still ask for each lock and row; they then find them held.
  */
-export async function prepareUnit(tx: StoreTx, events: PendingEvent[]): Promise<void> {
-  if (tx.prepare) await tx.prepare(unitReadsOf(events));
-}
-
-/** Per account: the locks a unit's events take, and the idempotency keys, anonymous ids and identities they look up. */
-export function unitReadsOf(events: PendingEvent[]): UnitReads[] {
-  const byAccount = new Map<number, UnitReads>();
+export function footprintOf(events: PendingEvent[]): Footprint[] {
+  const byAccount = new Map<number, Footprint>();
   for (const e of events) {
     let reads = byAccount.get(e.accountId);
     if (!reads)

@@ -9,6 +9,7 @@ import { loggerOptions } from './logging.js';
 import type { EventLog } from './log/event-log.js';
 import { openLogMode } from './log/log-mode.js';
 import { createMetrics } from './metrics.js';
+import { createIpLocator } from './pipeline/enrich-country.js';
 import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
 import { createRateLimits } from './rate-limits.js';
 import { adminRoutes } from './routes/admin.js';
@@ -20,6 +21,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { type AppDeps, authenticate } from './routes/http.js';
 import { scriptSecurityHeaders } from './routes/security-headers.js';
+import { statsRoutes } from './routes/stats.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { installShutdown } from './shutdown.js';
 import { type DemoAccount, ensureDemoAccount } from './services/demo-account.js';
@@ -87,6 +89,7 @@ async function registerRoutes(
     eventRoutes(api, deps, log);
     contactRoutes(api, deps);
     eventSchemaRoutes(api, deps);
+    statsRoutes(api, deps);
   });
   adminRoutes(app, deps);
   await app.register(async (scope) => {
@@ -131,6 +134,7 @@ export async function buildApp(
       : {}),
     ids: new EventIdGenerator(config.instanceId, await store.maxEventId()),
     userAgents: createUserAgentParser(),
+    locate: createIpLocator(config.ipMode),
   };
   const app = createServer(config, options.logger);
   const logMode = await openLogMode(config, deps, app.log, options.logWriter ?? false).catch(async (error) => {

@@ -6,6 +6,7 @@ import type { Store, StoreTx } from '../store.js';
 import { migrate } from './migrations.js';
 import { classify, isConflict } from './postgres-errors.js';
 import { PostgresReads } from './postgres-reads.js';
+import { postgresStatsRows } from './postgres-stats.js';
 import { PostgresTx, type SchemaCache } from './postgres-tx.js';
 import { pgTypes } from './rows.js';
 
@@ -232,6 +233,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     listEventSchemas: (a) => reads.listEventSchemas(a),
     getAccount: (id) => reads.getAccount(id),
     countAccounts: () => reads.countAccounts(),
+    statsRows: (build) => postgresStatsRows(pool, build),
     authVersion: () => reads.authVersion(),
     findKeysByPrefix: (p) => reads.findKeysByPrefix(p),
     maxEventId: () => reads.maxEventId(),

@@ -41,12 +41,10 @@ const known = new Set<string>([...statsFixedDimensions, ...statsTimeDimensions])
 const dimensionMessage = 'unknown dimension (see the README for the list; props are event:props:<name>)';
 
 /** A dimension: one of the fixed ones, a time bucket, or `event:props:<name>`. */
-export const statsDimensionSchema = z
-  .string()
-  .refine((d) => known.has(d) || propDimension.test(d), {
-    message: dimensionMessage,
-    params: { code: 'invalid_field' },
-  });
+export const statsDimensionSchema = z.string().refine((d) => known.has(d) || propDimension.test(d), {
+  message: dimensionMessage,
+  params: { code: 'invalid_field' },
+});
 
 /** What filters may name: any dimension but time, and `event:goal` (an event name, or `Visit /path*`). */
 const filterDimensionSchema = z

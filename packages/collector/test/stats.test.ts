@@ -155,6 +155,24 @@ describe('stats API', () => {
     }
   });
 
+  it('breaks visits down by entry page with their bounce rate', async () => {
+    const visits = visitsOf(all()).filter((v) => v.entry !== null);
+    const byEntry = new Map<string, typeof visits>();
+    for (const v of visits) byEntry.set(v.entry!, [...(byEntry.get(v.entry!) ?? []), v]);
+    const expected = [...byEntry]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([page, list]) => ({
+        dimensions: [page],
+        metrics: [list.length, Math.round((list.filter((v) => v.events.length === 1).length / list.length) * 100)],
+      }));
+    const answer = await query({
+      metrics: ['visits', 'bounce_rate'],
+      dimensions: ['visit:entry_page'],
+      order_by: [['visit:entry_page', 'asc']],
+    });
+    expect(answer.body.results.filter((r: { dimensions: unknown[] }) => r.dimensions[0] !== null)).toEqual(expected);
+  });
+
   it('filters by visit and event dimensions, combined with and / or / not', async () => {
     const visits = visitsOf(all());
     const google = visits.filter((v) => v.source === 'Google');

@@ -9,6 +9,7 @@ import { directIngestion, type Ingestion } from './ingestion.js';
 import { loggerOptions } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { PipelineDeps } from './pipeline/context.js';
+import { createIpLocator } from './pipeline/enrich-country.js';
 import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
 import { createRateLimits } from './rate-limits.js';
 import { adminRoutes } from './routes/admin.js';
@@ -22,6 +23,7 @@ import { type AppDeps, authenticate } from './routes/http.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { segmentRoutes } from './routes/segment.js';
 import { scriptSecurityHeaders } from './routes/security-headers.js';
+import { statsRoutes } from './routes/stats.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { installShutdown } from './shutdown.js';
 import { type DemoAccount, ensureDemoAccount } from './services/demo-account.js';
@@ -100,6 +102,7 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOpt
     eventRoutes(api, deps);
     contactRoutes(api, deps);
     eventSchemaRoutes(api, deps);
+    statsRoutes(api, deps);
   });
   adminRoutes(app, deps);
   await app.register(async (scope) => {
@@ -137,6 +140,7 @@ async function pipelineDepsOf(
       : {}),
     ids: new EventIdGenerator(config.instanceId, await store.maxEventId()),
     userAgents: createUserAgentParser(),
+    locate: createIpLocator(config.ipMode),
   };
 }
 

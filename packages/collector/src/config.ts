@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { maxInstanceId } from './ids.js';
 import { type LogConfig, loadLogConfig } from './event-log/event-log-config.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { IpMode } from './pipeline/enrich-country.js';
 import type { Store } from './store/store.js';
 
 export interface CollectorConfig {
@@ -31,6 +32,8 @@ export interface CollectorConfig {
   shutdownGraceMs: number;
   /** The event log (TRACKLET_LOG=nats://…, issue #8, docs/deploy.md); null: events go straight to the store. */
   log: LogConfig | null;
+  /** TRACKLET_IP (issue #18): what of a client's IP is stored; the country is looked up before. */
+  ipMode: IpMode;
 }
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -49,6 +52,14 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(raw))
     throw new Error(`${name} must be true or false, got "${raw}"`);
   return ['true', '1', 'yes'].includes(raw);
+}
+
+/** TRACKLET_IP: `truncate` by default, so no full address (personal data) is stored unless asked for. */
+function ipModeOf(raw: string | undefined): IpMode {
+  const mode = raw || 'truncate';
+  if (mode !== 'full' && mode !== 'truncate' && mode !== 'none')
+    throw new Error(`TRACKLET_IP must be full, truncate or none, got "${raw}"`);
+  return mode;
 }
 
 /** The collector's configuration from environment variables (README "Configuration"); throws a clear message. */
@@ -77,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
       beaconsPerMinute: integer(env, 'TRACKLET_RATE_LIMIT_BEACONS', 1200, 0, 10_000_000),
     },
     shutdownGraceMs: integer(env, 'TRACKLET_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    ipMode: ipModeOf(env.TRACKLET_IP),
     log: loadLogConfig(env, { postgres: isPostgresUrl(env.TRACKLET_DB || ''), integer }),
   };
 }

@@ -68,7 +68,7 @@ describe('API keys, scopes, origins and the admin API', () => {
       expectError(await pub.get('/v1/event-schemas'), 403, 'insufficient_scope');
     });
 
-    it('lets a live key carry all four scopes by default', async () => {
+    it('lets a live key carry all five scopes by default', async () => {
       const account = await createAccount(c);
       const live = client(c, account.keys.live);
       const created = await live.post('/v1/events', event());
@@ -76,6 +76,7 @@ describe('API keys, scopes, origins and the admin API', () => {
       expect((await live.get('/v1/events')).status).toBe(200);
       expect((await live.post('/v1/contacts', { email: 'scopes@example.com' })).status).toBe(201);
       expect((await live.get(`/v1/contacts/${created.body.contact_id}`)).status).toBe(200);
+      expect((await live.post('/v1/stats/query', { metrics: ['visitors'], date_range: 'day' })).status).toBe(200);
     });
 
     it('lets a key created with only events.read list events but answers 403 to writes and contact reads', async () => {
@@ -94,7 +95,7 @@ describe('API keys, scopes, origins and the admin API', () => {
       expectError(await reader.get('/v1/contacts/1'), 403, 'insufficient_scope');
     });
 
-    it('gives a key created without scopes all four', async () => {
+    it('gives a key created without scopes all five', async () => {
       const account = await createAccount(c);
       const issued = await admin(c).post(`/v1/admin/accounts/${account.id}/keys`, { type: 'test' });
       expect(issued.status).toBe(201);
@@ -103,6 +104,7 @@ describe('API keys, scopes, origins and the admin API', () => {
         'contacts.write',
         'events.read',
         'events.write',
+        'stats.read',
       ]);
       expect(issued.body.key).toMatch(/^tk_test_/);
       expect((await client(c, issued.body.key).post('/v1/events', event())).body.test).toBe(true);

@@ -56,6 +56,7 @@ const record: fc.Arbitrary<EventRecord> = fc
     utm_content: text,
     utm_campaign: text,
     click_ids: fc.option(fc.dictionary(fc.string(), fc.string()), { nil: null }),
+    country: text,
     occurred_at: time,
     created_at: time,
     updated_at: time,

@@ -169,6 +169,7 @@ describe.skipIf(testStore !== 'sqlite')('SqliteTx: contacts held for a transacti
       utm_content: null,
       utm_campaign: null,
       click_ids: null,
+      country: null,
       occurred_at: now,
       created_at: now + 5,
       updated_at: now + 5,

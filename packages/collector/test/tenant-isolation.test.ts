@@ -256,6 +256,17 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     expect((await b.get(`/v1/events/${answer.body.results[0].id}`)).body.contact_id).not.toBe(aAnonymous.contact_id);
   });
 
+  it("counts none of A's events in B's stats", async () => {
+    as('POST', '/v1/stats/query');
+    as('GET', '/v1/stats/realtime');
+    const filters = [['is', 'event:name', ['a_only_event']]];
+    const stats = await b.post('/v1/stats/query', { metrics: ['visitors', 'events'], date_range: 'all', filters });
+    expect(stats.status).toBe(200);
+    expect(stats.body.results).toEqual([{ dimensions: [], metrics: [0, 0] }]);
+    const realtime = await b.get('/v1/stats/realtime');
+    expect(realtime.status).toBe(200);
+  });
+
   it("leaves A's event, contact, schemas and lists unchanged after all of B's attempts", async () => {
     expect(await snapshotOfA()).toEqual(before);
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { eventNameSchema } from './event.js';
 import * as limits from './limits.js';
 
-export const scopeSchema = z.enum(['events.write', 'events.read', 'contacts.write', 'contacts.read']);
+export const scopeSchema = z.enum(['events.write', 'events.read', 'contacts.write', 'contacts.read', 'stats.read']);
 export type Scope = z.infer<typeof scopeSchema>;
 export const allScopes: readonly Scope[] = scopeSchema.options;
 

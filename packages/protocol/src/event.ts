@@ -112,6 +112,8 @@ export const storedEventSchema = z.object({
   utm_content: z.string().nullable(),
   utm_campaign: z.string().nullable(),
   click_ids: z.record(z.string(), z.string()).nullable(),
+  /** ISO 3166-1 alpha-2 country from the IP (issue #18); null when unknown. */
+  country: z.string().nullable(),
   occurred_at: z.string(),
   created_at: z.string(),
   updated_at: z.string(),

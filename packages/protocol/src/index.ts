@@ -11,3 +11,4 @@ export * from './openapi.js';
 export * from './properties.js';
 export * from './query.js';
 export * from './results.js';
+export * from './stats.js';

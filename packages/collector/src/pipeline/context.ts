@@ -3,6 +3,7 @@ import type { EventIdGenerator } from '../ids.js';
 import type { Metrics } from '../metrics.js';
 import type { AccountRecord, TouchRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { IpLocator } from './enrich-country.js';
 import type { UserAgentParser } from './enrich-user-agent.js';
 
 /** Who is calling: the account and what the credential may do. */
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   store: Store;
   ids: EventIdGenerator;
   userAgents: UserAgentParser;
+  /** Country from the IP, and the IP as TRACKLET_IP keeps it (issue #18); absent: the IP as given, no country. */
+  locate?: IpLocator;
   metrics: Metrics;
   jwtSecret: string | null;
   /** Told of every discarded event (they are not stored); the demo's live panel listens. */
@@ -69,6 +72,7 @@ export interface PendingEvent {
   utm: Record<'utm_source' | 'utm_medium' | 'utm_term' | 'utm_content' | 'utm_campaign', string | null>;
   click_ids: Record<string, string> | null;
   ip: string | null;
+  country: string | null;
   user_agent: string | null;
   browser: string | null;
   os: string | null;

@@ -9,6 +9,7 @@ import {
 import type { TouchRecord } from '../store/records.js';
 import type { Auth, Identity, PendingEvent, RequestMeta } from './context.js';
 import type { UserAgentInfo } from './enrich-user-agent.js';
+import type { IpLocator } from './enrich-country.js';
 
 type AnyEventInput = EventInput | BeaconEvent;
 const identityKeys = ['email', 'phone', 'external_id'] as const;
@@ -117,7 +118,11 @@ export interface NormalizeContext {
   requestHash: string;
   /** The parsed user agent of the request (beacons) or of the body's user_agent (server API). */
   userAgent: UserAgentInfo;
+  /** Country lookup and IP privacy (enrich-country.ts); absent: the IP as given, no country. */
+  locate?: IpLocator | undefined;
 }
+
+const placeOf = (ip: string | null, locate: IpLocator | undefined) => (locate ? locate(ip) : { ip, country: null });
 
 /** Turns a validated input into the event the writer will store, with everything stateless decided. */
 export function normalizeEvent(input: AnyEventInput, ctx: NormalizeContext): PendingEvent {
@@ -145,7 +150,7 @@ export function normalizeEvent(input: AnyEventInput, ctx: NormalizeContext): Pen
     referrer: input.referrer ?? null,
     utm: utmOf(input),
     click_ids: input.click_ids ?? null,
-    ip: beacon ? ctx.meta.ip : (api.ip ?? null),
+    ...placeOf(beacon ? ctx.meta.ip : (api.ip ?? null), ctx.locate),
     user_agent: beacon ? ctx.meta.userAgent : (api.user_agent ?? null),
     browser: ctx.userAgent.browser,
     os: ctx.userAgent.os,

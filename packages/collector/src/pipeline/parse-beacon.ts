@@ -49,6 +49,7 @@ export function parseBeacon(
         idempotencyKey: input.id,
         requestHash: requestHash(input),
         userAgent,
+        locate: deps.locate,
       });
       checkEventRules(auth, pending);
       return pending;

@@ -45,6 +45,7 @@ export function parseEvent(
     idempotencyKey,
     requestHash: requestHash(rest),
     userAgent: deps.userAgents(input.user_agent ?? null),
+    locate: deps.locate,
   });
   checkEventRules(auth, pending);
   return pending;

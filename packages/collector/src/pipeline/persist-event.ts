@@ -40,6 +40,7 @@ export async function persistEvent(
     referrer: e.referrer,
     ...e.utm,
     click_ids: e.click_ids,
+    country: e.country,
     occurred_at: e.occurredAt,
     created_at: e.receivedAt,
     updated_at: e.receivedAt,

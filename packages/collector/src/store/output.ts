@@ -74,6 +74,7 @@ export function storedEventOf(e: EventRecord): StoredEvent {
     utm_content: e.utm_content,
     utm_campaign: e.utm_campaign,
     click_ids: e.click_ids,
+    country: e.country,
     occurred_at: occurredIso(e.occurred_at),
     created_at: createdIso(e.created_at),
     updated_at: updatedIso(e.updated_at),

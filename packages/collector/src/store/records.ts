@@ -65,6 +65,8 @@ export interface EventRecord {
   utm_content: string | null;
   utm_campaign: string | null;
   click_ids: Record<string, string> | null;
+  /** ISO 3166-1 alpha-2, from the IP (issue #18). */
+  country: string | null;
   occurred_at: number;
   created_at: number;
   updated_at: number;
@@ -103,6 +105,7 @@ export const eventColumns = [
   'utm_content',
   'utm_campaign',
   'click_ids',
+  'country',
   'occurred_at',
   'created_at',
   'updated_at',

@@ -1,4 +1,5 @@
 import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
+import type { SqlDialect, SqlQuery } from '../stats/dialect.js';
 import type {
   AccountRecord,
   ContactFilter,
@@ -123,6 +124,11 @@ export interface Store {
   findKeysWithAccounts?(prefix: string): Promise<Array<{ key: KeyRecord; account: AccountRecord | null }>>;
   /** The highest event id stored, so a restarted id generator never goes backwards. */
   maxEventId(): Promise<number>;
+  /**
+   * Stats API (issue #18): runs the read-only queries `build` writes in this store's SQL dialect (stats/), all on
+   * one snapshot; one list of rows per query.
+   */
+  statsRows(build: (dialect: SqlDialect) => SqlQuery[]): Promise<Array<Array<Record<string, unknown>>>>;
   /** Throws when the store cannot serve (readiness). */
   ping(): Promise<void>;
   /** Finishes queued writes, then closes. */

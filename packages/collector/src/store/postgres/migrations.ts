@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { statsSchemaSql } from '../stats-schema.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 import { lockAndReadFunctionSql, lockAndReadWithIdentitiesSql } from './lock-and-read-sql.js';
 
@@ -52,6 +53,8 @@ const migrations: string[] = [
   lockAndReadFunctionSql,
   // 5 (issue #6): the same function reads the contacts by email, phone and external id too.
   lockAndReadWithIdentitiesSql,
+  // 6 (issue #18): country, the stats' time index, the referrer list.
+  statsSchemaSql(),
 ];
 
 /**

@@ -11,6 +11,7 @@ import { PostgresTx } from './postgres-tx.js';
 import { type SchemaCache, TxCache } from './tx-cache.js';
 import { WriterConnection } from './writer-connection.js';
 import { affinityOf, hashOf, unitOf } from './writer-units.js';
+import { postgresStatsRows } from './postgres-stats.js';
 import { pgTypes } from './rows.js';
 
 function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<PostgresTx, Footprint[]> {
@@ -154,6 +155,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     listEventSchemas: (a) => reads.listEventSchemas(a),
     getAccount: (id) => reads.getAccount(id),
     countAccounts: () => reads.countAccounts(),
+    statsRows: (build) => postgresStatsRows(pool, build),
     authVersion: () => reads.authVersion(),
     findKeysByPrefix: (p) => reads.findKeysByPrefix(p),
     maxEventId: () => reads.maxEventId(),

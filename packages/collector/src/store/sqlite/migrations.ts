@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { statsSchemaSql } from '../stats-schema.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 
 /** Versioned schema; `PRAGMA user_version` records how many have run. Append only. */
@@ -42,6 +43,8 @@ const migrations: string[] = [
   'ALTER TABLE accounts ADD COLUMN rate_limit TEXT;',
   // 3 (issue #6): fewer index updates per inserted event.
   eventIndexChangesSql + authVersionSql,
+  // 4 (issue #18): country, the stats' time index, the referrer list.
+  statsSchemaSql(),
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */

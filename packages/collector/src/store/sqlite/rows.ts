@@ -45,6 +45,7 @@ export function eventParams(e: EventRecord): unknown[] {
     e.utm_content,
     e.utm_campaign,
     e.click_ids && JSON.stringify(e.click_ids),
+    e.country,
     e.occurred_at,
     e.created_at,
     e.updated_at,

@@ -6,6 +6,7 @@ import { cacheAuthReads } from '../auth-cache.js';
 import type { Store, Work } from '../store.js';
 import type { GroupCommitOptions, TxRunner } from '../tx-runner.js';
 import { SqliteConnections } from './sqlite-connections.js';
+import { sqliteStatsRows } from './sqlite-stats.js';
 import type { SqliteTx } from './sqlite-tx.js';
 
 /** SQLite failures that mean the store cannot take writes now (disk full, read-only, locked, I/O). */
@@ -88,6 +89,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     authVersion: () => connections.authReads.authVersion(),
     findKeysByPrefix: (p) => connections.reads.findKeysByPrefix(p),
     maxEventId: () => connections.reads.maxEventId(),
+    statsRows: async (build) => sqliteStatsRows(connections.reader, build),
     ping: async () => {
       try {
         connections.reader.prepare('SELECT 1').get();

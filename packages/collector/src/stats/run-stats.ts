@@ -1,0 +1,75 @@
+import type { StatsQuery, StatsResponse } from '@tracklet/protocol';
+import type { Store } from '../store/store.js';
+import { eventTotalsSql, firstEventSql, type StatsPlan, visitTotalsSql } from './build-sql.js';
+import { checkQuery, orderAndPage } from './check-query.js';
+import { metricValue } from './compute-metrics.js';
+import { resolveDateRange, type ResolvedRange } from './date-range.js';
+import type { SqlDialect, SqlQuery } from './dialect.js';
+import { isGoalFilter } from './filters.js';
+import { addEventTotals, addGoalBase, addVisitTotals, Groups } from './group-totals.js';
+import { addDays, offsetSegments } from './time-zone.js';
+
+const visitMetrics = new Set(['visits', 'bounce_rate', 'visit_duration', 'views_per_visit']);
+
+/** Who asks: the account, and whether its key reads test events (a tk_test_ key) or live ones. */
+export interface StatsReader {
+  accountId: number;
+  test: boolean;
+}
+
+async function rangeOf(store: Store, reader: StatsReader, query: StatsQuery, now: number): Promise<ResolvedRange> {
+  let first: number | null = null;
+  if (query.date_range === 'all') {
+    const [rows] = await store.statsRows((d) => [firstEventSql(reader.accountId, reader.test, d)]);
+    const value = rows?.[0]?.first;
+    first = value === null || value === undefined ? null : Number(value);
+  }
+  return resolveDateRange(query.date_range, query.timezone, now, first);
+}
+
+/** The queries a stats query needs, by role: event totals always; the others only for the metrics that use them. */
+function queriesOf(plan: StatsPlan, query: StatsQuery) {
+  const wants = {
+    visits: query.metrics.some((m) => visitMetrics.has(m)),
+    goalBase: query.metrics.includes('conversion_rate'),
+    all: query.metrics.includes('percentage'),
+  };
+  const build = (d: SqlDialect): SqlQuery[] => [
+    eventTotalsSql(plan, d),
+    ...(wants.visits ? [visitTotalsSql(plan, d)] : []),
+    ...(wants.goalBase ? [eventTotalsSql({ ...plan, filters: plan.filters.filter((f) => !isGoalFilter(f)) }, d)] : []),
+    ...(wants.all ? [eventTotalsSql({ ...plan, dimensions: [] }, d)] : []),
+  ];
+  return { wants, build };
+}
+
+/** `POST /v1/stats/query`: validates what the schema cannot, runs the store's aggregates, shapes the answer. */
+export async function runStats(
+  store: Store,
+  reader: StatsReader,
+  query: StatsQuery,
+  now: number,
+): Promise<StatsResponse> {
+  checkQuery(query);
+  const range = await rangeOf(store, reader, query, now);
+  const segments = offsetSegments(query.timezone, range.from, range.to);
+  const plan: StatsPlan = { ...reader, ...range, segments, dimensions: query.dimensions, filters: query.filters };
+  const { wants, build } = queriesOf(plan, query);
+  const [events = [], ...rest] = await store.statsRows(build);
+  const groups = new Groups(query.dimensions);
+  groups.add(events, addEventTotals);
+  if (wants.visits) groups.add(rest.shift() ?? [], addVisitTotals, false);
+  if (wants.goalBase) groups.add(rest.shift() ?? [], addGoalBase, false);
+  const allVisitors = wants.all ? Number(rest.shift()?.[0]?.visitors ?? 0) : 0;
+  groups.fillBuckets(range.fromDate, range.toDate);
+  const results = groups.all().map((g) => ({
+    dimensions: g.dims,
+    metrics: query.metrics.map((m) => metricValue(m, g.totals, allVisitors)),
+  }));
+  const { rows, total } = orderAndPage(results, query);
+  return {
+    results: rows,
+    meta: { total_rows: total, date_range: [range.fromDate, addDays(range.toDate, -1)], time_zone: query.timezone },
+    query,
+  };
+}

@@ -13,6 +13,7 @@ import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
 import { createRateLimits } from './rate-limits.js';
 import { adminRoutes } from './routes/admin.js';
 import { collectRoutes } from './routes/collect.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { type DemoOptions, demoRoutes } from './routes/demo.js';
 import { contactRoutes } from './routes/contacts.js';
 import { eventSchemaRoutes } from './routes/event-schemas.js';
@@ -95,6 +96,9 @@ async function registerRoutes(
   });
   await app.register((scope, _opts, done) => {
     collectRoutes(scope, deps, rateLimits.beacons, log).then(() => done(), done);
+  });
+  await app.register((scope, _opts, done) => {
+    dashboardRoutes(scope, deps).then(() => done(), done);
   });
   if (demo)
     await app.register((scope, _opts, done) => {

@@ -14,6 +14,7 @@ import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
 import { createRateLimits } from './rate-limits.js';
 import { adminRoutes } from './routes/admin.js';
 import { collectRoutes } from './routes/collect.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { type DemoOptions, demoRoutes } from './routes/demo.js';
 import { contactRoutes } from './routes/contacts.js';
 import { eventSchemaRoutes } from './routes/event-schemas.js';
@@ -116,6 +117,9 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOpt
         scope.register((segment, _o, next) => segmentRoutes(segment, deps, rateLimits).then(() => next(), next)),
       )
       .then(() => done(), done);
+  });
+  await app.register((scope, _opts, done) => {
+    dashboardRoutes(scope, deps).then(() => done(), done);
   });
   if (demo)
     await app.register((scope, _opts, done) => {

@@ -24,6 +24,8 @@ export interface CollectorConfig {
   trackerScript: string | null;
   /** The built demo served at /demo/ (null: not served). */
   demoDir: string | null;
+  /** The built dashboard (dashboard/dist), served at /dashboard/; null when it is not built. */
+  dashboardDir: string | null;
   /** Group commit bounds; `writers`: PostgreSQL writer connections, each with its own group transaction. */
   writer: { maxBatch: number; maxQueue: number; writers: number };
   /** Requests per minute unless an account sets its own (0 = no limit): per secret key, per client IP + publishable key. */
@@ -66,6 +68,7 @@ function ipModeOf(raw: string | undefined): IpMode {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfig {
   const tracker = env.TRACKLET_TRACKER_SCRIPT ?? repoFile('packages/tracker/dist/t.js');
   const demo = env.TRACKLET_DEMO_DIR ?? repoFile('demo/dist');
+  const dashboard = env.TRACKLET_DASHBOARD_DIR ?? repoFile('dashboard/dist');
   return {
     port: integer(env, 'PORT', 8787, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -78,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     logLevel: env.TRACKLET_LOG_LEVEL || 'info',
     trackerScript: existsSync(tracker) ? tracker : null,
     demoDir: existsSync(demo) ? demo : null,
+    dashboardDir: existsSync(`${dashboard}/index.html`) ? dashboard : null,
     writer: {
       maxBatch: integer(env, 'TRACKLET_WRITER_MAX_BATCH', 2000, 1, 100_000),
       maxQueue: integer(env, 'TRACKLET_WRITER_MAX_QUEUE', 20_000, 1, 10_000_000),

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     `Tracklet collector listening on ${address} (store: ${describeStore(config.db)})`,
     `  tracker script  ${address}/t.js${config.trackerScript ? '' : '  (not built: run npm run build)'}`,
     `  demo shop       ${address}/demo/${config.demoDir ? '' : '  (not built)'}`,
+    `  dashboard       ${address}/dashboard/${config.dashboardDir ? '' : '  (not built)'}`,
     `  API reference   ${address}/openapi.json`,
     ...(config.log
       ? [

@@ -1,0 +1,75 @@
+import { useState } from 'preact/hooks';
+import type { Credential } from './credentials.js';
+import { DatePicker } from './date-picker.js';
+import { EmptyState } from './empty-state.js';
+import { FiltersBar } from './filters-bar.js';
+import { Breakdown } from './panels/breakdown.js';
+import { Goals } from './panels/goals.js';
+import { Kpis } from './panels/kpis.js';
+import { People } from './panels/people.js';
+import { TopGraph } from './panels/top-graph.js';
+import { timeZone } from './periods.js';
+import { Realtime } from './realtime.js';
+import { useStats } from './use-stats.js';
+import { useView } from './view.js';
+
+const PAGES = [
+  { label: 'Top pages', dimension: 'event:page' },
+  { label: 'Entry', dimension: 'visit:entry_page' },
+  { label: 'Exit', dimension: 'visit:exit_page' },
+];
+const SOURCES = [
+  { label: 'Sources', dimension: 'visit:source' },
+  { label: 'UTM source', dimension: 'visit:utm_source' },
+  { label: 'Medium', dimension: 'visit:utm_medium' },
+  { label: 'Campaign', dimension: 'visit:utm_campaign' },
+];
+const DEVICES = [
+  { label: 'Devices', dimension: 'visit:device' },
+  { label: 'Browsers', dimension: 'visit:browser' },
+  { label: 'OS', dimension: 'visit:os' },
+];
+
+/** Every panel of one account, narrowed by the view's filters and period. */
+export function Dashboard({ credential, onSignOut }: { credential: Credential; onSignOut: () => void }) {
+  const [view, setView] = useView();
+  const [people, setPeople] = useState<{ dimension: string; value: string } | null>(null);
+  const ever = useStats(credential, { metrics: ['events'], date_range: 'all', timezone: timeZone() });
+  // Share links read aggregates only: the people behind a number need the owner's live key.
+  const onPeople =
+    credential.kind === 'key' ? (dimension: string, value: string) => setPeople({ dimension, value }) : undefined;
+  const shared = { credential, view, setView };
+  return (
+    <div class="dashboard">
+      <header class="top">
+        <h1>Tracklet</h1>
+        <Realtime credential={credential} />
+        <DatePicker view={view} setView={setView} />
+        <span class="tz">Times in {timeZone()}</span>
+        {credential.kind === 'key' && (
+          <button type="button" class="link" onClick={onSignOut}>
+            Sign out
+          </button>
+        )}
+      </header>
+      {ever.error && <p class="error">{ever.error}</p>}
+      {ever.data && (ever.data.results[0]?.metrics[0] ?? 0) === 0 ? (
+        <EmptyState />
+      ) : (
+        <main>
+          <FiltersBar view={view} setView={setView} />
+          <Kpis credential={credential} view={view} />
+          <TopGraph {...shared} />
+          <div class="grid">
+            <Breakdown title="Pages" tabs={PAGES} {...shared} onPeople={onPeople} />
+            <Breakdown title="Sources" tabs={SOURCES} {...shared} />
+            <Breakdown title="Countries" tabs={[{ label: 'Countries', dimension: 'visit:country' }]} {...shared} />
+            <Breakdown title="Devices" tabs={DEVICES} {...shared} />
+          </div>
+          <Goals {...shared} onPeople={onPeople} />
+        </main>
+      )}
+      {people && <People credential={credential} {...people} range={view.range} onClose={() => setPeople(null)} />}
+    </div>
+  );
+}

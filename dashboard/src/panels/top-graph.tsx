@@ -1,0 +1,92 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Credential } from '../credentials.js';
+import { bucketFor, timeZone } from '../periods.js';
+import { useStats } from '../use-stats.js';
+import { apiFilters, type View } from '../view.js';
+
+/** Draws the series with uPlot, sized to its box, and redraws on resize. */
+function Chart({ xs, ys, label }: { xs: number[]; ys: number[]; label: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current!;
+    const plot = new uPlot(
+      {
+        width: el.clientWidth,
+        height: 220,
+        legend: { show: false },
+        series: [{}, { label, stroke: '#4f46e5', fill: 'rgba(79,70,229,0.12)', width: 2 }],
+        axes: [{}, { size: 50 }],
+      },
+      [xs, ys],
+      el,
+    );
+    const resize = () => plot.setSize({ width: el.clientWidth, height: 220 });
+    addEventListener('resize', resize);
+    return () => {
+      removeEventListener('resize', resize);
+      plot.destroy();
+    };
+  }, [xs.join(), ys.join(), label]);
+  return <div ref={box} class="chart" aria-hidden="true" />;
+}
+
+/** Visitors or pageviews per hour, day or month: every bucket present, zeros included (the API's series). */
+export function TopGraph({
+  credential,
+  view,
+  setView,
+}: {
+  credential: Credential;
+  view: View;
+  setView: (v: View) => void;
+}) {
+  const bucket = bucketFor(view.range);
+  const series = useStats(credential, {
+    metrics: [view.metric],
+    date_range: view.range,
+    timezone: timeZone(),
+    dimensions: [bucket],
+    filters: apiFilters(view),
+    limit: 1000,
+  });
+  const rows = series.data?.results ?? [];
+  const xs = rows.map((r) => Date.parse(String(r.dimensions[0])) / 1000);
+  const ys = rows.map((r) => r.metrics[0] ?? 0);
+  const other = view.metric === 'visitors' ? 'pageviews' : 'visitors';
+  return (
+    <section class="panel graph" aria-busy={series.loading}>
+      <header>
+        <h2>
+          {view.metric === 'visitors' ? 'Visitors' : 'Pageviews'} per {bucket.slice(5)}
+        </h2>
+        <button type="button" class="link" onClick={() => setView({ ...view, metric: other })}>
+          Show {other}
+        </button>
+      </header>
+      {series.error && <p class="error">{series.error}</p>}
+      {series.loading && <p class="loading">Loading…</p>}
+      {!series.loading && !series.error && <Chart xs={xs} ys={ys} label={view.metric} />}
+      <details class="series-table">
+        <summary>The numbers behind the graph</summary>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{bucket.slice(5)}</th>
+              <th scope="col">{view.metric}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={String(r.dimensions[0])}>
+                <td>{r.dimensions[0]}</td>
+                <td>{r.metrics[0]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </section>
+  );
+}

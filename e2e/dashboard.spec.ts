@@ -1,0 +1,118 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { DESKTOP_UA, NPM_ONLY } from './support/browser.js';
+import { createAccount, ROOT } from './support/collector.js';
+import { expectEvents } from './support/events.js';
+import { expect, test, useCollector } from './support/test.js';
+import { settle } from './support/tracker.js';
+
+const env = useCollector();
+const DAY = 86_400_000;
+
+/** POST /v1/stats/query with a secret key: what the dashboard must show. */
+async function stats(key: string, body: Record<string, unknown>) {
+  const r = await fetch(`${env.collector.url}/v1/stats/query`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ timezone: 'UTC', ...body }),
+  });
+  expect(r.status).toBe(200);
+  return (await r.json()) as { results: Array<{ metrics: number[] }> };
+}
+
+const signIn = async (page: Page, key: string, path = '/dashboard/') => {
+  await page.goto(`${env.collector.url}${path}`);
+  await page.fill('#key', key);
+  await page.click('button[type=submit]');
+};
+const kpi = (page: Page, metric: string) => page.locator(`[data-metric="${metric}"]`);
+
+test.describe('dashboard', { tag: NPM_ONLY }, () => {
+  test.use({ viewport: { width: 1440, height: 1000 }, timezoneId: 'UTC' });
+
+  test('shows the seeded traffic as the stats API counts it, filters by a click, keeps the view in the URL', async ({
+    page,
+    browser,
+  }) => {
+    test.setTimeout(120_000);
+    const { keys, url } = await env.visit('tracker-page-view.html', 'npm');
+    // Three visitors through the real tracker: two from the newsletter (one reads two pages), one direct who signs up.
+    for (const [landing, next, signup] of [
+      ['/?utm_source=newsletter', true, false],
+      ['/?utm_source=newsletter', false, false],
+      ['/', false, true],
+    ] as const) {
+      const context = await browser.newContext({ userAgent: DESKTOP_UA });
+      const visitor = await context.newPage();
+      await visitor.goto(url + landing);
+      if (next) await visitor.click('#next');
+      if (signup)
+        await visitor.evaluate(() =>
+          (window as unknown as { tracker: { track(e: string): void } }).tracker.track('signup'),
+        );
+      await settle(visitor);
+      await context.close();
+    }
+    // And one customer known to the server API alone, 40 days ago: outside the last 30 days, inside 12 months.
+    await fetch(`${env.collector.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.live}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'signup', contact_email: 'old@example.com', timestamp: Date.now() - 40 * DAY }),
+    });
+    await expectEvents(env.collector, keys.live, {
+      query: { event: 'page_view' },
+      expected: Array(4).fill({ event: 'page_view' }),
+    });
+    const api = await stats(keys.live, { metrics: ['visitors', 'pageviews'], date_range: '30d' });
+    expect(api.results[0]!.metrics).toEqual([3, 4]);
+
+    await signIn(page, keys.live);
+    await expect(kpi(page, 'visitors')).toHaveText(String(api.results[0]!.metrics[0]));
+    await expect(kpi(page, 'pageviews')).toHaveText('4');
+    await expect(page.locator('[data-goal="signup"]')).toBeVisible();
+
+    // A row is a filter: every panel narrows to the newsletter's two visitors, and the URL says so.
+    await page.locator('[data-panel="Sources"]').getByRole('tab', { name: 'UTM source' }).click();
+    const newsletter = page.locator('[data-panel="Sources"] .row', { hasText: 'newsletter' });
+    await newsletter.focus();
+    await page.keyboard.press('Enter');
+    await expect(kpi(page, 'visitors')).toHaveText('2');
+    await expect(page).toHaveURL(/f=visit%3Autm_source%7Cnewsletter/);
+    await page.reload();
+    await expect(kpi(page, 'visitors')).toHaveText('2');
+    await page.getByRole('button', { name: /Remove the filter/ }).click();
+    await expect(kpi(page, 'visitors')).toHaveText('3');
+
+    // A longer range takes in the server-API customer of 40 days ago.
+    await page.selectOption('#range', '12mo');
+    await expect(kpi(page, 'visitors')).toHaveText('4');
+    await expect(page).toHaveURL(/range=12mo/);
+
+    // With a live key, a goal opens the people behind it.
+    await page.locator('[data-goal="signup"] .people').click();
+    await expect(page.getByRole('dialog')).toContainText('old@example.com');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'docs/dashboard.png'), fullPage: true });
+
+    // A phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 375, height: 800 });
+    await expect(kpi(page, 'visitors')).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  });
+
+  test('an account without events shows the snippet to paste', async ({ page }) => {
+    const keys = await createAccount(env.collector, 'empty');
+    await signIn(page, keys.live);
+    await expect(page.getByText('No events yet')).toBeVisible();
+    await expect(page.locator('.empty-state code')).toContainText(`${env.collector.url}/t.js`);
+  });
+
+  test('a wrong key is refused with the reason as text, and the key is not kept', async ({ page }) => {
+    await signIn(page, 'tk_live_not-a-real-key');
+    await expect(page.locator('.error')).toBeVisible();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+});

@@ -17,11 +17,11 @@ type OpenApiDocument = {
 
 /**
  * The routes Fastify registered that the document leaves out. Not the CORS plugin's OPTIONS (it answers every path)
- * nor the demo shop's pages (not part of the API).
+ * nor the demo shop's and the dashboard's pages (not part of the API).
  */
 function undocumented(app: FastifyInstance, document: OpenApiDocument): string[] {
   return app.registeredRoutes
-    .filter((r) => r.method !== 'OPTIONS' && r.method !== 'HEAD' && !r.url.startsWith('/demo'))
+    .filter((r) => r.method !== 'OPTIONS' && r.method !== 'HEAD' && !/^\/(demo|dashboard)/.test(r.url))
     .map((r) => ({ method: r.method.toLowerCase(), path: r.url.replace(/:(\w+)/g, '{$1}') }))
     .filter(({ method, path }) => !document.paths[path]?.[method])
     .map(({ method, path }) => `${method.toUpperCase()} ${path}`);

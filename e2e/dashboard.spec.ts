@@ -103,6 +103,40 @@ test.describe('dashboard', { tag: NPM_ONLY }, () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   });
 
+  test('a share link opens the aggregate dashboard without a key, no people behind numbers, and dies when revoked', async ({
+    page,
+  }) => {
+    const keys = await createAccount(env.collector, 'shared');
+    await fetch(`${env.collector.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.live}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'signup', contact_email: 'shared@example.com' }),
+    });
+    // The owner makes the link in the dashboard itself.
+    await signIn(page, keys.live);
+    await page.getByRole('button', { name: 'Make a share link' }).click();
+    const link = await page.locator('.share input').inputValue();
+    expect(link).toMatch(new RegExp(`^${env.collector.url}/dashboard/s/tk_share_`));
+    await page.evaluate(() => sessionStorage.clear());
+
+    await page.goto(link);
+    await expect(kpi(page, 'visitors')).toHaveText('1');
+    await expect(page.locator('[data-goal="signup"]')).toBeVisible();
+    await expect(page.locator('.people')).toHaveCount(0);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+    const shares = (await (
+      await fetch(`${env.collector.url}/v1/stats/shares`, { headers: { authorization: `Bearer ${keys.live}` } })
+    ).json()) as Array<{ id: number }>;
+    for (const s of shares)
+      await fetch(`${env.collector.url}/v1/stats/shares/${s.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${keys.live}` },
+      });
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'This dashboard link does not work' })).toBeVisible();
+  });
+
   test('an account without events shows the snippet to paste', async ({ page }) => {
     const keys = await createAccount(env.collector, 'empty');
     await signIn(page, keys.live);

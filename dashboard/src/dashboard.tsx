@@ -10,6 +10,7 @@ import { People } from './panels/people.js';
 import { TopGraph } from './panels/top-graph.js';
 import { timeZone } from './periods.js';
 import { Realtime } from './realtime.js';
+import { ShareLink } from './share-link.js';
 import { useStats } from './use-stats.js';
 import { useView } from './view.js';
 
@@ -47,9 +48,12 @@ export function Dashboard({ credential, onSignOut }: { credential: Credential; o
         <DatePicker view={view} setView={setView} />
         <span class="tz">Times in {timeZone()}</span>
         {credential.kind === 'key' && (
-          <button type="button" class="link" onClick={onSignOut}>
-            Sign out
-          </button>
+          <>
+            <ShareLink credential={credential} />
+            <button type="button" class="link" onClick={onSignOut}>
+              Sign out
+            </button>
+          </>
         )}
       </header>
       {ever.error && <p class="error">{ever.error}</p>}

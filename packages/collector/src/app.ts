@@ -25,6 +25,7 @@ import { openApiRoutes } from './routes/openapi.js';
 import { segmentRoutes } from './routes/segment.js';
 import { scriptSecurityHeaders } from './routes/security-headers.js';
 import { statsRoutes } from './routes/stats.js';
+import { statsShareRoutes } from './routes/stats-shares.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { installShutdown } from './shutdown.js';
 import { type DemoAccount, ensureDemoAccount } from './services/demo-account.js';
@@ -104,6 +105,7 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOpt
     contactRoutes(api, deps);
     eventSchemaRoutes(api, deps);
     statsRoutes(api, deps);
+    statsShareRoutes(api, deps);
   });
   adminRoutes(app, deps);
   await app.register(async (scope) => {

@@ -1,7 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KeyType } from '@tracklet/protocol';
 
-const keyPrefix: Record<KeyType, string> = { publishable: 'tk_pub_', live: 'tk_live_', test: 'tk_test_' };
+const keyPrefix: Record<KeyType, string> = {
+  publishable: 'tk_pub_',
+  live: 'tk_live_',
+  test: 'tk_test_',
+  share: 'tk_share_',
+};
 const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** Characters of the secret part stored in clear for lookup; the rest is only ever hashed. */
 const LOOKUP_CHARS = 8;

@@ -267,6 +267,24 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     expect(realtime.status).toBe(200);
   });
 
+  it("neither lists nor revokes A's dashboard share links, and B's own link reads only B's stats", async () => {
+    as('POST', '/v1/stats/shares');
+    as('GET', '/v1/stats/shares');
+    as('DELETE', '/v1/stats/shares/{id}');
+    const aShare = (await a.post('/v1/stats/shares', {})).body;
+    expect((await b.get('/v1/stats/shares')).body).toEqual([]);
+    expectError(await b.delete(`/v1/stats/shares/${aShare.id}`), 404, 'key_not_found');
+    const bShare = (await b.post('/v1/stats/shares', {})).body;
+    const filters = [['is', 'event:name', ['a_only_event']]];
+    const viaLink = await client(c, bShare.token).post('/v1/stats/query', {
+      metrics: ['events'],
+      date_range: 'all',
+      filters,
+    });
+    expect(viaLink.body.results).toEqual([{ dimensions: [], metrics: [0] }]);
+    expect((await client(c, aShare.token).get('/v1/stats/realtime')).status).toBe(200);
+  });
+
   it("leaves A's event, contact, schemas and lists unchanged after all of B's attempts", async () => {
     expect(await snapshotOfA()).toEqual(before);
   });

@@ -6,7 +6,8 @@ export const scopeSchema = z.enum(['events.write', 'events.read', 'contacts.writ
 export type Scope = z.infer<typeof scopeSchema>;
 export const allScopes: readonly Scope[] = scopeSchema.options;
 
-export const keyTypeSchema = z.enum(['publishable', 'live', 'test']);
+/** `share`: a dashboard share link's token (issue #19), which only ever reads aggregate stats. */
+export const keyTypeSchema = z.enum(['publishable', 'live', 'test', 'share']);
 export type KeyType = z.infer<typeof keyTypeSchema>;
 
 /** An origin as the browser sends it: scheme://host[:port], no path. */

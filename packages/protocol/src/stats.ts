@@ -123,3 +123,9 @@ export type StatsResponse = Omit<z.infer<typeof statsResponseSchema>, 'query'> &
 /** Body of `GET /v1/stats/realtime`. */
 export const statsRealtimeSchema = z.object({ visitors: z.number().int(), window_seconds: z.number().int() });
 export type StatsRealtime = z.infer<typeof statsRealtimeSchema>;
+
+/** A dashboard share link as listed (its token is shown only when it is made). */
+export const statsShareSchema = z.object({ id: z.number().int(), created_at: z.string() });
+export type StatsShare = z.infer<typeof statsShareSchema>;
+/** `POST /v1/stats/shares`: the link, this once; `url` is relative to the collector. */
+export const statsShareCreatedSchema = statsShareSchema.extend({ token: z.string(), url: z.string() });

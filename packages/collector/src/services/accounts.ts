@@ -8,6 +8,7 @@ import {
   type KeyType,
   type RateLimit,
   type RateLimitInput,
+  type Scope,
   type UpdateAccount,
 } from '@tracklet/protocol';
 import { TrackletError } from '../errors.js';
@@ -33,15 +34,15 @@ function mergeRateLimit(current: RateLimit, patch: RateLimitInput | null | undef
   return { ...current, ...Object.fromEntries(Object.entries(patch ?? {}).filter(([, v]) => v !== undefined)) };
 }
 
-async function issue(
+export async function issue(
   tx: StoreTx,
   accountId: number,
   type: KeyType,
   scopes = allScopes,
   now = Date.now(),
 ): Promise<IssuedKey> {
-  // Publishable keys only ever post beacons: they carry no scope of the server API.
-  const granted = type === 'publishable' ? [] : [...scopes];
+  // Publishable keys only ever post beacons: they carry no scope of the server API. Share links only read stats.
+  const granted: Scope[] = type === 'publishable' ? [] : type === 'share' ? ['stats.read'] : [...scopes];
   const { key, prefix, hash } = generateKey(type);
   const record = await tx.createKey({
     account_id: accountId,

@@ -120,6 +120,8 @@ export interface Store {
   /** A number that moves whenever a key or account changes (read to validate cached authentication). */
   authVersion(): Promise<number>;
   findKeysByPrefix(prefix: string): Promise<KeyRecord[]>;
+  /** Every key of an account (live and revoked), oldest first. */
+  listKeys(accountId: number): Promise<KeyRecord[]>;
   /** The keys of a prefix with their accounts, read as of one auth version (auth-cache.ts). */
   findKeysWithAccounts?(prefix: string): Promise<Array<{ key: KeyRecord; account: AccountRecord | null }>>;
   /** The highest event id stored, so a restarted id generator never goes backwards. */

@@ -210,6 +210,10 @@ export class PostgresReads {
     return (await this.rows('SELECT * FROM api_keys WHERE prefix = $1', [prefix])).map(keyFromRow);
   }
 
+  async listKeys(accountId: number): Promise<KeyRecord[]> {
+    return (await this.rows('SELECT * FROM api_keys WHERE account_id = $1 ORDER BY id', [accountId])).map(keyFromRow);
+  }
+
   async maxEventId() {
     return ((await this.one('SELECT max(id) AS id FROM events'))?.id as number | null) ?? 0;
   }

@@ -158,6 +158,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     statsRows: (build) => postgresStatsRows(pool, build),
     authVersion: () => reads.authVersion(),
     findKeysByPrefix: (p) => reads.findKeysByPrefix(p),
+    listKeys: (id) => reads.listKeys(id),
     maxEventId: () => reads.maxEventId(),
     ping: () => reads.ping(),
     close: async () => {

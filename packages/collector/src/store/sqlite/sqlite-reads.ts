@@ -169,6 +169,12 @@ export class SqliteReads {
     return (this.sql('SELECT * FROM api_keys WHERE prefix = ?').all(prefix) as Row[]).map(keyFromRow);
   }
 
+  async listKeys(accountId: number): Promise<KeyRecord[]> {
+    return (this.sql('SELECT * FROM api_keys WHERE account_id = ? ORDER BY id').all(accountId) as Row[]).map(
+      keyFromRow,
+    );
+  }
+
   async maxEventId() {
     return ((this.sql('SELECT max(id) AS id FROM events').get() as Row).id as number | null) ?? 0;
   }

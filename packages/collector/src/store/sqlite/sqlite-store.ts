@@ -88,6 +88,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     countAccounts: () => connections.reads.countAccounts(),
     authVersion: () => connections.authReads.authVersion(),
     findKeysByPrefix: (p) => connections.reads.findKeysByPrefix(p),
+    listKeys: (id) => connections.reads.listKeys(id),
     maxEventId: () => connections.reads.maxEventId(),
     statsRows: async (build) => sqliteStatsRows(connections.reader, build),
     ping: async () => {

@@ -53,5 +53,8 @@ test.describe('demo live panel', { tag: NPM_ONLY }, () => {
     await expect(page.getByTestId('discarded')).toContainText('confirmation — duplicate_order');
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'docs/demo.png') });
+    // The panel links to the demo account's dashboard: a share link, no key needed.
+    await page.getByTestId('dashboard-link').click();
+    await expect(page.locator('[data-metric="visitors"]')).toHaveText('1');
   });
 });

@@ -165,7 +165,11 @@ export async function buildApp(
   const demoAccount = options.demoKeysFile ? await ensureDemoAccount(store, options.demoKeysFile) : null;
   const demo =
     options.demo ??
-    (demoAccount && { accountId: demoAccount.account.id, publishableKey: demoAccount.account.keys.publishable });
+    (demoAccount && {
+      accountId: demoAccount.account.id,
+      publishableKey: demoAccount.account.keys.publishable,
+      dashboard: demoAccount.dashboard,
+    });
   const discards = demo ? new DiscardLog(demo.accountId) : null;
   const pipelineDeps = await pipelineDepsOf(config, store, metrics, discards);
   const app = createServer(config, options.logger);

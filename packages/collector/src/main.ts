@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       `    publishable   ${demo.account.keys.publishable}`,
       `    live          ${demo.account.keys.live}`,
       `    test          ${demo.account.keys.test}`,
+      `    dashboard     ${address}${demo.dashboard}  (a read-only share link; or sign in with the live key)`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -10,6 +10,8 @@ import { htmlSecurityHeaders } from './security-headers.js';
 export interface DemoOptions {
   accountId: number;
   publishableKey: string;
+  /** The demo account's dashboard (a share link), which the live panel links to; absent for test accounts. */
+  dashboard?: string;
   discards: DiscardLog;
 }
 
@@ -47,7 +49,7 @@ export async function demoRoutes(app: FastifyInstance, deps: AppDeps, demo: Demo
   const shell = dir ? readFileSync(join(dir, 'index.html')) : null;
   await htmlSecurityHeaders(app, [tagPage ?? '', shell?.toString('utf8') ?? '']);
 
-  app.get('/demo/api/config', async () => ({ key: demo.publishableKey }));
+  app.get('/demo/api/config', async () => ({ key: demo.publishableKey, dashboard: demo.dashboard ?? null }));
 
   app.get('/demo/api/feed', async (): Promise<DemoFeed> => {
     const { events, total } = await deps.store.listEvents(demo.accountId, {}, { limit: FEED_SIZE, offset: 0 });

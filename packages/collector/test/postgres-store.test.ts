@@ -265,7 +265,15 @@ describe('the PostgreSQL store', () => {
         footprint: visitorReads('v2', 'k2'),
         run: (tx) => tx.contactIdForAnonymousId(1, 'v2'),
       });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The write waits on the advisory lock `other` holds: commit only once it does.
+      const waiting = async () =>
+        Number(
+          (await other.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0]
+            .n,
+        );
+      for (const until = Date.now() + 10_000; (await waiting()) === 0 && Date.now() < until;)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await waiting()).toBe(1);
       await other.query(
         `INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at) VALUES (1, 'v2', 42, 1)`,
       );

@@ -123,12 +123,14 @@ describe('scale-out: kill -9 of a writer and of a NATS node under load', () => {
         )?.[1] ?? 0,
       );
     const held = () => gauge(0, 'held');
-    await sleep(1000);
     let heldAtKill = 0;
     for (const until = Date.now() + 10_000; heldAtKill === 0 && Date.now() < until;) heldAtKill = await held();
     await scale.writers[0]!.kill();
     expect(heldAtKill, 'messages the killed writer held').toBeGreaterThan(0);
-    await sleep(1000);
+    // The survivor takes the load over: it writes more before the node goes too.
+    const writtenAtKill = await gauge(1, 'written');
+    for (const until = Date.now() + 10_000; (await gauge(1, 'written')) <= writtenAtKill && Date.now() < until;)
+      await sleep(50);
     // The worst node to lose: the stream's leader (publishes wait for the survivors to elect another, a few seconds).
     const leader = await streamLeader(nats, scale.env.TRACKLET_LOG_STREAM as string);
     await nats.stopNode(leader);

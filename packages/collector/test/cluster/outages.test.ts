@@ -159,6 +159,7 @@ describe('log mode outages', () => {
           }),
         );
         await expect(writer.ready()).rejects.toThrow();
+        // A window in which nothing may be written while PostgreSQL is down (no condition can end it sooner).
         await new Promise((resolve) => setTimeout(resolve, 1500));
         expect(writer.written).toBe(0);
 

@@ -38,7 +38,8 @@ describe('starting on an event log that has no leader yet', () => {
       return app;
     });
     starting.catch(() => {});
-    // Longer than one JetStream request may wait for its answer (5 s).
+    // A window, not a wait: what is checked is that nothing happens in it (longer than one JetStream request may wait
+    // for its answer, 5 s), so no condition could end it sooner.
     await new Promise((resolve) => setTimeout(resolve, 8000));
     expect(started, 'started without a JetStream leader').toBe(false);
     await Promise.all([nats.startNode(1), nats.startNode(2)]);

@@ -15,9 +15,14 @@ export async function createShare(
   store: Store,
   accountId: number,
 ): Promise<StatsShare & { token: string; url: string }> {
-  const issued = await store.write((tx) => issue(tx, accountId, 'share'));
-  const created = (await store.listKeys(accountId)).find((k) => k.id === issued.id)!;
-  return { ...shareOf(created), token: issued.key, url: `/dashboard/s/${issued.key}` };
+  const now = Date.now();
+  const issued = await store.write((tx) => issue(tx, accountId, 'share', ['stats.read'], now));
+  return {
+    id: issued.id,
+    created_at: new Date(now).toISOString(),
+    token: issued.key,
+    url: `/dashboard/s/${issued.key}`,
+  };
 }
 
 /** The account's live share links, oldest first (their tokens are not kept, so not shown). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beacon, client } from './support/collector.js';
+import { beacon, client, settled } from './support/collector.js';
 import { expectError } from './support/expect-error.js';
 import { useCollector } from './support/use-collector.js';
 
@@ -9,6 +9,7 @@ describe('dashboard share links (POST/GET/DELETE /v1/stats/shares)', () => {
 
   it('makes a link whose token reads the stats, shown once, and lists it without the token', async () => {
     await beacon(c, { key: c.keys.publishable, events: [{ id: 'sh-1', event: 'page_view', anonymous_id: 'v1' }] });
+    await settled(c);
     const made = await c.live.post('/v1/stats/shares', {});
     expect(made.status).toBe(201);
     expect(made.body).toEqual({

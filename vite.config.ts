@@ -26,6 +26,22 @@ const singleNodeOnly = [
 ].map((name) => `packages/collector/test/${name}.test.ts`);
 
 /**
+ * Collector tests that never open a store (pure functions: validators, hashes, mappings, output shapes): they run in
+ * the `sqlite` project only, since the other two would run the very same code again.
+ */
+const storeless = [
+  'auth-version-reads',
+  'enrich-country',
+  'event-output',
+  'ids',
+  'normalize-touches',
+  'quick-beacon-event',
+  'request-hash',
+  'segment-mapping',
+  'when-log-answers',
+].map((name) => `packages/collector/test/${name}.test.ts`);
+
+/**
  * Vitest for unit and integration tests; Playwright specs in e2e/ run separately (npm run test:e2e). The collector's
  * suite runs twice, once per store: `sqlite` (temp files) and `postgres` (a real PostgreSQL server started by the
  * globalSetup, one fresh database per collector); `postgres-*.test.ts` need PostgreSQL and run only there. `cluster`
@@ -49,6 +65,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The collector's files share a worker's loaded modules (isolate off): each file used to import Fastify, the
+    // stores and the pipeline afresh, a third of the suite's time. Tests that mock a module load it afresh
+    // (vi.resetModules, see key-lookup.test.ts). The tracker's tests (`packages`) keep isolation: they stub globals.
+    isolate: false,
     projects: [
       {
         extends: true,
@@ -63,7 +83,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: [collectorTests],
-          exclude: [...exclude, clusterTests],
+          exclude: [...exclude, clusterTests, ...storeless],
           env: { TRACKLET_TEST_STORE: 'postgres' },
           globalSetup: ['packages/collector/test/support/postgres-global-setup.ts'],
         },
@@ -73,7 +93,7 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: [collectorTests],
-          exclude: [...exclude, ...singleNodeOnly],
+          exclude: [...exclude, ...singleNodeOnly, ...storeless],
           env: { TRACKLET_TEST_STORE: 'cluster' },
           globalSetup: [
             'packages/collector/test/support/postgres-global-setup.ts',
@@ -85,6 +105,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'packages',
+          isolate: true,
           include: ['packages/*/test/**/*.test.ts', 'demo/test/**/*.test.ts'],
           exclude: [...exclude, 'packages/collector/**'],
         },

@@ -1,4 +1,3 @@
-import * as crypto from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { findKey } from '../src/pipeline/authenticate-key.js';
 import { generateKey, hashSecret, lookupPrefix } from '../src/keys.js';
@@ -61,9 +60,12 @@ describe('API keys: stored as hashes, looked up by prefix, compared in constant 
   it('compares hashes with crypto.timingSafeEqual, for every candidate of the prefix', async () => {
     const { key } = generateKey('live');
     const { store } = keyStore([record(1, key.slice(0, 16) + 'Q'.repeat(key.length - 16)), record(2, key)]);
-    const compare = vi.mocked(crypto.timingSafeEqual);
+    // Loaded afresh: with isolate off, another file may have loaded keys.ts before this file's mock of node:crypto.
+    vi.resetModules();
+    const { findKey: findKeyMocked } = await import('../src/pipeline/authenticate-key.js');
+    const compare = vi.mocked((await import('node:crypto')).timingSafeEqual);
     compare.mockClear();
-    await findKey(store, key);
+    await findKeyMocked(store, key);
     expect(compare).toHaveBeenCalledTimes(2);
     for (const [a, b] of compare.mock.calls) expect([(a as Buffer).length, (b as Buffer).length]).toEqual([64, 64]);
   });

@@ -8,8 +8,8 @@ import { Goals } from './panels/goals.js';
 import { Kpis } from './panels/kpis.js';
 import { People } from './panels/people.js';
 import { TopGraph } from './panels/top-graph.js';
-import { timeZone } from './periods.js';
 import { Realtime } from './realtime.js';
+import { PeriodsProvider, rangeKey, type ResolvedPeriods, useResolvedPeriodsState } from './resolved-period.js';
 import { ShareLink } from './share-link.js';
 import { useStats } from './use-stats.js';
 import { useView } from './view.js';
@@ -32,10 +32,31 @@ const DEVICES = [
 ];
 
 /** Every panel of one account, narrowed by the view's filters and period. */
-export function Dashboard({ credential, onSignOut }: { credential: Credential; onSignOut: () => void }) {
+export function Dashboard(props: { credential: Credential; onSignOut: () => void; visitorsNow: number | null }) {
+  const periods = useResolvedPeriodsState();
+  return (
+    <PeriodsProvider value={periods}>
+      <Panels {...props} resolved={periods.resolved} />
+    </PeriodsProvider>
+  );
+}
+
+function Panels({
+  credential,
+  onSignOut,
+  visitorsNow,
+  resolved,
+}: {
+  credential: Credential;
+  onSignOut: () => void;
+  visitorsNow: number | null;
+  resolved: ResolvedPeriods;
+}) {
   const [view, setView] = useView();
+  const { zone } = resolved;
+  const dates = resolved.dates[rangeKey(view.range)];
   const [people, setPeople] = useState<{ dimension: string; value: string } | null>(null);
-  const ever = useStats(credential, { metrics: ['events'], date_range: 'all', timezone: timeZone() });
+  const ever = useStats(credential, { metrics: ['events'], date_range: 'all' });
   // Share links read aggregates only: the people behind a number need the owner's live key.
   const onPeople =
     credential.kind === 'key' ? (dimension: string, value: string) => setPeople({ dimension, value }) : undefined;
@@ -44,9 +65,12 @@ export function Dashboard({ credential, onSignOut }: { credential: Credential; o
     <div class="dashboard">
       <header class="top">
         <h1>Tracklet</h1>
-        <Realtime credential={credential} />
+        <Realtime credential={credential} first={visitorsNow} />
         <DatePicker view={view} setView={setView} />
-        <span class="tz">Times in {timeZone()}</span>
+        {/* The account's zone, as the server answered in it (not the browser's): days and hours are its. */}
+        <span class="tz" data-time-zone={zone ?? ''}>
+          Times in {zone ?? '…'}
+        </span>
         {credential.kind === 'key' && (
           <>
             <ShareLink credential={credential} />
@@ -73,7 +97,14 @@ export function Dashboard({ credential, onSignOut }: { credential: Credential; o
           <Goals {...shared} onPeople={onPeople} />
         </main>
       )}
-      {people && <People credential={credential} {...people} range={view.range} onClose={() => setPeople(null)} />}
+      {people && (
+        <People
+          credential={credential}
+          {...people}
+          period={{ dates: view.range === 'all' ? null : (dates ?? null), zone: zone ?? 'UTC' }}
+          onClose={() => setPeople(null)}
+        />
+      )}
     </div>
   );
 }

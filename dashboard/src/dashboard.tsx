@@ -5,7 +5,7 @@ import { EmptyState } from './empty-state.js';
 import { FiltersBar } from './filters-bar.js';
 import { Breakdown } from './panels/breakdown.js';
 import { Goals } from './panels/goals.js';
-import { Kpis } from './panels/kpis.js';
+import { kpiQuery, Kpis } from './panels/kpis.js';
 import { People } from './panels/people.js';
 import { TopGraph } from './panels/top-graph.js';
 import { Realtime } from './realtime.js';
@@ -56,7 +56,11 @@ function Panels({
   const { zone } = resolved;
   const dates = resolved.dates[rangeKey(view.range)];
   const [people, setPeople] = useState<{ dimension: string; value: string } | null>(null);
-  const ever = useStats(credential, { metrics: ['events'], date_range: 'all' });
+  const now = useStats(credential, kpiQuery(view));
+  // Only a period without visitors asks whether the account has any event at all (the empty state): on a busy
+  // account that all-time count is a query less before the panels paint.
+  const quiet = now.data !== null && (now.data.results[0]?.metrics[0] ?? 0) === 0;
+  const ever = useStats(credential, quiet ? { metrics: ['events'], date_range: 'all' } : null);
   // Share links read aggregates only: the people behind a number need the owner's live key.
   const onPeople =
     credential.kind === 'key' ? (dimension: string, value: string) => setPeople({ dimension, value }) : undefined;
@@ -86,7 +90,7 @@ function Panels({
       ) : (
         <main>
           <FiltersBar view={view} setView={setView} />
-          <Kpis credential={credential} view={view} />
+          <Kpis credential={credential} view={view} now={now} />
           <TopGraph {...shared} />
           <div class="grid">
             <Breakdown title="Pages" tabs={PAGES} {...shared} onPeople={onPeople} />

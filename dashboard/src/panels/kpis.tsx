@@ -1,7 +1,8 @@
+import type { StatsResponse } from '@tracklet/protocol';
 import type { Credential } from '../credentials.js';
 import { count, duration, previousPeriod } from '../periods.js';
 import { rangeKey, useResolvedPeriods } from '../resolved-period.js';
-import { panelState, useStats } from '../use-stats.js';
+import { type Loaded, panelState, useStats } from '../use-stats.js';
 import { apiFilters, type View } from '../view.js';
 
 const METRICS = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'] as const;
@@ -22,15 +23,16 @@ function Change({ now, before, index }: { now: number | null; before: number | n
   );
 }
 
+/** The KPIs' query of the view's period (the dashboard runs it: its answer also says whether the period is empty). */
+export const kpiQuery = (view: View) => ({ metrics: METRICS, filters: apiFilters(view), date_range: view.range });
+
 /**
  * The headline numbers, each with its change against the period before (same length). That period's dates come from
  * the first answer for this range (any panel's), in the account's zone: the comparison waits for it, the numbers not.
  */
-export function Kpis({ credential, view }: { credential: Credential; view: View }) {
-  const base = { metrics: METRICS, filters: apiFilters(view) };
-  const now = useStats(credential, { ...base, date_range: view.range });
+export function Kpis({ credential, view, now }: { credential: Credential; view: View; now: Loaded<StatsResponse> }) {
   const range = useResolvedPeriods().resolved.dates[rangeKey(view.range)];
-  const before = useStats(credential, range ? { ...base, date_range: previousPeriod(range) } : null);
+  const before = useStats(credential, range ? { ...kpiQuery(view), date_range: previousPeriod(range) } : null);
   if (now.error)
     return (
       <p class="error kpis" data-state="error">

@@ -1,3 +1,4 @@
+/* global window, document, MutationObserver -- the observer and the waits run in the page, not in Node */
 /**
  * One first paint of the dashboard in real Chromium (issue #19): from navigation start to every panel out of its
  * loading state (the panels' `data-state`, dashboard/src/use-stats.ts), each panel's time, and every stats request

@@ -104,6 +104,7 @@ function report(store, events, results, timeoutMs) {
       `| ${store} | ${events.toLocaleString('en')} | ${i + 1} | ${show(paint[i])} | ${[...PANELS, EXTRA].map((p) => cell(r.panels[p])).join(' | ')} |`,
   );
   const slowest = results.at(-1).requests.toSorted((a, b) => b.ms - a.ms);
+  const queries = results.at(-1).requests.filter((r) => r.body).length;
   return {
     pass,
     lines: [
@@ -112,7 +113,8 @@ function report(store, events, results, timeoutMs) {
       ...rows,
       '',
       `${store}: painted median ${show(median)} ms, worst ${show(worst)} ms (budget ≤ ${BUDGET_MS} ms: ${pass ? 'pass' : 'FAIL'}); ` +
-        `${results.at(-1).requests.length} stats requests a paint, ${results.reduce((n, r) => n + r.repeated.length, 0)} repeated.`,
+        `${queries} stats queries a paint (POST /v1/stats/query; plus the realtime check, polled every 30 s), ` +
+        `${results.reduce((n, r) => n + r.repeated.length, 0)} repeated in ${results.length} runs.`,
       `Last run's stats requests, slowest first (ms from sent to answered): ${slowest.map((r) => `${r.what} ${r.ms.toFixed(0)}`).join('; ')}.`,
     ],
   };

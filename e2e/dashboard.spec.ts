@@ -15,7 +15,7 @@ async function stats(key: string, body: Record<string, unknown>) {
   const r = await fetch(`${env.collector.url}/v1/stats/query`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ timezone: 'UTC', ...body }),
+    body: JSON.stringify(body),
   });
   expect(r.status).toBe(200);
   return (await r.json()) as { results: Array<{ metrics: number[] }> };
@@ -135,6 +135,33 @@ test.describe('dashboard', { tag: NPM_ONLY }, () => {
       });
     await page.reload();
     await expect(page.getByRole('heading', { name: 'This dashboard link does not work' })).toBeVisible();
+  });
+
+  test("shows the account's days and hours and says which zone, whatever the browser's zone", async ({ browser }) => {
+    // The browser is in Tokyo, the account in Los Angeles: 2026-11-11 07:30 UTC is 23:30 on the 10th for the account,
+    // 16:30 on the 11th for the browser and the 11th in UTC.
+    const keys = await createAccount(env.collector, 'pacific', { timezone: 'America/Los_Angeles' });
+    for (const email of ['a@example.com', 'b@example.com'])
+      await fetch(`${env.collector.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.live}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ event: 'signup', contact_email: email, timestamp: '2026-11-11T07:30:00Z' }),
+      });
+    const day = { metrics: ['visitors'], date_range: ['2026-11-10', '2026-11-10'] };
+    expect((await stats(keys.live, day)).results[0]!.metrics).toEqual([2]);
+    expect((await stats(keys.live, { ...day, timezone: 'UTC' })).results[0]!.metrics).toEqual([0]);
+
+    const context = await browser.newContext({ timezoneId: 'Asia/Tokyo', viewport: { width: 1440, height: 1000 } });
+    const page = await context.newPage();
+    await signIn(page, keys.live, '/dashboard/?range=2026-11-10,2026-11-10');
+    await expect(page.locator('.tz')).toHaveText('Times in America/Los_Angeles');
+    await expect(kpi(page, 'visitors')).toHaveText('2');
+    // The hourly series is the account's hours: both visitors at 23:00 on the 10th.
+    const graph = page.locator('[data-panel="Graph"]');
+    await expect(graph).toHaveAttribute('data-state', 'ready');
+    await graph.locator('summary').click();
+    await expect(graph.locator('tr', { hasText: '2026-11-10 23:00:00' })).toContainText('2');
+    await context.close();
   });
 
   test('an account without events shows the snippet to paste', async ({ page }) => {

@@ -15,13 +15,15 @@ function DeadLink() {
   );
 }
 
-/** Checks the credential once (realtime is the cheapest stats call), then shows the dashboard or why not. */
+/**
+ * Checks the credential (realtime is the cheapest stats call) while the dashboard already loads: the check is no
+ * round trip before the panels' queries. A key that fails goes back to signing in, a share link that fails says so.
+ */
 export function App() {
   const [attempt, setAttempt] = useState(0);
   const credential = currentCredential();
   const check = useLoad(() => (credential ? realtime(credential) : Promise.resolve(null)), `${attempt}`);
   if (!credential) return <SignIn onSignedIn={() => setAttempt(attempt + 1)} />;
-  if (check.loading) return <p class="loading">Loading…</p>;
   if (check.error && credential.kind === 'share') return <DeadLink />;
   if (check.error) {
     forgetKey();
@@ -29,7 +31,9 @@ export function App() {
   }
   return (
     <Dashboard
+      key={attempt}
       credential={credential}
+      visitorsNow={check.data?.visitors ?? null}
       onSignOut={() => {
         forgetKey();
         setAttempt(attempt + 1);

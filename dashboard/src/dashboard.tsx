@@ -5,11 +5,11 @@ import { EmptyState } from './empty-state.js';
 import { FiltersBar } from './filters-bar.js';
 import { Breakdown } from './panels/breakdown.js';
 import { Goals } from './panels/goals.js';
-import { Kpis } from './panels/kpis.js';
+import { kpiQuery, Kpis } from './panels/kpis.js';
 import { People } from './panels/people.js';
 import { TopGraph } from './panels/top-graph.js';
-import { timeZone } from './periods.js';
 import { Realtime } from './realtime.js';
+import { PeriodsProvider, rangeKey, type ResolvedPeriods, useResolvedPeriodsState } from './resolved-period.js';
 import { ShareLink } from './share-link.js';
 import { useStats } from './use-stats.js';
 import { useView } from './view.js';
@@ -32,10 +32,35 @@ const DEVICES = [
 ];
 
 /** Every panel of one account, narrowed by the view's filters and period. */
-export function Dashboard({ credential, onSignOut }: { credential: Credential; onSignOut: () => void }) {
+export function Dashboard(props: { credential: Credential; onSignOut: () => void; visitorsNow: number | null }) {
+  const periods = useResolvedPeriodsState();
+  return (
+    <PeriodsProvider value={periods}>
+      <Panels {...props} resolved={periods.resolved} />
+    </PeriodsProvider>
+  );
+}
+
+function Panels({
+  credential,
+  onSignOut,
+  visitorsNow,
+  resolved,
+}: {
+  credential: Credential;
+  onSignOut: () => void;
+  visitorsNow: number | null;
+  resolved: ResolvedPeriods;
+}) {
   const [view, setView] = useView();
+  const { zone } = resolved;
+  const dates = resolved.dates[rangeKey(view.range)];
   const [people, setPeople] = useState<{ dimension: string; value: string } | null>(null);
-  const ever = useStats(credential, { metrics: ['events'], date_range: 'all', timezone: timeZone() });
+  const now = useStats(credential, kpiQuery(view));
+  // Only a period without visitors asks whether the account has any event at all (the empty state): on a busy
+  // account that all-time count is a query less before the panels paint.
+  const quiet = now.data !== null && (now.data.results[0]?.metrics[0] ?? 0) === 0;
+  const ever = useStats(credential, quiet ? { metrics: ['events'], date_range: 'all' } : null);
   // Share links read aggregates only: the people behind a number need the owner's live key.
   const onPeople =
     credential.kind === 'key' ? (dimension: string, value: string) => setPeople({ dimension, value }) : undefined;
@@ -44,9 +69,12 @@ export function Dashboard({ credential, onSignOut }: { credential: Credential; o
     <div class="dashboard">
       <header class="top">
         <h1>Tracklet</h1>
-        <Realtime credential={credential} />
+        <Realtime credential={credential} first={visitorsNow} />
         <DatePicker view={view} setView={setView} />
-        <span class="tz">Times in {timeZone()}</span>
+        {/* The account's zone, as the server answered in it (not the browser's): days and hours are its. */}
+        <span class="tz" data-time-zone={zone ?? ''}>
+          Times in {zone ?? '…'}
+        </span>
         {credential.kind === 'key' && (
           <>
             <ShareLink credential={credential} />
@@ -62,7 +90,7 @@ export function Dashboard({ credential, onSignOut }: { credential: Credential; o
       ) : (
         <main>
           <FiltersBar view={view} setView={setView} />
-          <Kpis credential={credential} view={view} />
+          <Kpis credential={credential} view={view} now={now} />
           <TopGraph {...shared} />
           <div class="grid">
             <Breakdown title="Pages" tabs={PAGES} {...shared} onPeople={onPeople} />
@@ -73,7 +101,14 @@ export function Dashboard({ credential, onSignOut }: { credential: Credential; o
           <Goals {...shared} onPeople={onPeople} />
         </main>
       )}
-      {people && <People credential={credential} {...people} range={view.range} onClose={() => setPeople(null)} />}
+      {people && (
+        <People
+          credential={credential}
+          {...people}
+          period={{ dates: view.range === 'all' ? null : (dates ?? null), zone: zone ?? 'UTC' }}
+          onClose={() => setPeople(null)}
+        />
+      )}
     </div>
   );
 }

@@ -22,9 +22,6 @@ export function previousPeriod([from, to]: [string, string]): [string, string] {
   return [iso(start - n * DAY), iso(start - DAY)];
 }
 
-/** The browser's time zone: the dashboard shows the account's traffic in the owner's local days. */
-export const timeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 export const count = (n: number | null | undefined): string => (n == null ? '–' : compact.format(n));
 export const duration = (s: number | null | undefined): string =>

@@ -2,6 +2,8 @@ import type { StatsResponse } from '@tracklet/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { type StatsBody, statsQuery } from './api.js';
 import type { Credential } from './credentials.js';
+import { useResolvedPeriods } from './resolved-period.js';
+import type { DateRange } from './view.js';
 
 export interface Loaded<T> {
   data: T | null;
@@ -9,10 +11,12 @@ export interface Loaded<T> {
   loading: boolean;
 }
 
-/** Runs `load` whenever `key` changes; an answer that arrives after a newer request is dropped. */
-export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
+/** Runs `load` whenever `key` changes (not at all while `load` is null); an answer after a newer request is dropped. */
+export function useLoad<T>(load: (() => Promise<T>) | null, key: string): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ data: null, error: null, loading: true });
   useEffect(() => {
+    // Waiting: no answer of an earlier key stays on screen as if it were this one's.
+    if (!load) return setState({ data: null, error: null, loading: true });
     let current = true;
     setState((s) => ({ ...s, loading: true, error: null }));
     load().then(
@@ -26,6 +30,20 @@ export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
   return state;
 }
 
-/** One stats query, re-run when its body changes. */
-export const useStats = (credential: Credential, body: StatsBody): Loaded<StatsResponse> =>
-  useLoad(() => statsQuery(credential, body), JSON.stringify(body));
+/**
+ * One stats query, re-run when its body changes; null: not yet (it waits for something). Bodies name no zone: the
+ * server answers in the account's, and each answer tells the dashboard which zone and dates it used.
+ */
+export function useStats(credential: Credential, body: StatsBody | null): Loaded<StatsResponse> {
+  const { report } = useResolvedPeriods();
+  const load = async () => {
+    const answer = await statsQuery(credential, body!);
+    report(body!.date_range as DateRange, answer.meta);
+    return answer;
+  };
+  return useLoad(body ? load : null, JSON.stringify(body));
+}
+
+/** A panel's `data-state`: what the bench (`npm run bench -- dashboard`) and the e2e specs wait for. */
+export const panelState = (l: Loaded<unknown>): 'loading' | 'error' | 'ready' =>
+  l.loading ? 'loading' : l.error ? 'error' : 'ready';

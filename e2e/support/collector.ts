@@ -104,11 +104,11 @@ export async function startCollector(
 }
 
 /** POST /v1/admin/accounts → the new account's three keys. */
-export async function createAccount(c: Collector, name = 'e2e'): Promise<Keys> {
+export async function createAccount(c: Collector, name = 'e2e', settings: Record<string, unknown> = {}): Promise<Keys> {
   const r = await fetch(`${c.url}/v1/admin/accounts`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${c.adminToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name }),
+    body: JSON.stringify({ name, ...settings }),
   });
   if (r.status != 201) throw new Error(`create account: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { keys: Keys }).keys;

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Credential } from '../credentials.js';
-import { count, timeZone } from '../periods.js';
-import { useStats } from '../use-stats.js';
+import { count } from '../periods.js';
+import { panelState, useStats } from '../use-stats.js';
 import { apiFilters, type View } from '../view.js';
 
 export interface Tab {
@@ -26,7 +26,6 @@ export function Breakdown({ title, tabs, credential, view, setView, onPeople }: 
   const rows = useStats(credential, {
     metrics: ['visitors', 'percentage'],
     date_range: view.range,
-    timezone: timeZone(),
     dimensions: [dimension],
     filters: apiFilters(view),
     limit: 10,
@@ -34,7 +33,7 @@ export function Breakdown({ title, tabs, credential, view, setView, onPeople }: 
   const narrow = (value: string) =>
     setView({ ...view, filters: [...view.filters.filter((f) => f.dimension !== dimension), { dimension, value }] });
   return (
-    <section class="panel" aria-busy={rows.loading} data-panel={title}>
+    <section class="panel" aria-busy={rows.loading} data-state={panelState(rows)} data-panel={title}>
       <header>
         <h2>{title}</h2>
         {tabs.length > 1 && (

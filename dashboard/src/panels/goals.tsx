@@ -1,6 +1,6 @@
 import type { Credential } from '../credentials.js';
-import { count, timeZone } from '../periods.js';
-import { useStats } from '../use-stats.js';
+import { count } from '../periods.js';
+import { panelState, useStats } from '../use-stats.js';
 import { apiFilters, type View } from '../view.js';
 
 interface GoalsProps {
@@ -15,7 +15,6 @@ export function Goals({ credential, view, setView, onPeople }: GoalsProps) {
   const rows = useStats(credential, {
     metrics: ['visitors', 'events', 'percentage', 'revenue'],
     date_range: view.range,
-    timezone: timeZone(),
     dimensions: ['event:name'],
     filters: apiFilters(view),
     limit: 20,
@@ -26,7 +25,7 @@ export function Goals({ credential, view, setView, onPeople }: GoalsProps) {
       filters: [...view.filters.filter((f) => f.dimension !== 'event:goal'), { dimension: 'event:goal', value }],
     });
   return (
-    <section class="panel goals" aria-busy={rows.loading} data-panel="Goals">
+    <section class="panel goals" aria-busy={rows.loading} data-state={panelState(rows)} data-panel="Goals">
       <header>
         <h2>Goals and events</h2>
       </header>

@@ -1,6 +1,8 @@
+import type { StatsResponse } from '@tracklet/protocol';
 import type { Credential } from '../credentials.js';
-import { count, duration, previousPeriod, timeZone } from '../periods.js';
-import { useStats } from '../use-stats.js';
+import { count, duration, previousPeriod } from '../periods.js';
+import { rangeKey, useResolvedPeriods } from '../resolved-period.js';
+import { type Loaded, panelState, useStats } from '../use-stats.js';
 import { apiFilters, type View } from '../view.js';
 
 const METRICS = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'] as const;
@@ -21,17 +23,32 @@ function Change({ now, before, index }: { now: number | null; before: number | n
   );
 }
 
-/** The headline numbers, each with its change against the period before (same length). */
-export function Kpis({ credential, view }: { credential: Credential; view: View }) {
-  const base = { metrics: METRICS, timezone: timeZone(), filters: apiFilters(view) };
-  const now = useStats(credential, { ...base, date_range: view.range });
-  const range = now.data?.meta.date_range.map((d) => d.slice(0, 10)) as [string, string] | undefined;
-  const before = useStats(credential, { ...base, date_range: range ? previousPeriod(range) : view.range });
-  if (now.error) return <p class="error">{now.error}</p>;
+/** The KPIs' query of the view's period (the dashboard runs it: its answer also says whether the period is empty). */
+export const kpiQuery = (view: View) => ({ metrics: METRICS, filters: apiFilters(view), date_range: view.range });
+
+/**
+ * The headline numbers, each with its change against the period before (same length). That period's dates come from
+ * the first answer for this range (any panel's), in the account's zone: the comparison waits for it, the numbers not.
+ */
+export function Kpis({ credential, view, now }: { credential: Credential; view: View; now: Loaded<StatsResponse> }) {
+  const range = useResolvedPeriods().resolved.dates[rangeKey(view.range)];
+  const before = useStats(credential, range ? { ...kpiQuery(view), date_range: previousPeriod(range) } : null);
+  if (now.error)
+    return (
+      <p class="error kpis" data-state="error">
+        {now.error}
+      </p>
+    );
   const values = now.data?.results[0]?.metrics ?? [];
   const previous = range ? (before.data?.results[0]?.metrics ?? []) : [];
   return (
-    <section class="kpis" aria-busy={now.loading} aria-label="Key numbers">
+    <section
+      class="kpis"
+      aria-busy={now.loading}
+      aria-label="Key numbers"
+      data-state={panelState(now)}
+      data-compare-state={panelState(before)}
+    >
       {LABELS.map((label, i) => (
         <div class="kpi" key={label}>
           <div class="kpi-label">{label}</div>

@@ -3,23 +3,19 @@ import { useState } from 'preact/hooks';
 import { contact, eventsPage } from '../api.js';
 import type { Credential } from '../credentials.js';
 import { useLoad } from '../use-stats.js';
-import type { DateRange } from '../view.js';
+import { nextDay, startOfLocalDay } from '../zone-time.js';
 
-const DAY = 86_400_000;
+/** The period's dates as the server resolved them, in the account's zone (null: all time). */
+export interface PeriodBounds {
+  dates: [string, string] | null;
+  zone: string;
+}
 
-/** The range as the events listing's created_after / created_before. */
-function bounds(range: DateRange): Record<string, string> {
-  const now = new Date();
-  if (Array.isArray(range))
-    return { created_after: range[0], created_before: new Date(Date.parse(range[1]) + DAY).toISOString() };
-  const start: Record<string, number> = {
-    day: new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime(),
-    '7d': now.getTime() - 7 * DAY,
-    '30d': now.getTime() - 30 * DAY,
-    month: new Date(now.getFullYear(), now.getMonth(), 1).getTime(),
-    '12mo': now.getTime() - 365 * DAY,
-  };
-  return range in start ? { created_after: new Date(start[range]!).toISOString() } : {};
+/** The period as the events listing's created_after / created_before: the account's days, not the browser's. */
+function bounds({ dates, zone }: PeriodBounds): Record<string, string> {
+  if (!dates) return {};
+  const at = (date: string) => new Date(startOfLocalDay(zone, date)).toISOString();
+  return { created_after: at(dates[0]), created_before: at(nextDay(dates[1])) };
 }
 
 const PAGES = 5;
@@ -28,7 +24,7 @@ const PAGES = 5;
  * The contacts behind a goal (its events) or a page (its page views, matched by path over the latest 500), newest
  * first, at most 20: read through the public events and contacts APIs with the owner's live key.
  */
-async function peopleBehind(c: Credential, dimension: string, value: string, range: DateRange) {
+async function peopleBehind(c: Credential, dimension: string, value: string, period: PeriodBounds) {
   const event = dimension === 'event:name' ? value : 'page_view';
   const ids: number[] = [];
   let after: string | undefined;
@@ -36,7 +32,7 @@ async function peopleBehind(c: Credential, dimension: string, value: string, ran
     const events = await eventsPage(c, {
       event,
       limit: '100',
-      ...bounds(range),
+      ...bounds(period),
       ...(after ? { after_id: after } : {}),
     });
     const hits = event === 'page_view' ? events.filter((e) => e.url && new URL(e.url).pathname === value) : events;
@@ -50,7 +46,7 @@ async function peopleBehind(c: Credential, dimension: string, value: string, ran
 const touch = (t: ContactProfile['first_touch']) =>
   t ? [t.utm_source, t.referrer, t.url].filter(Boolean).join(' · ') || 'direct' : '–';
 
-function Timeline({ credential, id }: { credential: Credential; id: number }) {
+function Timeline({ credential, id, zone }: { credential: Credential; id: number; zone: string }) {
   const events = useLoad(() => eventsPage(credential, { contact_id: String(id), limit: '50' }), `t${id}`);
   if (events.error) return <p class="error">{events.error}</p>;
   if (!events.data) return <p class="loading">Loading…</p>;
@@ -58,7 +54,8 @@ function Timeline({ credential, id }: { credential: Credential; id: number }) {
     <ol class="timeline">
       {events.data.map((e: StoredEvent) => (
         <li key={e.id}>
-          <time>{new Date(e.occurred_at).toLocaleString()}</time> <b>{e.event}</b> {e.url ?? ''}
+          <time>{new Date(e.occurred_at).toLocaleString(undefined, { timeZone: zone })}</time> <b>{e.event}</b>{' '}
+          {e.url ?? ''}
         </li>
       ))}
     </ol>
@@ -70,11 +67,11 @@ export function People(props: {
   credential: Credential;
   dimension: string;
   value: string;
-  range: DateRange;
+  period: PeriodBounds;
   onClose: () => void;
 }) {
-  const { credential, dimension, value, range, onClose } = props;
-  const people = useLoad(() => peopleBehind(credential, dimension, value, range), `${dimension}|${value}`);
+  const { credential, dimension, value, period, onClose } = props;
+  const people = useLoad(() => peopleBehind(credential, dimension, value, period), `${dimension}|${value}`);
   const [open, setOpen] = useState<number | null>(null);
   return (
     <div class="dialog" role="dialog" aria-modal="true" aria-label={`Visitors behind ${value}`}>
@@ -96,7 +93,7 @@ export function People(props: {
             <div class="touches">
               First touch: {touch(p.first_touch)} — Last touch: {touch(p.last_touch)} — {p.event_count} events
             </div>
-            {open === p.id && <Timeline credential={credential} id={p.id} />}
+            {open === p.id && <Timeline credential={credential} id={p.id} zone={period.zone} />}
           </li>
         ))}
       </ul>

@@ -2,8 +2,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Credential } from '../credentials.js';
-import { bucketFor, timeZone } from '../periods.js';
-import { useStats } from '../use-stats.js';
+import { bucketFor } from '../periods.js';
+import { panelState, useStats } from '../use-stats.js';
 import { apiFilters, type View } from '../view.js';
 
 /** Draws the series with uPlot, sized to its box, and redraws on resize. */
@@ -18,6 +18,9 @@ function Chart({ xs, ys, label }: { xs: number[]; ys: number[]; label: string })
         legend: { show: false },
         series: [{}, { label, stroke: '#4f46e5', fill: 'rgba(79,70,229,0.12)', width: 2 }],
         axes: [{}, { size: 50 }],
+        // The x values are the account's wall times written as UTC (see wallTime): shown as UTC, they read right
+        // in every browser, whatever its own zone.
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       },
       [xs, ys],
       el,
@@ -31,6 +34,10 @@ function Chart({ xs, ys, label }: { xs: number[]; ys: number[]; label: string })
   }, [xs.join(), ys.join(), label]);
   return <div ref={box} class="chart" aria-hidden="true" />;
 }
+
+/** A bucket's label (`2026-11-01`, `2026-11-01 13:00:00`: the account's local time) as seconds of that wall time in UTC. */
+const wallTime = (label: string): number =>
+  Date.parse(label.length === 10 ? `${label}T00:00:00Z` : `${label.replace(' ', 'T')}Z`) / 1000;
 
 /** Visitors or pageviews per hour, day or month: every bucket present, zeros included (the API's series). */
 export function TopGraph({
@@ -46,17 +53,16 @@ export function TopGraph({
   const series = useStats(credential, {
     metrics: [view.metric],
     date_range: view.range,
-    timezone: timeZone(),
     dimensions: [bucket],
     filters: apiFilters(view),
     limit: 1000,
   });
   const rows = series.data?.results ?? [];
-  const xs = rows.map((r) => Date.parse(String(r.dimensions[0])) / 1000);
+  const xs = rows.map((r) => wallTime(String(r.dimensions[0])));
   const ys = rows.map((r) => r.metrics[0] ?? 0);
   const other = view.metric === 'visitors' ? 'pageviews' : 'visitors';
   return (
-    <section class="panel graph" aria-busy={series.loading}>
+    <section class="panel graph" aria-busy={series.loading} data-state={panelState(series)} data-panel="Graph">
       <header>
         <h2>
           {view.metric === 'visitors' ? 'Visitors' : 'Pageviews'} per {bucket.slice(5)}

@@ -10,7 +10,9 @@ import { parseOrThrow } from './validate.js';
 const usage = `usage (the store is TRACKLET_DB, as for the server):
   tracklet accounts create --name NAME [--origins https://a.example,https://b.example] [--events a,b]
                           [--api-rate N|default] [--beacon-rate N|default]   (requests per minute)
+                          [--timezone Europe/Berlin]   (the stats' zone; default UTC)
   tracklet accounts update ID [--name NAME] [--origins LIST|none] [--events LIST|none] [--api-rate N|default] [--beacon-rate N|default]
+                          [--timezone ZONE]
   tracklet keys create --account ID --type publishable|live|test [--scopes events.write,events.read,...]
   tracklet keys revoke ID
   tracklet writer          (log mode: TRACKLET_LOG=nats://…, TRACKLET_DB=postgres://…; docs/deploy.md)`;
@@ -38,6 +40,7 @@ function parseArguments(argv: string[]) {
         scopes: { type: 'string' },
         'api-rate': { type: 'string' },
         'beacon-rate': { type: 'string' },
+        timezone: { type: 'string' },
       },
     });
   } catch (error) {
@@ -57,6 +60,7 @@ async function run(store: Store, argv: string[]): Promise<unknown> {
         allowed_origins: list(values.origins),
         allowed_events: list(values.events),
         rate_limit: rateLimit(values),
+        timezone: values.timezone,
       }),
     );
   }
@@ -69,6 +73,7 @@ async function run(store: Store, argv: string[]): Promise<unknown> {
         allowed_origins: list(values.origins),
         allowed_events: list(values.events),
         rate_limit: rateLimit(values),
+        timezone: values.timezone,
       }),
     );
   }

@@ -49,6 +49,7 @@ describe('PostgreSQL listing plans', () => {
           allowed_origins: [],
           allowed_events: null,
           rate_limit: { api_per_minute: null, beacons_per_minute: null },
+          timezone: 'UTC',
           created_at: 1,
           updated_at: 1,
         }),

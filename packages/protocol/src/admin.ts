@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { eventNameSchema } from './event.js';
 import * as limits from './limits.js';
+import { timeZoneSchema } from './time-zone.js';
 
 export const scopeSchema = z.enum(['events.write', 'events.read', 'contacts.write', 'contacts.read', 'stats.read']);
 export type Scope = z.infer<typeof scopeSchema>;
@@ -37,6 +38,8 @@ export const createAccountSchema = z.strictObject({
   allowed_origins: z.array(originSchema).max(limits.maxAllowedOrigins).nullish(),
   allowed_events: z.array(eventNameSchema).max(limits.maxAllowedEvents).nullish(),
   rate_limit: rateLimitInputSchema.nullish(),
+  /** IANA name; the stats' days and hours when a query names no zone (and the dashboard's). Default UTC. */
+  timezone: timeZoneSchema.optional(),
 });
 export type CreateAccount = z.infer<typeof createAccountSchema>;
 
@@ -46,6 +49,7 @@ export const updateAccountSchema = z.strictObject({
   allowed_events: z.array(eventNameSchema).max(limits.maxAllowedEvents).nullable().optional(),
   /** Merged into the account's settings: a budget given as null goes back to the default; `rate_limit: null` resets both. */
   rate_limit: rateLimitInputSchema.nullable().optional(),
+  timezone: timeZoneSchema.optional(),
 });
 export type UpdateAccount = z.infer<typeof updateAccountSchema>;
 
@@ -61,6 +65,7 @@ export const accountSchema = z.object({
   allowed_origins: z.array(z.string()),
   allowed_events: z.array(z.string()).nullable(),
   rate_limit: rateLimitSchema,
+  timezone: z.string(),
   created_at: z.string(),
 });
 export type Account = z.infer<typeof accountSchema>;

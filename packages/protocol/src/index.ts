@@ -12,3 +12,4 @@ export * from './properties.js';
 export * from './query.js';
 export * from './results.js';
 export * from './stats.js';
+export * from './time-zone.js';

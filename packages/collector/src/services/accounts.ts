@@ -4,6 +4,7 @@ import {
   allScopes,
   type CreateAccount,
   type CreateKey,
+  defaultTimeZone,
   type IssuedKey,
   type KeyType,
   type RateLimit,
@@ -24,6 +25,7 @@ export function toAccount(a: AccountRecord): Account {
     allowed_origins: a.allowed_origins,
     allowed_events: a.allowed_events,
     rate_limit: a.rate_limit,
+    timezone: a.timezone,
     created_at: new Date(a.created_at).toISOString(),
   };
 }
@@ -65,6 +67,7 @@ export async function createAccountWithKeys(store: Store, input: CreateAccount):
       allowed_origins: input.allowed_origins ?? [],
       allowed_events: input.allowed_events ?? null,
       rate_limit: mergeRateLimit(noRateLimit, input.rate_limit),
+      timezone: input.timezone ?? defaultTimeZone,
       created_at: now,
       updated_at: now,
     });
@@ -84,6 +87,7 @@ export async function updateAccount(store: Store, id: number, patch: UpdateAccou
   if (patch.allowed_origins !== undefined) account.allowed_origins = patch.allowed_origins ?? [];
   if (patch.allowed_events !== undefined) account.allowed_events = patch.allowed_events;
   if (patch.rate_limit !== undefined) account.rate_limit = mergeRateLimit(account.rate_limit, patch.rate_limit);
+  if (patch.timezone !== undefined) account.timezone = patch.timezone;
   account.updated_at = Date.now();
   await store.write((tx) => tx.saveAccount(account));
   return toAccount(account);

@@ -128,6 +128,8 @@ export interface AccountRecord {
   allowed_events: string[] | null;
   /** Requests per minute; a null budget is the server's default. */
   rate_limit: RateLimit;
+  /** IANA name: the stats' zone when a query names none (issue #19). */
+  timezone: string;
   created_at: number;
   updated_at: number;
 }

@@ -1,3 +1,4 @@
+import { defaultTimeZone } from '@tracklet/protocol';
 import { type AccountRecord, type ContactRecord, noRateLimit } from './records.js';
 
 type Row = Record<string, unknown>;
@@ -30,6 +31,7 @@ export function accountFromColumns(r: Row, decode: DecodeJson): AccountRecord {
     allowed_origins: decode<string[]>(r.allowed_origins, []),
     allowed_events: decode<string[] | null>(r.allowed_events, null),
     rate_limit: { ...noRateLimit, ...decode<Partial<AccountRecord['rate_limit']>>(r.rate_limit, {}) },
+    timezone: (r.timezone as string | null) ?? defaultTimeZone,
     created_at: r.created_at as number,
     updated_at: r.updated_at as number,
   };

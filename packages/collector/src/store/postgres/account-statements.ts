@@ -10,9 +10,17 @@ async function bumpAuthVersion(client: pg.PoolClient): Promise<void> {
 export async function insertAccount(client: pg.PoolClient, a: Omit<AccountRecord, 'id'>): Promise<AccountRecord> {
   await bumpAuthVersion(client);
   const { rows } = await client.query<Row>(
-    `INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-    [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit), a.created_at, a.updated_at],
+    `INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, timezone, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+    [
+      a.name,
+      jsonb(a.allowed_origins),
+      jsonb(a.allowed_events),
+      jsonb(a.rate_limit),
+      a.timezone,
+      a.created_at,
+      a.updated_at,
+    ],
   );
   return accountFromRow(rows[0] as Row);
 }
@@ -20,9 +28,9 @@ export async function insertAccount(client: pg.PoolClient, a: Omit<AccountRecord
 export async function updateAccount(client: pg.PoolClient, a: AccountRecord): Promise<void> {
   await bumpAuthVersion(client);
   await client.query(
-    `UPDATE accounts SET name = $1, allowed_origins = $2, allowed_events = $3, rate_limit = $4, updated_at = $5
-    WHERE id = $6`,
-    [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit), a.updated_at, a.id],
+    `UPDATE accounts SET name = $1, allowed_origins = $2, allowed_events = $3, rate_limit = $4, timezone = $5,
+    updated_at = $6 WHERE id = $7`,
+    [a.name, jsonb(a.allowed_origins), jsonb(a.allowed_events), jsonb(a.rate_limit), a.timezone, a.updated_at, a.id],
   );
 }
 

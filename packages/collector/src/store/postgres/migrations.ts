@@ -55,6 +55,8 @@ const migrations: string[] = [
   lockAndReadWithIdentitiesSql,
   // 6 (issue #18): country, the stats' time index, the referrer list.
   statsSchemaSql(),
+  // 7 (issue #19): the account's time zone, the stats' default zone.
+  "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
 ];
 
 /**

@@ -45,6 +45,8 @@ const migrations: string[] = [
   eventIndexChangesSql + authVersionSql,
   // 4 (issue #18): country, the stats' time index, the referrer list.
   statsSchemaSql(),
+  // 5 (issue #19): the account's time zone, the stats' default zone.
+  "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */

@@ -251,13 +251,14 @@ export class SqliteTx implements StoreTx {
   async createAccount(a: Omit<AccountRecord, 'id'>) {
     this.bumpAuthVersion();
     const row = this.sql(
-      `INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO accounts (name, allowed_origins, allowed_events, rate_limit, timezone, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ).get(
       a.name,
       JSON.stringify(a.allowed_origins),
       a.allowed_events && JSON.stringify(a.allowed_events),
       JSON.stringify(a.rate_limit),
+      a.timezone,
       a.created_at,
       a.updated_at,
     ) as Row;
@@ -267,12 +268,13 @@ export class SqliteTx implements StoreTx {
   async saveAccount(a: AccountRecord) {
     this.bumpAuthVersion();
     this.sql(
-      'UPDATE accounts SET name = ?, allowed_origins = ?, allowed_events = ?, rate_limit = ?, updated_at = ? WHERE id = ?',
+      'UPDATE accounts SET name = ?, allowed_origins = ?, allowed_events = ?, rate_limit = ?, timezone = ?, updated_at = ? WHERE id = ?',
     ).run(
       a.name,
       JSON.stringify(a.allowed_origins),
       a.allowed_events && JSON.stringify(a.allowed_events),
       JSON.stringify(a.rate_limit),
+      a.timezone,
       a.updated_at,
       a.id,
     );

@@ -53,7 +53,7 @@ export default defineConfig({
   resolve: {
     alias: [
       {
-        find: /^@tracklet\/protocol\/(\w+)$/,
+        find: /^@tracklet\/protocol\/([\w-]+)$/,
         replacement: fileURLToPath(new URL('./packages/protocol/src/$1.ts', import.meta.url)),
       },
       { find: '@tracklet/protocol', replacement: src('protocol') },

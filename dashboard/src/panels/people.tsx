@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { contact, eventsPage } from '../api.js';
 import type { Credential } from '../credentials.js';
 import { useLoad } from '../use-stats.js';
-import { nextDay, startOfLocalDay } from '../zone-time.js';
+import { addDays, startOfLocalDay } from '@tracklet/protocol/zone-calendar';
 
 /** The period's dates as the server resolved them, in the account's zone (null: all time). */
 export interface PeriodBounds {
@@ -15,7 +15,7 @@ export interface PeriodBounds {
 function bounds({ dates, zone }: PeriodBounds): Record<string, string> {
   if (!dates) return {};
   const at = (date: string) => new Date(startOfLocalDay(zone, date)).toISOString();
-  return { created_after: at(dates[0]), created_before: at(nextDay(dates[1])) };
+  return { created_after: at(dates[0]), created_before: at(addDays(dates[1], 1)) };
 }
 
 const PAGES = 5;

@@ -1,6 +1,13 @@
 import type { StatsQuery, StatsResponse } from '@tracklet/protocol';
 import type { Store } from '../store/store.js';
-import { eventTotalsSql, firstEventSql, type StatsPlan, visitTotalsSql } from './build-sql.js';
+import {
+  eventTotalsSql,
+  firstEventSql,
+  namesVisit,
+  type StatsPlan,
+  visitsAnswer,
+  visitTotalsSql,
+} from './build-sql.js';
 import { checkQuery, orderAndPage } from './check-query.js';
 import { metricValue } from './compute-metrics.js';
 import { resolveDateRange, type ResolvedRange } from './date-range.js';
@@ -27,18 +34,25 @@ async function rangeOf(store: Store, reader: StatsReader, query: StatsQuery, now
   return resolveDateRange(query.date_range, query.timezone, now, first);
 }
 
-/** The queries a stats query needs, by role: event totals always; the others only for the metrics that use them. */
+/**
+ * The queries a stats query needs, by role: event totals always; the others only for the metrics that use them. A
+ * plan about visits alone (visit attributes, no event ones) sums its event totals over `visits`, and so does the
+ * percentage's whole; the goal's base is computed like the goal's numerator, from the events.
+ */
 function queriesOf(plan: StatsPlan, query: StatsQuery) {
+  const fromVisits = visitsAnswer(plan) && namesVisit(plan);
   const wants = {
     visits: query.metrics.some((m) => visitMetrics.has(m)),
     goalBase: query.metrics.includes('conversion_rate'),
     all: query.metrics.includes('percentage'),
   };
   const build = (d: SqlDialect): SqlQuery[] => [
-    eventTotalsSql(plan, d),
+    eventTotalsSql(plan, d, fromVisits),
     ...(wants.visits ? [visitTotalsSql(plan, d)] : []),
-    ...(wants.goalBase ? [eventTotalsSql({ ...plan, filters: plan.filters.filter((f) => !isGoalFilter(f)) }, d)] : []),
-    ...(wants.all ? [eventTotalsSql({ ...plan, dimensions: [] }, d)] : []),
+    ...(wants.goalBase
+      ? [eventTotalsSql({ ...plan, filters: plan.filters.filter((f) => !isGoalFilter(f)) }, d, false)]
+      : []),
+    ...(wants.all ? [eventTotalsSql({ ...plan, dimensions: [] }, d, fromVisits)] : []),
   ];
   return { wants, build };
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { VisitDeltas, visitColumns } from '../visit-rows.js';
-import { visitEventColumns, visitUpsertSql } from '../visits-schema.js';
+import { visitEventColumns, visitsTableSql, visitUpsertSql } from '../visits-schema.js';
 import { eventFromRow, pgTypes, type Row } from './rows.js';
 
 const upsertSql = visitUpsertSql(`SELECT ${visitColumns.join(', ')} FROM json_populate_recordset(NULL::visits, $1)`);
@@ -23,4 +23,10 @@ export async function backfillPostgresVisits(client: pg.ClientBase): Promise<voi
     await client.query(upsertSql, [JSON.stringify(deltas.take())]);
     last = rows.at(-1)!.id as number;
   }
+}
+
+/** The migration (issue #18): the visits table, filled from the events stored before it. */
+export async function addVisitsTable(client: pg.ClientBase): Promise<void> {
+  await client.query(visitsTableSql('postgres'));
+  await backfillPostgresVisits(client);
 }

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { statsSchemaSql } from '../stats-schema.js';
-import { visitsTableSql } from '../visits-schema.js';
-import { backfillPostgresVisits } from './backfill-visits.js';
+import { addVisitsTable } from './backfill-visits.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 import { lockAndReadFunctionSql, lockAndReadWithIdentitiesSql } from './lock-and-read-sql.js';
 
@@ -60,10 +59,7 @@ const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
   // 7 (issue #19): the account's time zone, the stats' default zone.
   "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
   // (issue #18): visits kept at write time, filled from the events stored before.
-  async (client) => {
-    await client.query(visitsTableSql('postgres'));
-    await backfillPostgresVisits(client);
-  },
+  addVisitsTable,
 ];
 
 /**

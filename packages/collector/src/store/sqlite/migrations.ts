@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { statsSchemaSql } from '../stats-schema.js';
-import { visitsTableSql } from '../visits-schema.js';
-import { backfillSqliteVisits } from './sqlite-visits.js';
+import { addVisitsTable } from './sqlite-visits.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 
 /** Versioned schema; `PRAGMA user_version` records how many have run. Append only. SQL, or code that runs SQL. */
@@ -50,10 +49,7 @@ const migrations: Array<string | ((db: Database.Database) => void)> = [
   // 5 (issue #19): the account's time zone, the stats' default zone.
   "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
   // (issue #18): visits kept at write time, filled from the events stored before.
-  (db) => {
-    db.exec(visitsTableSql('sqlite'));
-    backfillSqliteVisits(db);
-  },
+  addVisitsTable,
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */

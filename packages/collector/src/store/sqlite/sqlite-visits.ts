@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { VisitDeltas, visitColumns, type VisitRow } from '../visit-rows.js';
-import { visitEventColumns, visitUpsertSql } from '../visits-schema.js';
+import { visitEventColumns, visitsTableSql, visitUpsertSql } from '../visits-schema.js';
 import { eventFromRow } from './rows.js';
 
 const upsertSql = visitUpsertSql(`VALUES (${visitColumns.map(() => '?').join(', ')})`);
@@ -47,4 +47,10 @@ export function backfillSqliteVisits(db: Database.Database): void {
     visits.write();
     last = rows.at(-1)!.id as number;
   }
+}
+
+/** The migration (issue #18): the visits table, filled from the events stored before it. */
+export function addVisitsTable(db: Database.Database): void {
+  db.exec(visitsTableSql('sqlite'));
+  backfillSqliteVisits(db);
 }

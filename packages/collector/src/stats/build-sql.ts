@@ -85,14 +85,17 @@ const visitTotals = `COUNT(*) AS visits, SUM(CASE WHEN v.events <= 1 THEN 1 ELSE
 
 /**
  * Event-level metrics per group: visitors (distinct contacts), pageviews, events, revenue. `fromVisits`: summed over
- * the visits' rows (runStats picks it for plans about visits only: the same totals, without the events).
+ * the visits' rows (runStats picks it for plans about visits only: the same totals, without the events), with the
+ * visit-level ones of visitTotalsSql in the same pass.
  */
-export function eventTotalsSql(plan: StatsPlan, d: SqlDialect, fromVisits: boolean): SqlQuery {
+export function eventTotalsSql(plan: StatsPlan, d: SqlDialect, fromVisits: boolean, visitors = true): SqlQuery {
   const p = fromVisits ? visitParts(plan, d) : eventParts(plan, d);
+  // Distinct contacts are the costly part (a sort of every contact id): left out when no metric reads them.
+  const distinct = visitors ? `COUNT(DISTINCT ${fromVisits ? 'v' : 'ev'}.contact_id)` : '0';
   const totals = fromVisits
-    ? `COUNT(DISTINCT v.contact_id) AS visitors, SUM(v.pageviews) AS pageviews, SUM(v.events) AS events,
-      SUM(v.revenue) AS revenue`
-    : `COUNT(DISTINCT ev.contact_id) AS visitors, SUM(CASE WHEN ev.event = 'page_view' THEN 1 ELSE 0 END) AS pageviews,
+    ? `${distinct} AS visitors, SUM(v.pageviews) AS pageviews, SUM(v.events) AS events,
+      SUM(v.revenue) AS revenue, ${visitTotals}`
+    : `${distinct} AS visitors, SUM(CASE WHEN ev.event = 'page_view' THEN 1 ELSE 0 END) AS pageviews,
       COUNT(*) AS events, SUM(CASE WHEN ev.event = 'confirmation' THEN ev.amount ELSE 0 END) AS revenue`;
   const text = `SELECT ${selectDims(p.dims)}${totals} FROM ${p.from} ${p.where} ${groupBy(p.dims)}`;
   return { text, params: p.params.values };

@@ -45,16 +45,17 @@ function queriesOf(plan: StatsPlan, query: StatsQuery) {
     visits: query.metrics.some((m) => visitMetrics.has(m)),
     goalBase: query.metrics.includes('conversion_rate'),
     all: query.metrics.includes('percentage'),
+    visitors: query.metrics.some((m) => m === 'visitors' || m === 'percentage'),
   };
   const build = (d: SqlDialect): SqlQuery[] => [
-    eventTotalsSql(plan, d, fromVisits),
-    ...(wants.visits ? [visitTotalsSql(plan, d)] : []),
+    eventTotalsSql(plan, d, fromVisits, wants.visitors || wants.goalBase),
+    ...(wants.visits && !fromVisits ? [visitTotalsSql(plan, d)] : []),
     ...(wants.goalBase
       ? [eventTotalsSql({ ...plan, filters: plan.filters.filter((f) => !isGoalFilter(f)) }, d, false)]
       : []),
     ...(wants.all ? [eventTotalsSql({ ...plan, dimensions: [] }, d, fromVisits)] : []),
   ];
-  return { wants, build };
+  return { wants, fromVisits, build };
 }
 
 /** `POST /v1/stats/query`: validates what the schema cannot, runs the store's aggregates, shapes the answer. */
@@ -68,11 +69,11 @@ export async function runStats(
   const range = await rangeOf(store, reader, query, now);
   const segments = offsetSegments(query.timezone, range.from, range.to);
   const plan: StatsPlan = { ...reader, ...range, segments, dimensions: query.dimensions, filters: query.filters };
-  const { wants, build } = queriesOf(plan, query);
+  const { wants, fromVisits, build } = queriesOf(plan, query);
   const [events = [], ...rest] = await store.statsRows(build);
   const groups = new Groups(query.dimensions);
   groups.add(events, addEventTotals);
-  if (wants.visits) groups.add(rest.shift() ?? [], addVisitTotals, false);
+  if (wants.visits) groups.add(fromVisits ? events : (rest.shift() ?? []), addVisitTotals, false);
   if (wants.goalBase) groups.add(rest.shift() ?? [], addGoalBase, false);
   const allVisitors = wants.all ? Number(rest.shift()?.[0]?.visitors ?? 0) : 0;
   groups.fillBuckets(range.fromDate, range.toDate);

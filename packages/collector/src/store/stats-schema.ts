@@ -8,7 +8,9 @@ function referrerRows(): string {
 
 /**
  * Issue #18, one migration on both stores: the event's country; an index for the stats' time ranges; and the
- * referrer list that names a visit's source (`visit:source`), as a table the stats queries join.
+ * referrer list that names a visit's source (`visit:source`), as a table. Since the `visits` table (visits-schema.ts)
+ * the source is classified when a visit is written, from the same list (visit-attributes.ts); this table is no longer
+ * read, and stays because migrations are append-only.
  */
 export function statsSchemaSql(): string {
   return `

@@ -13,6 +13,7 @@ import { metricValue } from './compute-metrics.js';
 import { resolveDateRange, type ResolvedRange } from './date-range.js';
 import type { SqlDialect, SqlQuery } from './dialect.js';
 import { isGoalFilter } from './filters.js';
+import { isSiteWide, siteTotalsSql } from './site-totals-sql.js';
 import { addEventTotals, addGoalBase, addVisitTotals, Groups } from './group-totals.js';
 import { addDays, offsetSegments } from './time-zone.js';
 
@@ -36,8 +37,9 @@ async function rangeOf(store: Store, reader: StatsReader, query: StatsQuery, now
 
 /**
  * The queries a stats query needs, by role: event totals always; the others only for the metrics that use them. A
- * plan about visits alone (visit attributes, no event ones) sums its event totals over `visits`, and so does the
- * percentage's whole; the goal's base is computed like the goal's numerator, from the events.
+ * plan about visits alone (visit attributes, no event ones) sums its event totals over `visits`, a site-wide one over
+ * `visits` and the events outside any visit, and so does the percentage's whole; the goal's base is computed like the
+ * goal's numerator, from the events.
  */
 function queriesOf(plan: StatsPlan, query: StatsQuery) {
   const fromVisits = visitsAnswer(plan) && namesVisit(plan);
@@ -47,13 +49,15 @@ function queriesOf(plan: StatsPlan, query: StatsQuery) {
     all: query.metrics.includes('percentage'),
     visitors: query.metrics.some((m) => m === 'visitors' || m === 'percentage'),
   };
+  const totals = (p: StatsPlan, d: SqlDialect, visitors = true) =>
+    isSiteWide(p) ? siteTotalsSql(p, d, visitors) : eventTotalsSql(p, d, fromVisits, visitors);
   const build = (d: SqlDialect): SqlQuery[] => [
-    eventTotalsSql(plan, d, fromVisits, wants.visitors || wants.goalBase),
+    totals(plan, d, wants.visitors || wants.goalBase),
     ...(wants.visits && !fromVisits ? [visitTotalsSql(plan, d)] : []),
     ...(wants.goalBase
       ? [eventTotalsSql({ ...plan, filters: plan.filters.filter((f) => !isGoalFilter(f)) }, d, false)]
       : []),
-    ...(wants.all ? [eventTotalsSql({ ...plan, dimensions: [] }, d, fromVisits)] : []),
+    ...(wants.all ? [totals({ ...plan, dimensions: [] }, d)] : []),
   ];
   return { wants, fromVisits, build };
 }

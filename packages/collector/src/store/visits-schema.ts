@@ -18,6 +18,8 @@ export function visitsTableSql(dialect: Dialect): string {
   const index = sqlite
     ? 'CREATE UNIQUE INDEX visits_session ON visits(account_id, test, session_id)'
     : 'CREATE INDEX visits_started ON visits(account_id, test, started_at)';
+  // events_without_visit: the site-wide totals add the events outside any visit (stats/site-totals-sql.ts); only
+  // server-API events without a session_id are in it, so tracker events cost nothing more to write.
   return `CREATE TABLE visits (
      account_id ${int} NOT NULL, test ${sqlite ? 'INTEGER' : 'BOOLEAN'} NOT NULL, session_id TEXT NOT NULL,
      contact_id ${int} NOT NULL, started_at ${int} NOT NULL, ended_at ${int} NOT NULL, entry_at ${int}, entry_page TEXT,
@@ -27,7 +29,8 @@ export function visitsTableSql(dialect: Dialect): string {
      browser TEXT, os TEXT, country TEXT,
      ${key};
    ${index};
-   CREATE INDEX visits_contact ON visits(account_id, contact_id);`;
+   CREATE INDEX visits_contact ON visits(account_id, contact_id);
+   CREATE INDEX events_without_visit ON events(account_id, test, occurred_at) WHERE session_id IS NULL;`;
 }
 
 const columnList = visitColumns.join(', ');

@@ -1,5 +1,7 @@
 import { collectorRequire } from './collector-deps.mjs';
 import { migrate } from '../../packages/collector/dist/store/sqlite/migrations.js';
+import { backfillSqliteVisits } from '../../packages/collector/dist/store/sqlite/sqlite-visits.js';
+import { backfillPostgresVisits } from '../../packages/collector/dist/store/postgres/backfill-visits.js';
 import { statsSeed } from './stats-seed.mjs';
 
 const Database = collectorRequire('better-sqlite3');
@@ -54,7 +56,7 @@ export function migrateSqlite(path) {
   }
 }
 
-/** Bulk-loads the stats seed into a migrated SQLite file: secondary indexes dropped, then built again. */
+/** Bulk-loads the stats seed into a migrated SQLite file: secondary indexes dropped, then built again; then visits. */
 export function loadSqlite(path, accountId, plan) {
   const db = new Database(path);
   try {
@@ -78,6 +80,8 @@ export function loadSqlite(path, accountId, plan) {
     }
     many(chunk);
     for (const { sql } of indexes) db.exec(sql);
+    // The visits the collector keeps at write time, from the events loaded (as the migration fills them).
+    db.transaction(() => backfillSqliteVisits(db))();
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     db.close();
@@ -102,7 +106,9 @@ export async function loadPostgres(url, accountId, plan) {
     }
     if (batch.length) await client.query(insert, [JSON.stringify(batch)]);
     for (const { indexdef } of indexes) await client.query(indexdef);
+    await backfillPostgresVisits(client);
     await client.query('VACUUM ANALYZE events');
+    await client.query('VACUUM ANALYZE visits');
     await client.query('CHECKPOINT');
   } finally {
     await client.end();

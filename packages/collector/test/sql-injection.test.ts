@@ -161,6 +161,10 @@ describe("the store adapters' SQL text", () => {
     "identifiedSql('email_norm', 'email', lock)",
     "identifiedSql('phone', 'phone', lock)",
     "identifiedSql('external_id', 'external_id', lock)",
+    // The visits' column lists (store/visit-rows.ts, visits-schema.ts), constants of ours.
+    "visitColumns.map(() => '?').join(', ')",
+    "visitColumns.join(', ')",
+    'visitEventColumns',
   ]);
 
   it('splices only our own identifiers and placeholders into SQL, never a value', () => {

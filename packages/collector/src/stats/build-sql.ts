@@ -1,6 +1,6 @@
 import type { StatsFilter, StatsTimeDimension } from '@tracklet/protocol';
 import { Params, type SqlDialect, type SqlQuery } from './dialect.js';
-import { dimensionSql, localTimeSql, needsVisit, sourceSql, timeBucketSql, visitColumns } from './dimensions.js';
+import { dimensionSql, localTimeSql, needsVisit, timeBucketSql } from './dimensions.js';
 import { filterDimensions, filterSql } from './filters.js';
 import type { OffsetSegment } from './time-zone.js';
 
@@ -15,129 +15,119 @@ export interface StatsPlan {
   filters: StatsFilter[];
 }
 
-const firstEventColumns = [...new Set(Object.values(visitColumns))];
+const namedIn = (plan: StatsPlan) => [...plan.dimensions, ...plan.filters.flatMap(filterDimensions)];
 
-/** What of a visit a query reads: its totals always; its first event's attributes; its entry and exit pages. */
-interface VisitNeeds {
-  attributes: boolean;
-  pages: boolean;
-  source: boolean;
-}
+/** Whether every dimension and filter of the plan is the visit's (or time): then `visits` alone answers it. */
+export const visitsAnswer = (plan: StatsPlan) => namedIn(plan).every((n) => needsVisit(n) || n.startsWith('time:'));
 
-const pageDimensions = new Set(['visit:entry_page', 'visit:exit_page']);
-
-/**
- * Visits are computed from the events at query time (see README "Stats"): a visit is the events of one
- * session_id; its attributes are those of its first event, its entry and exit pages its first and last page_view.
- * Each window (one sort of the range's events) is computed only when the query reads what it gives.
- */
-function visitsSql(needs: VisitNeeds, d: SqlDialect): string {
-  const totals = `SELECT session_id, MIN(occurred_at) AS v_start, MAX(occurred_at) AS v_end, COUNT(*) AS v_events,
-    SUM(CASE WHEN event = 'page_view' THEN 1 ELSE 0 END) AS v_pageviews`;
-  if (!needs.attributes && !needs.pages)
-    return `,\n  vs AS MATERIALIZED (${totals} FROM ev WHERE session_id IS NOT NULL GROUP BY session_id)`;
-  const windows = [
-    needs.attributes ? 'ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY occurred_at, id) AS rn' : '',
-    needs.pages
-      ? `ROW_NUMBER() OVER (PARTITION BY session_id, event = 'page_view' ORDER BY occurred_at, id) AS pv_first,
-    ROW_NUMBER() OVER (PARTITION BY session_id, event = 'page_view' ORDER BY occurred_at DESC, id DESC) AS pv_last`
-      : '',
-  ].filter(Boolean);
-  const pages = needs.pages
-    ? `, MAX(CASE WHEN event = 'page_view' AND pv_first = 1 THEN url END) AS v_entry_url,
-    MAX(CASE WHEN event = 'page_view' AND pv_last = 1 THEN url END) AS v_exit_url`
-    : '';
-  const attributes = needs.attributes
-    ? `SELECT t.*, ${firstEventColumns.map((c) => `r.${c} AS v_${c}`).join(', ')}${needs.source ? `, ${sourceSql('r', d)} AS v_source` : ''}
-    FROM visit_totals t JOIN ranked r ON r.session_id = t.session_id AND r.rn = 1`
-    : 'SELECT * FROM visit_totals';
-  return `,
-  ranked AS MATERIALIZED (SELECT session_id, id, occurred_at, event, url, ${firstEventColumns.join(', ')},
-    ${windows.join(',\n    ')} FROM ev WHERE session_id IS NOT NULL),
-  visit_totals AS (${totals}${pages} FROM ranked GROUP BY session_id),
-  vs AS MATERIALIZED (${attributes})`;
-}
-
-const eventColumnsRead = [
-  'id',
-  'contact_id',
-  'session_id',
-  'event',
-  'amount',
-  'occurred_at',
-  'url',
-  'data',
-  ...firstEventColumns,
-];
+/** Whether the plan groups or filters by a visit attribute (so it is about visits, not all events). */
+export const namesVisit = (plan: StatsPlan) => namedIn(plan).some(needsVisit);
 
 interface Parts {
   params: Params;
-  with: string;
   from: string;
   where: string;
   dims: string[];
 }
 
-function partsOf(plan: StatsPlan, d: SqlDialect, withVisits = false): Parts {
-  const params = new Params(d);
-  const named = [...plan.dimensions, ...plan.filters.flatMap(filterDimensions)];
-  const visitNamed = named.filter(needsVisit);
-  const visits = withVisits || visitNamed.length > 0;
-  const needs = {
-    attributes: visitNamed.some((n) => !pageDimensions.has(n)),
-    pages: visitNamed.some((n) => pageDimensions.has(n)),
-    source: visitNamed.includes('visit:source'),
-  };
-  const ev = `ev AS (SELECT ${eventColumnsRead.join(', ')} FROM events WHERE account_id = ${params.add(
-    plan.accountId,
-  )} AND test = ${params.add(d.bool(plan.test))} AND occurred_at >= ${params.add(plan.from)} AND occurred_at < ${params.add(plan.to)})`;
-  let from = 'ev';
-  if (visits) from += ' LEFT JOIN vs ON vs.session_id = ev.session_id';
-  const local = localTimeSql(plan.segments);
-  const dims = plan.dimensions.map((dim) =>
+function dimsOf(plan: StatsPlan, time: string, d: SqlDialect): string[] {
+  const local = localTimeSql(plan.segments, time);
+  return plan.dimensions.map((dim) =>
     dim.startsWith('time:') ? timeBucketSql(dim as StatsTimeDimension, local, d) : dimensionSql(dim, d),
   );
-  const where = plan.filters.map((f, i) => filterSql(f, d, params, `filters[${i}]`));
+}
+
+/**
+ * The account's events in the range (`ev`), each joined to its visit's row (`v`) when the plan names a visit
+ * attribute or `visitsInRange` (visit metrics): then only visits that started in the range count, each whole.
+ */
+function eventParts(plan: StatsPlan, d: SqlDialect, visitsInRange = false): Parts {
+  const params = new Params(d);
+  const join = visitsInRange || namesVisit(plan);
+  const where = [
+    `ev.account_id = ${params.add(plan.accountId)}`,
+    `ev.test = ${params.add(d.bool(plan.test))}`,
+    `ev.occurred_at >= ${params.add(plan.from)}`,
+    `ev.occurred_at < ${params.add(plan.to)}`,
+  ];
+  if (visitsInRange) where.push(`v.started_at >= ${params.add(plan.from)}`, `v.started_at < ${params.add(plan.to)}`);
+  where.push(...plan.filters.map((f, i) => filterSql(f, d, params, `filters[${i}]`)));
   // A breakdown by a visit attribute leaves out the events outside any visit (server-API events).
   if (plan.dimensions.some(needsVisit)) where.push('ev.session_id IS NOT NULL');
+  const on = 'v.account_id = ev.account_id AND v.test = ev.test AND v.session_id = ev.session_id';
   return {
     params,
-    with: `WITH ${ev}${visits ? visitsSql(needs, d) : ''}`,
-    from,
-    where: where.length ? `WHERE ${where.join(' AND ')}` : '',
-    dims,
+    from: `events ev${join ? ` ${visitsInRange ? 'JOIN' : 'LEFT JOIN'} visits v ON ${on}` : ''}`,
+    where: `WHERE ${where.join(' AND ')}`,
+    dims: dimsOf(plan, 'ev.occurred_at', d),
   };
+}
+
+/** The account's visits that started in the range (`v`): a visit counts whole in the range of its first event. */
+function visitParts(plan: StatsPlan, d: SqlDialect): Parts {
+  const params = new Params(d);
+  const where = [
+    `v.account_id = ${params.add(plan.accountId)}`,
+    `v.test = ${params.add(d.bool(plan.test))}`,
+    `v.started_at >= ${params.add(plan.from)}`,
+    `v.started_at < ${params.add(plan.to)}`,
+    ...plan.filters.map((f, i) => filterSql(f, d, params, `filters[${i}]`)),
+  ];
+  return { params, from: 'visits v', where: `WHERE ${where.join(' AND ')}`, dims: dimsOf(plan, 'v.started_at', d) };
 }
 
 const aliases = (dims: string[]) => dims.map((_, i) => `d${i}`);
 const selectDims = (dims: string[]) => dims.map((sql, i) => `${sql} AS d${i}, `).join('');
 const groupBy = (dims: string[]) => (dims.length ? `GROUP BY ${aliases(dims).join(', ')}` : '');
 
-/** Event-level metrics per group: visitors (distinct contacts), pageviews, events, revenue. */
-export function eventTotalsSql(plan: StatsPlan, d: SqlDialect): SqlQuery {
-  const p = partsOf(plan, d);
-  const text = `${p.with}
-    SELECT ${selectDims(p.dims)}COUNT(DISTINCT ev.contact_id) AS visitors,
-      SUM(CASE WHEN ev.event = 'page_view' THEN 1 ELSE 0 END) AS pageviews, COUNT(*) AS events,
-      SUM(CASE WHEN ev.event = 'confirmation' THEN ev.amount ELSE 0 END) AS revenue
-    FROM ${p.from} ${p.where} ${groupBy(p.dims)}`;
+const visitTotals = `COUNT(*) AS visits, SUM(CASE WHEN v.events <= 1 THEN 1 ELSE 0 END) AS bounces,
+  SUM(v.ended_at - v.started_at) AS duration_ms, SUM(v.pageviews) AS visit_pageviews`;
+
+/**
+ * Event-level metrics per group: visitors (distinct contacts), pageviews, events, revenue. `fromVisits`: summed over
+ * the visits' rows (runStats picks it for plans about visits only: the same totals, without the events), with the
+ * visit-level ones of visitTotalsSql in the same pass.
+ */
+export function eventTotalsSql(plan: StatsPlan, d: SqlDialect, fromVisits: boolean, visitors = true): SqlQuery {
+  const p = fromVisits ? visitParts(plan, d) : eventParts(plan, d);
+  // Distinct contacts are the costly part (a sort of every contact id): left out when no metric reads them.
+  const distinct = visitors ? `COUNT(DISTINCT ${fromVisits ? 'v' : 'ev'}.contact_id)` : '0';
+  const totals = fromVisits
+    ? `${distinct} AS visitors, SUM(v.pageviews) AS pageviews, SUM(v.events) AS events,
+      SUM(v.revenue) AS revenue, ${visitTotals}`
+    : `${distinct} AS visitors, SUM(CASE WHEN ev.event = 'page_view' THEN 1 ELSE 0 END) AS pageviews,
+      COUNT(*) AS events, SUM(CASE WHEN ev.event = 'confirmation' THEN ev.amount ELSE 0 END) AS revenue`;
+  const text = `SELECT ${selectDims(p.dims)}${totals} FROM ${p.from} ${p.where} ${groupBy(p.dims)}`;
   return { text, params: p.params.values };
 }
 
-/** Visit-level metrics per group, over the visits with at least one matching event (each counted once a group). */
+/**
+ * Visit-level metrics per group, over the visits that started in the range: read from `visits` alone when the plan
+ * names visit attributes only, else over the visits with at least one matching event in the range (each counted once
+ * a group).
+ */
 export function visitTotalsSql(plan: StatsPlan, d: SqlDialect): SqlQuery {
-  const p = partsOf(plan, d, true);
-  const where = p.where ? `${p.where} AND ev.session_id IS NOT NULL` : 'WHERE ev.session_id IS NOT NULL';
+  if (visitsAnswer(plan)) {
+    const p = visitParts(plan, d);
+    return {
+      text: `SELECT ${selectDims(p.dims)}${visitTotals} FROM ${p.from} ${p.where} ${groupBy(p.dims)}`,
+      params: p.params.values,
+    };
+  }
+  const p = eventParts(plan, d, true);
+  const perVisit = `SELECT ${selectDims(p.dims)}v.session_id AS session_id, MAX(v.events) AS events,
+      MAX(v.started_at) AS started_at, MAX(v.ended_at) AS ended_at, MAX(v.pageviews) AS pageviews
+    FROM ${p.from} ${p.where} GROUP BY ${[...aliases(p.dims), 'v.session_id'].join(', ')}`;
   const outer = aliases(p.dims)
-    .map((a) => `${a}, `)
+    .map((a) => `v.${a}, `)
     .join('');
-  const text = `${p.with}
-    SELECT ${outer}COUNT(*) AS visits, SUM(CASE WHEN v_events <= 1 THEN 1 ELSE 0 END) AS bounces,
-      SUM(v_end - v_start) AS duration_ms, SUM(v_pageviews) AS visit_pageviews
-    FROM (SELECT ${selectDims(p.dims)}ev.session_id AS sid, MAX(vs.v_events) AS v_events, MAX(vs.v_start) AS v_start,
-        MAX(vs.v_end) AS v_end, MAX(vs.v_pageviews) AS v_pageviews
-      FROM ${p.from} ${where} GROUP BY ${[...aliases(p.dims), 'ev.session_id'].join(', ')}) x
-    ${groupBy(p.dims)}`;
+  const text = `SELECT ${outer}${visitTotals} FROM (${perVisit}) v ${
+    p.dims.length
+      ? `GROUP BY ${aliases(p.dims)
+          .map((a) => `v.${a}`)
+          .join(', ')}`
+      : ''
+  }`;
   return { text, params: p.params.values };
 }
 

@@ -15,8 +15,6 @@ export interface SqlDialect {
   bool(value: boolean): unknown;
   /** A `data` property as text (`true`/`false` for booleans); `key` is a validated property name. */
   propText(column: string, key: string): string;
-  /** Whether a JSON object column has this key (a validated click id name). */
-  hasKey(column: string, key: string): string;
   /** The lower-cased host of a URL without `www.`, or NULL. */
   host(expr: string): string;
   /** The path of a URL (`/` when it has none), or NULL for NULL. */

@@ -53,7 +53,7 @@ function checkPattern(pattern: string, path: string): void {
   }
 }
 
-/** A filter tree as a SQL condition over `ev`, `vs` and `rs`. */
+/** A filter tree as a SQL condition over `ev` (the event) and `v` (its visit). */
 export function filterSql(filter: StatsFilter, d: SqlDialect, params: Params, path: string): string {
   if (isCondition(filter)) return conditionSql(filter, d, params, path);
   if (filter[0] === 'not') return `NOT (${filterSql(filter[1] as StatsFilter, d, params, `${path}[1]`)})`;

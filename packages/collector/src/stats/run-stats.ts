@@ -1,11 +1,19 @@
 import type { StatsQuery, StatsResponse } from '@tracklet/protocol';
 import type { Store } from '../store/store.js';
-import { eventTotalsSql, firstEventSql, type StatsPlan, visitTotalsSql } from './build-sql.js';
+import {
+  eventTotalsSql,
+  firstEventSql,
+  namesVisit,
+  type StatsPlan,
+  visitsAnswer,
+  visitTotalsSql,
+} from './build-sql.js';
 import { checkQuery, orderAndPage } from './check-query.js';
 import { metricValue } from './compute-metrics.js';
 import { resolveDateRange, type ResolvedRange } from './date-range.js';
 import type { SqlDialect, SqlQuery } from './dialect.js';
 import { isGoalFilter } from './filters.js';
+import { isSiteWide, siteTotalsSql } from './site-totals-sql.js';
 import { addEventTotals, addGoalBase, addVisitTotals, Groups } from './group-totals.js';
 import { addDays, offsetSegments } from './time-zone.js';
 
@@ -27,20 +35,31 @@ async function rangeOf(store: Store, reader: StatsReader, query: StatsQuery, now
   return resolveDateRange(query.date_range, query.timezone, now, first);
 }
 
-/** The queries a stats query needs, by role: event totals always; the others only for the metrics that use them. */
+/**
+ * The queries a stats query needs, by role: event totals always; the others only for the metrics that use them. A
+ * plan about visits alone (visit attributes, no event ones) sums its event totals over `visits`, a site-wide one over
+ * `visits` and the events outside any visit, and so does the percentage's whole; the goal's base is computed like the
+ * goal's numerator, from the events.
+ */
 function queriesOf(plan: StatsPlan, query: StatsQuery) {
+  const fromVisits = visitsAnswer(plan) && namesVisit(plan);
   const wants = {
     visits: query.metrics.some((m) => visitMetrics.has(m)),
     goalBase: query.metrics.includes('conversion_rate'),
     all: query.metrics.includes('percentage'),
+    visitors: query.metrics.some((m) => m === 'visitors' || m === 'percentage'),
   };
+  const totals = (p: StatsPlan, d: SqlDialect, visitors = true) =>
+    isSiteWide(p) ? siteTotalsSql(p, d, visitors) : eventTotalsSql(p, d, fromVisits, visitors);
   const build = (d: SqlDialect): SqlQuery[] => [
-    eventTotalsSql(plan, d),
-    ...(wants.visits ? [visitTotalsSql(plan, d)] : []),
-    ...(wants.goalBase ? [eventTotalsSql({ ...plan, filters: plan.filters.filter((f) => !isGoalFilter(f)) }, d)] : []),
-    ...(wants.all ? [eventTotalsSql({ ...plan, dimensions: [] }, d)] : []),
+    totals(plan, d, wants.visitors || wants.goalBase),
+    ...(wants.visits && !fromVisits ? [visitTotalsSql(plan, d)] : []),
+    ...(wants.goalBase
+      ? [eventTotalsSql({ ...plan, filters: plan.filters.filter((f) => !isGoalFilter(f)) }, d, false)]
+      : []),
+    ...(wants.all ? [totals({ ...plan, dimensions: [] }, d)] : []),
   ];
-  return { wants, build };
+  return { wants, fromVisits, build };
 }
 
 /** `POST /v1/stats/query`: validates what the schema cannot, runs the store's aggregates, shapes the answer. */
@@ -54,11 +73,11 @@ export async function runStats(
   const range = await rangeOf(store, reader, query, now);
   const segments = offsetSegments(query.timezone, range.from, range.to);
   const plan: StatsPlan = { ...reader, ...range, segments, dimensions: query.dimensions, filters: query.filters };
-  const { wants, build } = queriesOf(plan, query);
+  const { wants, fromVisits, build } = queriesOf(plan, query);
   const [events = [], ...rest] = await store.statsRows(build);
   const groups = new Groups(query.dimensions);
   groups.add(events, addEventTotals);
-  if (wants.visits) groups.add(rest.shift() ?? [], addVisitTotals, false);
+  if (wants.visits) groups.add(fromVisits ? events : (rest.shift() ?? []), addVisitTotals, false);
   if (wants.goalBase) groups.add(rest.shift() ?? [], addGoalBase, false);
   const allVisitors = wants.all ? Number(rest.shift()?.[0]?.visitors ?? 0) : 0;
   groups.fillBuckets(range.fromDate, range.toDate);

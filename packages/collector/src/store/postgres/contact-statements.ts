@@ -45,7 +45,7 @@ export async function updateContact(client: pg.PoolClient, c: ContactRecord, now
   );
 }
 
-/** The login merge's move of every anonymous id and event of `fromId` to `intoId`. */
+/** The login merge's move of every anonymous id, event and visit of `fromId` to `intoId`. */
 export async function moveContactRows(
   client: pg.PoolClient,
   accountId: number,
@@ -58,6 +58,11 @@ export async function moveContactRows(
     accountId,
     fromId,
   ]);
+  await client.query('UPDATE visits SET contact_id = $1 WHERE account_id = $2 AND contact_id = $3', [
+    intoId,
+    accountId,
+    fromId,
+  ]);
   await client.query('UPDATE events SET contact_id = $1, updated_at = $2 WHERE account_id = $3 AND contact_id = $4', [
     intoId,
     now,
@@ -66,7 +71,7 @@ export async function moveContactRows(
   ]);
 }
 
-/** Erases a contact, those merged into it, its anonymous ids, its events and their order records. */
+/** Erases a contact, those merged into it, its anonymous ids, its events, their order records and its visits. */
 export async function deleteContactRows(client: pg.PoolClient, accountId: number, id: number): Promise<boolean> {
   await client.query(
     `DELETE FROM orders WHERE account_id = $1 AND event_id IN
@@ -74,6 +79,7 @@ export async function deleteContactRows(client: pg.PoolClient, accountId: number
     [accountId, id],
   );
   await client.query('DELETE FROM events WHERE account_id = $1 AND contact_id = $2', [accountId, id]);
+  await client.query('DELETE FROM visits WHERE account_id = $1 AND contact_id = $2', [accountId, id]);
   await client.query('DELETE FROM anonymous_ids WHERE account_id = $1 AND contact_id = $2', [accountId, id]);
   await client.query('DELETE FROM contacts WHERE account_id = $1 AND merged_into = $2', [accountId, id]);
   const deleted = await client.query('DELETE FROM contacts WHERE account_id = $1 AND id = $2', [accountId, id]);

@@ -2,18 +2,24 @@ import type pg from 'pg';
 import { toStoredEvent } from '../output.js';
 import type { EventSchemaRecord } from '../records.js';
 import { contactColumnList, eventColumnList, eventFromRow, jsonb, type Row, schemaFromRow } from './rows.js';
-import type { Replay } from './tx-cache.js';
+import { visitColumns } from '../visit-rows.js';
+import { visitUpsertSql } from '../visits-schema.js';
+import type { HeldWrites, Replay } from './tx-cache.js';
 
-/** The held-back writes as JSON parameters: $1 the new contacts (ids drawn ahead), $2 their visitors' links, $3 events. */
+/**
+ * The held-back writes as JSON parameters: $1 the new contacts (ids drawn ahead), $2 their visitors' links, $3 events,
+ * $4 what those events add to their visits (issue #18; one row a visit, sorted, so writers lock visits in one order).
+ */
 const heldWritesSql = `WITH new_contacts AS (INSERT INTO contacts (${contactColumnList}) OVERRIDING SYSTEM VALUE
     SELECT ${contactColumnList} FROM json_populate_recordset(NULL::contacts, $1)),
   new_links AS (INSERT INTO anonymous_ids (account_id, anonymous_id, contact_id, created_at)
     SELECT account_id, anonymous_id, contact_id, created_at FROM json_populate_recordset(NULL::anonymous_ids, $2)
-    ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id)
+    ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id),
+  new_visits AS (${visitUpsertSql(`SELECT ${visitColumns.join(', ')} FROM json_populate_recordset(NULL::visits, $4)`)})
   INSERT INTO events (${eventColumnList}) SELECT ${eventColumnList} FROM json_populate_recordset(NULL::events, $3)`;
 
 /** One statement for all of them: contact ids were drawn ahead, so no part waits for another's answer. */
-export async function sendHeldWrites(client: pg.PoolClient, held: [string, string, string]): Promise<void> {
+export async function sendHeldWrites(client: pg.PoolClient, held: HeldWrites): Promise<void> {
   await client.query(heldWritesSql, held);
 }
 

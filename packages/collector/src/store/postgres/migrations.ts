@@ -1,15 +1,16 @@
 import type pg from 'pg';
 import { statsSchemaSql } from '../stats-schema.js';
+import { addVisitsTable } from './backfill-visits.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 import { lockAndReadFunctionSql, lockAndReadWithIdentitiesSql } from './lock-and-read-sql.js';
 
 /**
  * Versioned schema, the same tables, constraints and indexes as the SQLite store (store/sqlite/migrations.ts); the
- * versions that ran are rows of `schema_migrations`. Append only. Times are BIGINT epoch ms (what output.ts turns
+ * versions that ran are rows of `schema_migrations`. Append only. SQL, or code that runs SQL. Times are BIGINT epoch ms (what output.ts turns
  * into ISO strings, so both stores answer alike); ids of contacts, accounts and keys come from identity columns,
  * which never hand out an id twice; event ids come from the collector's generator.
  */
-const migrations: string[] = [
+const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
   `CREATE TABLE accounts (
      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name TEXT NOT NULL,
      allowed_origins JSONB NOT NULL DEFAULT '[]', allowed_events JSONB,
@@ -57,6 +58,8 @@ const migrations: string[] = [
   statsSchemaSql(),
   // 7 (issue #19): the account's time zone, the stats' default zone.
   "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
+  // (issue #18): visits kept at write time, filled from the events stored before.
+  addVisitsTable,
 ];
 
 /**
@@ -77,7 +80,8 @@ export async function migrate(pool: pg.Pool): Promise<void> {
         );
         const done = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version]);
         if (done.rowCount === 0) {
-          await client.query(sql);
+          if (typeof sql === 'string') await client.query(sql);
+          else await sql(client);
           await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
             version,
             Date.now(),

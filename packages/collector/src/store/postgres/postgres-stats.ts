@@ -6,7 +6,6 @@ export const postgresDialect: SqlDialect = {
   placeholder: (n) => `$${n}`,
   bool: (value) => value,
   propText: (column, key) => `(${column}->>'${key}')`,
-  hasKey: (column, key) => `(${column} ? '${key}')`,
   host: (expr) => `substring(lower(${expr}) from '${urlHostPattern}')`,
   path: (expr) =>
     `(CASE WHEN ${expr} IS NULL THEN NULL ELSE COALESCE(NULLIF(substring(${expr} from '${urlPathPattern}'), ''), '/') END)`,

@@ -2,6 +2,7 @@ import type { StoredEvent } from '@tracklet/protocol';
 import { holdContact } from '../held-contacts.js';
 import { identitiesOf } from '../identities.js';
 import { normalizeEmail } from '../output.js';
+import { VisitDeltas } from '../visit-rows.js';
 import type { ContactRecord, EventRecord, EventSchemaRecord, NewContact } from '../records.js';
 
 /** Committed event schemas by `account:event`, shared by the store's transactions (getEventSchema). */
@@ -9,6 +10,9 @@ export type SchemaCache = Map<string, EventSchemaRecord>;
 
 /** The event stored under an idempotency key and the hash of the request that stored it, or null. */
 export type Replay = { event: StoredEvent; requestHash: string | null } | null;
+
+/** The flush statement's parameters: new contacts, their links, events, visit rows (event-statements.ts). */
+export type HeldWrites = [string, string, string, string];
 
 interface Link {
   account_id: number;
@@ -43,6 +47,8 @@ export class TxCache {
   private events: EventRecord[] = [];
   readonly newContacts = new Map<string, ContactRecord>();
   private readonly links = new Map<string, Link>();
+  /** The visits the held events add to (issue #18), upserted by the same flush. */
+  private readonly visits = new VisitDeltas();
   /** Schemas this transaction wrote: the shared cache takes them once it committed (publishSchemas). */
   readonly schemasWritten = new Map<string, EventSchemaRecord>();
 
@@ -58,6 +64,7 @@ export class TxCache {
     this.events = [];
     this.newContacts.clear();
     this.links.clear();
+    this.visits.clear();
     this.schemasWritten.clear();
   }
 
@@ -73,6 +80,7 @@ export class TxCache {
   /** An event inserted: a later lookup of its idempotency key in this transaction finds it. */
   holdEvent(event: EventRecord, stored: StoredEvent): void {
     this.events.push(event);
+    this.visits.add(event);
     const key = event.idempotency_key;
     if (key) this.idempotency.set(`${event.account_id}:${key}`, { event: stored, requestHash: event.request_hash });
   }
@@ -90,17 +98,18 @@ export class TxCache {
     this.anonymousIds.set(key, contactId);
   }
 
-  /** The held-back contacts, links and events as the flush statement's three JSON parameters; null when none. */
-  takeHeldWrites(): [string, string, string] | null {
+  /** The held-back contacts, links, events and visits as the flush statement's JSON parameters; null when none. */
+  takeHeldWrites(): HeldWrites | null {
     if (this.newContacts.size === 0 && this.links.size === 0 && this.events.length === 0) return null;
     const contacts = [...this.newContacts.values()].map((c) => ({
       ...c,
       email_norm: c.email && normalizeEmail(c.email),
     }));
-    const held: [string, string, string] = [
+    const held: HeldWrites = [
       JSON.stringify(contacts),
       JSON.stringify([...this.links.values()]),
       JSON.stringify(this.events),
+      JSON.stringify(this.visits.take()),
     ];
     this.newContacts.clear();
     this.links.clear();

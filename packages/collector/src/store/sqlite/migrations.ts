@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import { statsSchemaSql } from '../stats-schema.js';
+import { addVisitsTable } from './sqlite-visits.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 
-/** Versioned schema; `PRAGMA user_version` records how many have run. Append only. */
-const migrations: string[] = [
+/** Versioned schema; `PRAGMA user_version` records how many have run. Append only. SQL, or code that runs SQL. */
+const migrations: Array<string | ((db: Database.Database) => void)> = [
   `CREATE TABLE accounts (
      id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, allowed_origins TEXT NOT NULL DEFAULT '[]', allowed_events TEXT,
      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
@@ -47,6 +48,8 @@ const migrations: string[] = [
   statsSchemaSql(),
   // 5 (issue #19): the account's time zone, the stats' default zone.
   "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
+  // (issue #18): visits kept at write time, filled from the events stored before.
+  addVisitsTable,
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */
@@ -54,7 +57,8 @@ export function migrate(db: Database.Database): void {
   const done = db.pragma('user_version', { simple: true }) as number;
   migrations.slice(done).forEach((sql, i) => {
     db.transaction(() => {
-      db.exec(sql);
+      if (typeof sql === 'string') db.exec(sql);
+      else sql(db);
       db.pragma(`user_version = ${done + i + 1}`);
     })();
   });

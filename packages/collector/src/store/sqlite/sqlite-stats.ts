@@ -8,7 +8,6 @@ export const sqliteDialect: SqlDialect = {
   propText: (column, key) =>
     `CASE json_type(${column}, '$.${key}') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ` +
     `ELSE CAST(json_extract(${column}, '$.${key}') AS TEXT) END`,
-  hasKey: (column, key) => `json_type(${column}, '$.${key}') IS NOT NULL`,
   host: (expr) => `tracklet_host(${expr})`,
   path: (expr) => `tracklet_path(${expr})`,
   contains: (expr, param) => `instr(${expr}, ${param}) > 0`,

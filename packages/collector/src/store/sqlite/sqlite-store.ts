@@ -31,6 +31,7 @@ function runnerFor(connections: SqliteConnections): TxRunner<SqliteTx> {
     },
     // What SqliteTx held for this transaction (contacts, anonymous ids) is dropped the moment it ends.
     commit: async (tx) => {
+      tx.visits.write();
       tx.db.exec('COMMIT');
       tx.forgetTransactionReads();
     },

@@ -12,6 +12,7 @@ import type {
   NewContact,
 } from '../records.js';
 import type { IdentityField, StoreTx } from '../store.js';
+import { SqliteVisits } from './sqlite-visits.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -41,11 +42,17 @@ export class SqliteTx implements StoreTx {
   /** Anonymous id (`account:anonymous_id`) → its contact's id, or null when unmapped; held like `contacts`. */
   private readonly anonymousIds = new Map<string, number | null>();
 
-  constructor(readonly db: Database.Database) {}
+  /** The visits this transaction's events add to, written before COMMIT (sqlite-visits.ts). */
+  readonly visits: SqliteVisits;
+
+  constructor(readonly db: Database.Database) {
+    this.visits = new SqliteVisits(db);
+  }
 
   /** Called on every rollback: cached rows may hold writes that were just undone. */
   forgetCachedReads(): void {
     this.schemas.clear();
+    this.visits.forget();
     this.forgetTransactionReads();
   }
 
@@ -78,6 +85,8 @@ export class SqliteTx implements StoreTx {
   async lockIdentity(_accountId: number, _key: string) {}
 
   async inSavepoint<T>(work: () => Promise<T>): Promise<T> {
+    // The visits held so far are written first: a rollback to the savepoint then forgets only the unit's.
+    this.visits.write();
     this.db.exec('SAVEPOINT item');
     try {
       const value = await work();
@@ -218,6 +227,8 @@ export class SqliteTx implements StoreTx {
 
   async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {
     this.anonymousIds.clear();
+    this.visits.write();
+    this.sql('UPDATE visits SET contact_id = ? WHERE account_id = ? AND contact_id = ?').run(intoId, accountId, fromId);
     this.sql('UPDATE anonymous_ids SET contact_id = ? WHERE account_id = ? AND contact_id = ?').run(
       intoId,
       accountId,
@@ -233,12 +244,15 @@ export class SqliteTx implements StoreTx {
 
   async insertEvent(e: EventRecord): Promise<StoredEvent> {
     this.sql(insertEventSql).run(eventParams(e));
+    this.visits.add(e);
     return storedEventOf(e);
   }
 
   async deleteContact(accountId: number, id: number) {
     // The contact, those merged into it and their anonymous ids go.
     this.forgetTransactionReads();
+    this.visits.write();
+    this.sql('DELETE FROM visits WHERE account_id = ? AND contact_id = ?').run(accountId, id);
     this.sql(
       'DELETE FROM orders WHERE account_id = ? AND event_id IN (SELECT id FROM events WHERE account_id = ? AND contact_id = ?)',
     ).run(accountId, accountId, id);

@@ -1,0 +1,56 @@
+import type Database from 'better-sqlite3';
+import { VisitDeltas, visitColumns, type VisitRow } from '../visit-rows.js';
+import { visitEventColumns, visitsTableSql, visitUpsertSql } from '../visits-schema.js';
+import { eventFromRow } from './rows.js';
+
+const upsertSql = visitUpsertSql(`VALUES (${visitColumns.map(() => '?').join(', ')})`);
+const params = (row: VisitRow) => visitColumns.map((c) => (c === 'test' ? (row.test ? 1 : 0) : row[c]));
+
+/**
+ * The visits the events of one SQLite transaction add to (issue #18): held in memory while it runs, so a visit whose
+ * 20 events arrive together is written once, and upserted before COMMIT (sqlite-store.ts). SqliteTx writes them
+ * earlier where a statement moves or deletes visits, and forgets them on every rollback.
+ */
+export class SqliteVisits {
+  private readonly deltas = new VisitDeltas();
+  private statement: Database.Statement | undefined;
+
+  constructor(private readonly db: Database.Database) {}
+
+  readonly add = (e: Parameters<VisitDeltas['add']>[0]) => this.deltas.add(e);
+
+  write(): void {
+    if (this.deltas.size === 0) return;
+    this.statement ??= this.db.prepare(upsertSql);
+    for (const row of this.deltas.take()) this.statement.run(params(row));
+  }
+
+  forget(): void {
+    this.deltas.clear();
+  }
+}
+
+/**
+ * The migration's backfill: every stored event with a session, in the order they were written (ids grow), added
+ * into `visits` by the same rule as live writes, 20,000 events a round so memory stays flat.
+ */
+export function backfillSqliteVisits(db: Database.Database): void {
+  const visits = new SqliteVisits(db);
+  const page = db.prepare(
+    `SELECT ${visitEventColumns} FROM events WHERE session_id IS NOT NULL AND id > ? ORDER BY id LIMIT 20000`,
+  );
+  let last = -1;
+  for (;;) {
+    const rows = page.all(last) as Array<Record<string, unknown>>;
+    if (rows.length === 0) break;
+    for (const row of rows) visits.add(eventFromRow(row));
+    visits.write();
+    last = rows.at(-1)!.id as number;
+  }
+}
+
+/** The migration (issue #18): the visits table, filled from the events stored before it. */
+export function addVisitsTable(db: Database.Database): void {
+  db.exec(visitsTableSql('sqlite'));
+  backfillSqliteVisits(db);
+}

@@ -138,6 +138,24 @@ describe('stats visits table', () => {
     expect((await query({ metrics: ['visits'] })).body.results).toEqual([{ dimensions: [], metrics: [0] }]);
   });
 
+  it("takes a visit's source and entry page from its earliest event even when that event is stored last", async () => {
+    const send = async (id: string, minute: number, page: string, referrer?: string) => {
+      const event = { id, event: 'page_view', anonymous_id: 'late-1', session_id: 'late-s', timestamp: at(minute) };
+      const body = { ...event, url: `https://shop.example${page}`, ...(referrer ? { referrer } : {}) };
+      expect((await beacon(c, { key: peopleKey, events: [body] })).status).toBe(200);
+      await settled(c);
+    };
+    await send('late-b', 31, '/second');
+    await send('late-a', 30, '/first', 'https://www.google.com/search?q=x');
+    const answer = await people.post('/v1/stats/query', {
+      metrics: ['visits', 'pageviews', 'visit_duration'],
+      dimensions: ['visit:source', 'visit:entry_page', 'visit:exit_page'],
+      filters: [['is', 'visit:source', ['Google']]],
+      date_range: day,
+    });
+    expect(answer.body.results).toEqual([{ dimensions: ['Google', '/first', '/second'], metrics: [1, 2, 60] }]);
+  });
+
   it('fills the visits from the events stored before its migration ran', async () => {
     const before = await answers(seeded);
     await c.stop();

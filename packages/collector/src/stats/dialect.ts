@@ -43,13 +43,16 @@ export const urlPathPattern = '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*([^?#]*)';
 /** The host rule: scheme, an optional `www.`, then the host up to a port, path, query or fragment. */
 export const urlHostPattern = '^[a-z][a-z0-9+.-]*://(?:www\\.)?([^/?#:]+)';
 
+// Compiled once: every stored visit runs both (store/visit-rows.ts), and SQLite's stats functions call them per row.
+const urlPath = new RegExp(urlPathPattern);
+const urlHost = new RegExp(urlHostPattern);
+
 export function pathOf(url: string | null): string | null {
   if (url === null) return null;
-  const match = new RegExp(urlPathPattern).exec(url);
-  return match?.[1] || '/';
+  return urlPath.exec(url)?.[1] || '/';
 }
 
 export function hostOf(url: string | null): string | null {
   if (url === null) return null;
-  return new RegExp(urlHostPattern).exec(url.toLowerCase())?.[1] ?? null;
+  return urlHost.exec(url.toLowerCase())?.[1] ?? null;
 }

@@ -39,21 +39,27 @@ const columnList = visitColumns.join(', ');
  * Adds visit rows (`source` yields them in visitColumns' order) into the stored ones, by mergeVisit's rule
  * (visit-rows.ts). Every SET expression reads the row as it was before this statement, on both stores.
  */
-export function visitUpsertSql(source: string): string {
+export function visitUpsertSql(source: string, { notEarlier = false } = {}): string {
   const later = 'excluded.started_at < visits.started_at';
   const firstEvent = firstEventColumns.map((c) => `${c} = CASE WHEN ${later} THEN excluded.${c} ELSE visits.${c} END`);
   const entry = 'excluded.entry_at IS NOT NULL AND (visits.entry_at IS NULL OR excluded.entry_at < visits.entry_at)';
   const exit = 'excluded.exit_at IS NOT NULL AND (visits.exit_at IS NULL OR excluded.exit_at >= visits.exit_at)';
+  // notEarlier: the common case, events after the visit's first; the start, the key and the first event's columns
+  // stay out of SET (SQLite rewrites a WITHOUT ROWID row whose key columns are assigned), and a stored visit that
+  // starts later is left alone (no row changes: the caller then runs the full statement).
+  const start = notEarlier
+    ? ''
+    : `${firstEvent.join(', ')},
+      started_at = CASE WHEN ${later} THEN excluded.started_at ELSE visits.started_at END,`;
   return `INSERT INTO visits (${columnList}) ${source}
-    ON CONFLICT (account_id, test, session_id) DO UPDATE SET ${firstEvent.join(', ')},
-      started_at = CASE WHEN ${later} THEN excluded.started_at ELSE visits.started_at END,
+    ON CONFLICT (account_id, test, session_id) DO UPDATE SET ${start}
       ended_at = CASE WHEN excluded.ended_at > visits.ended_at THEN excluded.ended_at ELSE visits.ended_at END,
       entry_at = CASE WHEN ${entry} THEN excluded.entry_at ELSE visits.entry_at END,
       entry_page = CASE WHEN ${entry} THEN excluded.entry_page ELSE visits.entry_page END,
       exit_at = CASE WHEN ${exit} THEN excluded.exit_at ELSE visits.exit_at END,
       exit_page = CASE WHEN ${exit} THEN excluded.exit_page ELSE visits.exit_page END,
       pageviews = visits.pageviews + excluded.pageviews, events = visits.events + excluded.events,
-      revenue = visits.revenue + excluded.revenue`;
+      revenue = visits.revenue + excluded.revenue${notEarlier ? ' WHERE excluded.started_at >= visits.started_at' : ''}`;
 }
 
 /** The event columns a visit reads (VisitEvent), for the migration's backfill. */

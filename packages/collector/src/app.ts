@@ -28,6 +28,9 @@ import { statsRoutes } from './routes/stats.js';
 import { statsShareRoutes } from './routes/stats-shares.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { installShutdown } from './shutdown.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { registerQueueGauges } from './webhooks/webhook-metrics.js';
+import { openWebhooks, startWebhookWorker, type WebhookOptions, type Webhooks } from './webhooks/webhooks.js';
 import { type DemoAccount, ensureDemoAccount } from './services/demo-account.js';
 import type { Store } from './store/store.js';
 
@@ -47,6 +50,8 @@ export interface BuildOptions {
   demo?: { accountId: number; publishableKey: string };
   /** With TRACKLET_LOG: also run a log writer in this process (tests; production runs `tracklet writer` apart). */
   logWriter?: boolean;
+  /** The webhooks' clock and name resolution (tests: past a rotation's 24 h, a DNS answer that changes). */
+  webhooks?: WebhookOptions;
 }
 
 declare module 'fastify' {
@@ -106,6 +111,7 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOpt
     eventSchemaRoutes(api, deps);
     statsRoutes(api, deps);
     statsShareRoutes(api, deps);
+    webhookRoutes(api, deps);
   });
   adminRoutes(app, deps);
   await app.register(async (scope) => {
@@ -134,9 +140,11 @@ async function pipelineDepsOf(
   store: Store,
   metrics: Metrics,
   discards: DiscardLog | null,
+  webhooks: Webhooks,
 ): Promise<PipelineDeps> {
   return {
     store,
+    webhookEndpoints: webhooks.cache,
     metrics,
     jwtSecret: config.jwtSecret,
     ...(discards
@@ -171,13 +179,23 @@ export async function buildApp(
       dashboard: demoAccount.dashboard,
     });
   const discards = demo ? new DiscardLog(demo.accountId) : null;
-  const pipelineDeps = await pipelineDepsOf(config, store, metrics, discards);
+  const webhooks = await openWebhooks(store, config.webhooks, options.webhooks).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  registerQueueGauges(metrics.registry, webhooks.queue, webhooks.clock);
+  const pipelineDeps = await pipelineDepsOf(config, store, metrics, discards, webhooks);
   const app = createServer(config, options.logger);
   const ingest = await openIngestion(config, pipelineDeps, app.log, options.logWriter ?? false).catch(async (error) => {
     await store.close();
     throw error;
   });
-  const deps: AppDeps = { ...pipelineDeps, config, ingest };
+  const deps: AppDeps = { ...pipelineDeps, config, ingest, webhooks };
+  // The outbox's worker runs in every collector (issue #21): in log mode too, beside the writers' own.
+  const worker = startWebhookWorker(webhooks, {
+    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+    onError: (error) => app.log.error({ err: error }, 'webhook worker round failed'),
+  });
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({
       method: request.method,
@@ -186,6 +204,7 @@ export async function buildApp(
     });
   });
   app.addHook('onClose', async () => {
+    await worker.close();
     await ingest.close();
     await store.close();
   });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { statsSchemaSql } from '../stats-schema.js';
+import { webhooksSchemaSql } from '../../webhooks/schema-sql.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 import { lockAndReadFunctionSql, lockAndReadWithIdentitiesSql } from './lock-and-read-sql.js';
 
@@ -57,6 +58,8 @@ const migrations: string[] = [
   statsSchemaSql(),
   // 7 (issue #19): the account's time zone, the stats' default zone.
   "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
+  // (issue #21): outgoing webhooks: endpoints, the deliveries' outbox, settings.
+  webhooksSchemaSql('postgres'),
 ];
 
 /**

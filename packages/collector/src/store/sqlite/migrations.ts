@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { statsSchemaSql } from '../stats-schema.js';
+import { webhooksSchemaSql } from '../../webhooks/schema-sql.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 
 /** Versioned schema; `PRAGMA user_version` records how many have run. Append only. */
@@ -47,6 +48,8 @@ const migrations: string[] = [
   statsSchemaSql(),
   // 5 (issue #19): the account's time zone, the stats' default zone.
   "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
+  // (issue #21): outgoing webhooks: endpoints, the deliveries' outbox, settings.
+  webhooksSchemaSql('sqlite'),
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */

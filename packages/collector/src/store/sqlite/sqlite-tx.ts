@@ -12,6 +12,7 @@ import type {
   NewContact,
 } from '../records.js';
 import type { IdentityField, StoreTx } from '../store.js';
+import { deliveryParams, insertDeliverySql, type NewDelivery } from '../../webhooks/delivery-rows.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -234,6 +235,10 @@ export class SqliteTx implements StoreTx {
   async insertEvent(e: EventRecord): Promise<StoredEvent> {
     this.sql(insertEventSql).run(eventParams(e));
     return storedEventOf(e);
+  }
+
+  async queueWebhooks(deliveries: NewDelivery[]) {
+    for (const d of deliveries) this.sql(insertDeliverySql).run(deliveryParams(d));
   }
 
   async deleteContact(accountId: number, id: number) {

@@ -1,0 +1,55 @@
+import type { Store } from '../store/store.js';
+import { DeliveryListing } from './delivery-listing.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import { EndpointCache } from './endpoint-cache.js';
+import { EndpointStore } from './endpoint-store.js';
+import { loadSecretBox, type SecretBox } from './secrets.js';
+import type { Resolver } from './ssrf-guard.js';
+import type { WebhookConfig } from './webhook-config.js';
+import { WebhookWorker } from './worker.js';
+
+/** Everything of outgoing webhooks (issue #21) a process holds: its stores, the pipeline's cache, settings, clock. */
+export interface Webhooks {
+  endpoints: EndpointStore;
+  listing: DeliveryListing;
+  queue: DeliveryQueue;
+  cache: EndpointCache;
+  box: SecretBox;
+  config: WebhookConfig;
+  clock: () => number;
+  /** How endpoint host names are resolved (tests give their own to prove the connect-time check). */
+  resolve?: Resolver;
+}
+
+export interface WebhookOptions {
+  clock?: () => number;
+  resolve?: Resolver;
+}
+
+export async function openWebhooks(
+  store: Store,
+  config: WebhookConfig,
+  options: WebhookOptions = {},
+): Promise<Webhooks> {
+  const endpoints = new EndpointStore(store.webhookSql);
+  return {
+    endpoints,
+    listing: new DeliveryListing(store.webhookSql),
+    queue: new DeliveryQueue(store.webhookSql),
+    cache: new EndpointCache(endpoints),
+    box: await loadSecretBox(store.webhookSql, config.key),
+    config,
+    clock: options.clock ?? Date.now,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  };
+}
+
+/** A started worker on these webhooks. */
+export function startWebhookWorker(
+  webhooks: Webhooks,
+  hooks: { onOutcome?: (outcome: 'delivered' | 'retry' | 'failed') => void; onError?: (error: unknown) => void } = {},
+): WebhookWorker {
+  const worker = new WebhookWorker({ ...webhooks, ...hooks });
+  worker.start();
+  return worker;
+}

@@ -1,17 +1,15 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { DiscardReason } from '@tracklet/protocol';
 import { DiscardLog } from './activity.js';
 import { type CollectorConfig, loadConfig, openStore } from './config.js';
-import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
-import { depthLimitedJsonParser } from './json-body.js';
 import { EventIdGenerator } from './ids.js';
 import { directIngestion, type Ingestion } from './ingestion.js';
-import { loggerOptions } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { PipelineDeps } from './pipeline/context.js';
 import { createIpLocator } from './pipeline/enrich-country.js';
 import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
 import { createRateLimits } from './rate-limits.js';
+import { createServer } from './server.js';
 import { adminRoutes } from './routes/admin.js';
 import { collectRoutes } from './routes/collect.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -27,9 +25,7 @@ import { scriptSecurityHeaders } from './routes/security-headers.js';
 import { statsRoutes } from './routes/stats.js';
 import { statsShareRoutes } from './routes/stats-shares.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
-import { installShutdown } from './shutdown.js';
 import { webhookRoutes } from './routes/webhooks.js';
-import { registerQueueGauges } from './webhooks/webhook-metrics.js';
 import { openWebhooks, startWebhookWorker, type WebhookOptions, type Webhooks } from './webhooks/webhooks.js';
 import { type DemoAccount, ensureDemoAccount } from './services/demo-account.js';
 import type { Store } from './store/store.js';
@@ -59,26 +55,6 @@ declare module 'fastify' {
     /** The demo account (with its keys) when `demoKeysFile` was given and the demo exists, else null. */
     demoAccount: DemoAccount | null;
   }
-}
-
-/** Fastify with the collector's HTTP behaviour: safe logs, errors in the contract's shape, bounded JSON, shutdown. */
-function createServer(config: CollectorConfig, logger: boolean | undefined): FastifyInstance {
-  const app = Fastify({
-    logger: logger === false ? false : loggerOptions(config.logLevel),
-    trustProxy: config.trustProxy,
-    bodyLimit: 1024 * 1024,
-    // shutdown.ts answers requests that arrive while closing, in the contract's error shape.
-    return503OnClosing: false,
-    clientErrorHandler,
-    frameworkErrors,
-  });
-  installErrorHandler(app);
-  installShutdown(app);
-  app.decorateRequest('auth', null);
-  // Only JSON by default; text/plain is accepted by the beacon route alone.
-  app.removeContentTypeParser(['text/plain', 'application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, depthLimitedJsonParser(app));
-  return app;
 }
 
 /**
@@ -183,7 +159,6 @@ export async function buildApp(
     await store.close();
     throw error;
   });
-  registerQueueGauges(metrics.registry, webhooks.queue, webhooks.clock);
   const pipelineDeps = await pipelineDepsOf(config, store, metrics, discards, webhooks);
   const app = createServer(config, options.logger);
   const ingest = await openIngestion(config, pipelineDeps, app.log, options.logWriter ?? false).catch(async (error) => {
@@ -192,10 +167,7 @@ export async function buildApp(
   });
   const deps: AppDeps = { ...pipelineDeps, config, ingest, webhooks };
   // The outbox's worker runs in every collector (issue #21): in log mode too, beside the writers' own.
-  const worker = startWebhookWorker(webhooks, {
-    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
-    onError: (error) => app.log.error({ err: error }, 'webhook worker round failed'),
-  });
+  const worker = startWebhookWorker(webhooks, metrics, app.log);
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({
       method: request.method,

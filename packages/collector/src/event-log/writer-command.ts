@@ -9,7 +9,6 @@ import { createMetrics } from '../metrics.js';
 import { createUserAgentParser } from '../pipeline/enrich-user-agent.js';
 import { connectToLog } from './jetstream.js';
 import { startLogWriter } from './writer.js';
-import { registerQueueGauges } from '../webhooks/webhook-metrics.js';
 import { openWebhooks, startWebhookWorker } from '../webhooks/webhooks.js';
 
 /**
@@ -30,7 +29,6 @@ export async function runWriterCommand(env: NodeJS.ProcessEnv = process.env): Pr
   const nc = await connectToLog(config.log.servers, 'tracklet-writer');
   // The writers queue webhooks with the events they store, and deliver them too (issue #21).
   const webhooks = await openWebhooks(store, config.webhooks);
-  registerQueueGauges(metrics.registry, webhooks.queue, webhooks.clock);
   const deps = {
     store,
     webhookEndpoints: webhooks.cache,
@@ -40,10 +38,7 @@ export async function runWriterCommand(env: NodeJS.ProcessEnv = process.env): Pr
     userAgents: createUserAgentParser(),
   };
   const writer = await startLogWriter({ config: config.log, deps, nc, log: app.log });
-  const worker = startWebhookWorker(webhooks, {
-    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
-    onError: (error) => app.log.error({ err: error }, 'webhook worker round failed'),
-  });
+  const worker = startWebhookWorker(webhooks, metrics, app.log);
 
   new Gauge({
     name: 'tracklet_writer_messages_held',

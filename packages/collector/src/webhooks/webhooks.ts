@@ -1,4 +1,6 @@
+import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
+import { registerQueueGauges } from './webhook-metrics.js';
 import { DeliveryListing } from './delivery-listing.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { EndpointCache } from './endpoint-cache.js';
@@ -44,12 +46,18 @@ export async function openWebhooks(
   };
 }
 
-/** A started worker on these webhooks. */
+/** A started worker on these webhooks, counted in `metrics` (with the queue's gauges), its failures logged. */
 export function startWebhookWorker(
   webhooks: Webhooks,
-  hooks: { onOutcome?: (outcome: 'delivered' | 'retry' | 'failed') => void; onError?: (error: unknown) => void } = {},
+  metrics: Metrics,
+  log: { error(details: object, message: string): void },
 ): WebhookWorker {
-  const worker = new WebhookWorker({ ...webhooks, ...hooks });
+  registerQueueGauges(metrics.registry, webhooks.queue, webhooks.clock);
+  const worker = new WebhookWorker({
+    ...webhooks,
+    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+    onError: (error) => log.error({ err: error }, 'webhook worker round failed'),
+  });
   worker.start();
   return worker;
 }

@@ -1,7 +1,8 @@
 import { attemptDelivery, type Target } from './attempt.js';
+import { targetsOf, type Targets, toDisable } from './targets.js';
 import type { ClaimedDelivery, Completion, DeliveryQueue } from './delivery-queue.js';
 import { EndpointLane } from './endpoint-lane.js';
-import type { EndpointRecord, EndpointStore } from './endpoint-store.js';
+import type { EndpointStore } from './endpoint-store.js';
 import type { SecretBox } from './secrets.js';
 import type { Resolver } from './ssrf-guard.js';
 import type { WebhookConfig } from './webhook-config.js';
@@ -18,12 +19,13 @@ export interface WorkerDeps {
   onError?: (error: unknown) => void;
 }
 
-const leaseMs = 120_000;
-/** Claimed, not completed deliveries an endpoint may hold in this worker (a hanging one holds no more). */
-const maxHeldPerEndpoint = 64;
+/**
+ * Claimed, not completed deliveries an endpoint may hold in this worker, per request it may have in flight: a
+ * hanging endpoint holds no more, and its lease (below) outlasts sending all of them one timeout each.
+ */
+const heldPerSlot = 8;
 const endpointsMaxAgeMs = 1000;
 const keepDeliveredMs = 30 * 24 * 3600_000;
-const disableAfterMs = 3 * 24 * 3600_000;
 
 /**
  * Sends the outbox (issue #21): every `pollMs` it reads the enabled endpoints, leases due deliveries of those with
@@ -35,7 +37,7 @@ const disableAfterMs = 3 * 24 * 3600_000;
  */
 export class WebhookWorker {
   private readonly lanes = new Map<number, EndpointLane>();
-  private targets = new Map<number, Target & { record: EndpointRecord }>();
+  private targets: Targets = new Map();
   private targetsAt = -Infinity;
   private completions: Completion[] = [];
   private endpointOutcomes = { ok: new Set<number>(), failed: new Map<number, string>() };
@@ -67,14 +69,20 @@ export class WebhookWorker {
     if (this.closed) return;
     this.timer = setTimeout(() => {
       this.tick = this.round()
-        .catch((error: unknown) => this.deps.onError?.(error))
-        .finally(() => this.schedule(this.deps.config.pollMs));
+        .then((claimed) => this.schedule(claimed ? 0 : this.deps.config.pollMs))
+        .catch((error: unknown) => {
+          this.deps.onError?.(error);
+          this.schedule(this.deps.config.pollMs);
+        });
     }, ms);
     this.timer.unref();
   }
 
-  private async round(): Promise<void> {
-    const now = this.deps.clock();
+  /** One round; true when it claimed something (the next round follows at once while work flows). */
+  private async round(): Promise<boolean> {
+    const { config, clock } = this.deps;
+    const now = clock();
+    const maxHeld = config.endpointConcurrency * heldPerSlot;
     await this.flush();
     if (now - this.targetsAt >= endpointsMaxAgeMs) await this.readTargets(now);
     if (now - this.prunedAt > 3600_000) {
@@ -83,14 +91,17 @@ export class WebhookWorker {
     }
     const limits: Array<[number, number]> = [];
     for (const id of this.targets.keys()) {
-      const room = maxHeldPerEndpoint - (this.lanes.get(id)?.held ?? 0);
+      const room = maxHeld - (this.lanes.get(id)?.held ?? 0);
       if (room > 0 && (await this.deps.queue.hasDue(id, now))) limits.push([id, room]);
     }
+    let claimed: ClaimedDelivery[] = [];
     if (limits.length > 0) {
-      const claimed = await this.deps.queue.claim(limits, now, leaseMs);
+      // A lease outlasts the worst case of what is held: every held delivery timing out, `endpointConcurrency` at once.
+      claimed = await this.deps.queue.claim(limits, now, config.timeoutMs * (heldPerSlot + 2));
       for (const [id] of limits) this.laneOf(id).add(claimed.filter((d) => d.endpoint_id === id));
     }
     this.dispatch();
+    return claimed.length > 0;
   }
 
   private laneOf(id: number): EndpointLane {
@@ -100,20 +111,7 @@ export class WebhookWorker {
   }
 
   private async readTargets(now: number): Promise<void> {
-    const next = new Map<number, Target & { record: EndpointRecord }>();
-    for (const record of await this.deps.endpoints.enabledEndpoints()) {
-      const previous =
-        record.previous_secret && (record.previous_secret_expires_at ?? 0) > now
-          ? [this.deps.box.open(record.previous_secret)]
-          : [];
-      next.set(record.id, {
-        id: record.id,
-        url: record.url,
-        secrets: [this.deps.box.open(record.secret), ...previous],
-        record,
-      });
-    }
-    this.targets = next;
+    this.targets = targetsOf(await this.deps.endpoints.enabledEndpoints(), this.deps.box, now);
     this.targetsAt = now;
   }
 
@@ -183,13 +181,7 @@ export class WebhookWorker {
     this.endpointOutcomes = { ok: new Set(), failed: new Map() };
     const now = this.deps.clock();
     const stillFailing = [...failed.keys()].filter((id) => !ok.has(id));
-    const disable = stillFailing
-      .map((id) => ({ id, since: this.targets.get(id)?.record.failing_since ?? null, error: failed.get(id) }))
-      .filter((e) => e.since !== null && now - e.since >= disableAfterMs)
-      .map((e) => ({
-        id: e.id,
-        reason: `disabled after 3 days of failed deliveries (failing since ${new Date(e.since as number).toISOString()}; last error: ${e.error})`,
-      }));
+    const disable = toDisable(stillFailing, this.targets, failed, now);
     await this.deps.queue.complete(completions, { ok: [...ok], failed: stillFailing, disable }, now);
     // The records as the statement left them, until the next read.
     for (const id of ok) {

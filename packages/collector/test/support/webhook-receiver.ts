@@ -12,7 +12,11 @@ export interface ReceivedWebhook {
  * A real HTTP endpoint for webhook tests: records every request and answers what `answer` says (a status, or
  * 'hang': never answers). Default: 200.
  */
-export async function startReceiver(answer: (n: number, body: string) => number | 'hang' = () => 200) {
+export async function startReceiver(
+  answer: (n: number, body: string) => number | 'hang' = () => 200,
+  /** Milliseconds before answering (a receiver that takes its time, so a kill can land mid-delivery). */
+  delayMs: () => number = () => 0,
+) {
   const received: ReceivedWebhook[] = [];
   const hung = new Set<import('node:http').ServerResponse>();
   const server: Server = createServer((request, response) => {
@@ -23,7 +27,10 @@ export async function startReceiver(answer: (n: number, body: string) => number 
       const status = answer(received.length + 1, body);
       received.push({ headers: request.headers, body, status: status === 'hang' ? 'hung' : status });
       if (status === 'hang') return void hung.add(response);
-      response.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+      const reply = () => response.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+      const delay = delayMs();
+      if (delay > 0) setTimeout(reply, delay);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

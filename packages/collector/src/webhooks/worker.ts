@@ -23,7 +23,7 @@ export interface WorkerDeps {
  * Claimed, not completed deliveries an endpoint may hold in this worker, per request it may have in flight: a
  * hanging endpoint holds no more, and its lease (below) outlasts sending all of them one timeout each.
  */
-const heldPerSlot = 8;
+const heldPerSlot = 16;
 const endpointsMaxAgeMs = 1000;
 const keepDeliveredMs = 30 * 24 * 3600_000;
 
@@ -78,7 +78,7 @@ export class WebhookWorker {
     this.timer.unref();
   }
 
-  /** One round; true when it claimed something (the next round follows at once while work flows). */
+  /** One round; true when an endpoint had more due than it could claim (the next round follows at once). */
   private async round(): Promise<boolean> {
     const { config, clock } = this.deps;
     const now = clock();
@@ -101,7 +101,8 @@ export class WebhookWorker {
       for (const [id] of limits) this.laneOf(id).add(claimed.filter((d) => d.endpoint_id === id));
     }
     this.dispatch();
-    return claimed.length > 0;
+    // Only a claim that filled an endpoint's room means more is waiting: then the next round follows at once.
+    return limits.some(([id, room]) => claimed.filter((d) => d.endpoint_id === id).length >= room);
   }
 
   private laneOf(id: number): EndpointLane {

@@ -89,7 +89,13 @@ export default async function webhooks({ args, flags }) {
   try {
     const pass = (hooked) => async (target, params) => {
       await warmUp(target, 'events', 3, params);
-      return measure(target, 'events', { label: hooked ? 'with webhooks' : 'no webhooks', connections: CONNECTIONS, seconds: SECONDS, maxRequests: 10_000_000, params });
+      return measure(target, 'events', {
+        label: hooked ? 'with webhooks' : 'no webhooks',
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        maxRequests: 10_000_000,
+        params,
+      });
     };
     log(`webhooks on ${storeName}: ${SECONDS} s of POST /v1/events, ${CONNECTIONS} connections`);
     const bare = await onCollector(store, dir, 'bare', null, pass(false), profile);
@@ -98,17 +104,38 @@ export default async function webhooks({ args, flags }) {
     log(`  ratio with/without webhooks: ${ratio.toFixed(2)} (budget >= 0.90)`);
     arrivals.length = 0;
     const paced = await onCollector(store, dir, 'paced', hooks, async (target, params) => {
-      const row = await measure(target, 'events', { label: 'paced with webhooks', connections: 50, seconds: SECONDS, maxRequests: 10_000_000, overallRate: 1000, params });
+      const row = await measure(target, 'events', {
+        label: 'paced with webhooks',
+        connections: 50,
+        seconds: SECONDS,
+        maxRequests: 10_000_000,
+        overallRate: 1000,
+        params,
+      });
       const deadline = Date.now() + 30_000;
-      while (arrivals.length < row.ok && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (arrivals.length < row.ok && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       return row;
     });
     const lags = [...arrivals].sort((a, b) => a - b);
-    const lag = { delivered: lags.length, stored: paced.ok, p50: percentile(lags, 0.5), p99: percentile(lags, 0.99), max: lags.at(-1) };
-    log(`  delivery lag at 1,000 events/s: ${lag.delivered}/${lag.stored} delivered, p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms (budget p99 <= 1000 ms)`);
+    const lag = {
+      delivered: lags.length,
+      stored: paced.ok,
+      p50: percentile(lags, 0.5),
+      p99: percentile(lags, 0.99),
+      max: lags.at(-1),
+    };
+    log(
+      `  delivery lag at 1,000 events/s: ${lag.delivered}/${lag.stored} delivered, p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms (budget p99 <= 1000 ms)`,
+    );
     const budgets = [
       { name: 'ingest with webhooks / without', value: ratio, limit: 0.9, pass: ratio >= 0.9 },
-      { name: 'delivery lag p99 at 1,000 events/s (ms)', value: lag.p99, limit: 1000, pass: lag.p99 <= 1000 && lag.delivered >= lag.stored },
+      {
+        name: 'delivery lag p99 at 1,000 events/s (ms)',
+        value: lag.p99,
+        limit: 1000,
+        pass: lag.p99 <= 1000 && lag.delivered >= lag.stored,
+      },
     ];
     process.stdout.write(
       [

@@ -11,6 +11,8 @@ export const description =
   'outgoing webhooks (issue #21): ingest req/s with 1 hanging + 1 healthy endpoint vs none, delivery lag p99 at 1,000 events/s (args: sqlite | postgres)';
 
 const SECONDS = 10;
+/** The worker on a thread of its own (TRACKLET_WEBHOOK_THREAD), unless `inline` is given. */
+let thread = true;
 const CONNECTIONS = 10;
 
 /** A receiver in this process: `healthy` answers 204 and notes each event's arrival; `hanging` never answers. */
@@ -56,7 +58,7 @@ async function onCollector(store, dir, name, hooks, run, profile = false) {
     db,
     workDir: dir,
     ...(cpuProfDir ? { cpuProfDir } : {}),
-    env: { TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true' },
+    env: { TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true', TRACKLET_WEBHOOK_THREAD: thread ? 'true' : 'false' },
   });
   try {
     const account = await createBenchAccount(collector.url, name);
@@ -78,8 +80,9 @@ async function onCollector(store, dir, name, hooks, run, profile = false) {
 }
 
 export default async function webhooks({ args, flags }) {
+  thread = !args.includes('inline');
   const profile = flags.has('--cpu-prof');
-  const storeName = args[0] === 'postgres' ? 'postgres' : 'sqlite';
+  const storeName = args.includes('postgres') ? 'postgres' : 'sqlite';
   const dir = mkdtempSync(join(os.tmpdir(), 'tracklet-bench-webhooks-'));
   const fixture = storeName === 'postgres' ? await postgresFixture() : null;
   const pg = fixture ? await fixture.startPostgresServer() : null;

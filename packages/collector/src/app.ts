@@ -167,7 +167,7 @@ export async function buildApp(
   });
   const deps: AppDeps = { ...pipelineDeps, config, ingest, webhooks };
   // The outbox's worker runs in every collector (issue #21): in log mode too, beside the writers' own.
-  const worker = startWebhookWorker(webhooks, metrics, app.log);
+  const worker = startWebhookWorker(webhooks, metrics, app.log, config.db);
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({
       method: request.method,

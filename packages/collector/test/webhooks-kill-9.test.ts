@@ -35,14 +35,19 @@ describe('webhooks survive kill -9 of the collector', () => {
         TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true',
         TRACKLET_WEBHOOK_POLL_MS: '20',
         TRACKLET_RATE_LIMIT_API: '0',
+        // Delivery on its own thread and connection (the production choice for a busy collector).
+        TRACKLET_WEBHOOK_THREAD: 'true',
         // Leases are 10 timeouts long: a killed worker's deliveries are sent again 10 s later.
         TRACKLET_WEBHOOK_TIMEOUT_MS: '1000',
       },
       { quiet: true },
     );
 
+  let collector: CollectorProcess | null = null;
+  afterAll(() => collector?.stop());
+
   it(`delivers every stored event's webhook at least once over ${cycles} SIGKILL cycles`, async () => {
-    let collector: CollectorProcess = await spawn();
+    collector = await spawn();
     const account = await call(`${collector.url}/v1/admin/accounts`, {
       method: 'POST',
       json: { name: 'kill' },
@@ -53,7 +58,8 @@ describe('webhooks survive kill -9 of the collector', () => {
     expect(hook.status).toBe(201);
     let sent = 0;
     for (let cycle = 0; cycle < cycles; cycle++) {
-      const api = client(collector, live);
+      const running: CollectorProcess = collector;
+      const api = client(running, live);
       let alive = true;
       const senders = Array.from({ length: 4 }, async (_, worker) => {
         while (alive) {
@@ -70,17 +76,18 @@ describe('webhooks survive kill -9 of the collector', () => {
       // Kill once deliveries are flowing: some are in flight, some queued, some not recorded as delivered yet.
       const before = receiver.received.length;
       await until(() => receiver.received.length >= before + 20, 15_000, 'deliveries to flow');
-      const exited = new Promise((resolve) => collector.child.once('exit', resolve));
-      collector.child.kill('SIGKILL');
+      const exited = new Promise((resolve) => running.child.once('exit', resolve));
+      running.child.kill('SIGKILL');
       await exited;
       alive = false;
       await Promise.all(senders);
       collector = await spawn();
     }
+    const last: CollectorProcess = collector;
     const stored: number[] = [];
     for (let afterId: number | null = null; ;) {
       const page: Array<{ id: number }> = (
-        await client(collector, live).get(`/v1/events?limit=100${afterId === null ? '' : `&after_id=${afterId}`}`)
+        await client(last, live).get(`/v1/events?limit=100${afterId === null ? '' : `&after_id=${afterId}`}`)
       ).body;
       if (page.length === 0) break;
       stored.push(...page.map((e) => e.id));
@@ -100,6 +107,5 @@ describe('webhooks survive kill -9 of the collector', () => {
     });
     const extra = receiver.delivered().length - stored.length;
     process.stderr.write(`webhooks kill -9: ${stored.length} events stored, all delivered, ${extra} delivered twice\n`);
-    await collector.stop();
   }, 180_000);
 });

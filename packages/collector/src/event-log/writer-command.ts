@@ -38,7 +38,7 @@ export async function runWriterCommand(env: NodeJS.ProcessEnv = process.env): Pr
     userAgents: createUserAgentParser(),
   };
   const writer = await startLogWriter({ config: config.log, deps, nc, log: app.log });
-  const worker = startWebhookWorker(webhooks, metrics, app.log);
+  const worker = startWebhookWorker(webhooks, metrics, app.log, config.db);
 
   new Gauge({
     name: 'tracklet_writer_messages_held',

@@ -14,6 +14,11 @@ export interface WebhookConfig {
   timeoutMs: number;
   /** TRACKLET_WEBHOOK_POLL_MS: how often an idle worker looks for due deliveries (default 100 ms). */
   pollMs: number;
+  /**
+   * TRACKLET_WEBHOOK_THREAD (PostgreSQL): deliver on a worker thread with its own connections, off ingest's event
+   * loop (worker-thread.ts). SQLite always delivers on the event loop, through the collector's one writer.
+   */
+  thread: boolean;
 }
 
 type Integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) => number;
@@ -27,5 +32,6 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv, integer: Integer, flag
     endpointConcurrency: integer(env, 'TRACKLET_WEBHOOK_ENDPOINT_CONCURRENCY', 4, 1, 1000),
     timeoutMs: integer(env, 'TRACKLET_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
     pollMs: integer(env, 'TRACKLET_WEBHOOK_POLL_MS', 100, 1, 60_000),
+    thread: flag(env, 'TRACKLET_WEBHOOK_THREAD'),
   };
 }

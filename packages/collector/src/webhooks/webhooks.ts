@@ -9,6 +9,7 @@ import { loadSecretBox, type SecretBox } from './secrets.js';
 import type { Resolver } from './ssrf-guard.js';
 import type { WebhookConfig } from './webhook-config.js';
 import { WebhookWorker } from './worker.js';
+import { startWorkerThread } from './worker-thread-handle.js';
 
 /** Everything of outgoing webhooks (issue #21) a process holds: its stores, the pipeline's cache, settings, clock. */
 export interface Webhooks {
@@ -46,13 +47,21 @@ export async function openWebhooks(
   };
 }
 
-/** A started worker on these webhooks, counted in `metrics` (with the queue's gauges), its failures logged. */
+/**
+ * A started worker on these webhooks, counted in `metrics` (with the queue's gauges), its failures logged: on a
+ * thread of its own with TRACKLET_WEBHOOK_THREAD on PostgreSQL (`db`: TRACKLET_DB), unless a test injected a clock
+ * or a resolver.
+ */
 export function startWebhookWorker(
   webhooks: Webhooks,
   metrics: Metrics,
   log: { error(details: object, message: string): void },
-): WebhookWorker {
+  db: string,
+): { close(): Promise<void> } {
   registerQueueGauges(metrics.registry, webhooks.queue, webhooks.clock);
+  const postgres = /^postgres(ql)?:\/\//.test(db);
+  if (webhooks.config.thread && postgres && webhooks.clock === Date.now && !webhooks.resolve)
+    return startWorkerThread(db, webhooks.config, metrics, log);
   const worker = new WebhookWorker({
     ...webhooks,
     onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),

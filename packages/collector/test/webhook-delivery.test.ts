@@ -74,6 +74,11 @@ describe('webhook deliveries (issue #21)', () => {
     offset += minutes(7);
     const done = await until(() => deliveries(hook.id).then((d) => (d[0]?.status === 'delivered' ? d[0] : null)));
     expect(done).toEqual(expect.objectContaining({ attempts: 3, last_status_code: 200 }));
+    expect(done.history.map((a: { attempt: number; status_code: number }) => [a.attempt, a.status_code])).toEqual([
+      [1, 500],
+      [2, 503],
+      [3, 200],
+    ]);
     const flaky = receiver.received.filter((r) => JSON.parse(r.body).type === 'flaky');
     expect(flaky.map((r) => r.status)).toEqual([500, 503, 200]);
     expect(new Set(flaky.map((r) => r.headers['webhook-id'])).size).toBe(1);

@@ -62,6 +62,16 @@ export const webhookDeliverySchema = z.object({
   next_attempt_at: z.string().nullable(),
   created_at: z.string(),
   delivered_at: z.string().nullable(),
+  /** Every attempt, oldest first: its HTTP status (null: no answer), error and duration. */
+  history: z.array(
+    z.object({
+      attempt: z.number().int(),
+      at: z.string(),
+      status_code: z.number().int().nullable(),
+      error: z.string().nullable(),
+      duration_ms: z.number().int(),
+    }),
+  ),
 });
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
 

@@ -18,6 +18,7 @@ export const deliveryOutput = (row: SqlRow): WebhookDelivery => ({
   next_attempt_at: row.status === 'pending' ? iso(row.next_attempt_at) : null,
   created_at: iso(row.created_at) as string,
   delivered_at: iso(row.delivered_at),
+  history: [],
 });
 
 const columns = `id, endpoint_id, type, event_id, contact_id, status, attempts, last_status_code, last_error,
@@ -38,7 +39,30 @@ export class DeliveryListing {
       `SELECT ${columns} FROM webhook_deliveries WHERE account_id = ? AND endpoint_id = ?${filter} ORDER BY id DESC LIMIT ?`,
       [accountId, endpointId, ...(options.status ? [options.status] : []), options.limit],
     );
-    return rows.map(deliveryOutput);
+    return this.withHistory(rows.map(deliveryOutput));
+  }
+
+  /** Each delivery's attempts, oldest first, read for the whole page at once. */
+  private async withHistory(deliveries: WebhookDelivery[]): Promise<WebhookDelivery[]> {
+    if (deliveries.length === 0) return deliveries;
+    const rows = await this.sql.read(
+      `SELECT delivery_id, attempt, at, status_code, error, duration_ms FROM webhook_attempts
+       WHERE delivery_id IN (${deliveries.map(() => '?').join(', ')}) ORDER BY delivery_id, attempt`,
+      deliveries.map((d) => d.id),
+    );
+    const byDelivery = new Map<number, WebhookDelivery['history']>();
+    for (const r of rows)
+      byDelivery.set(Number(r.delivery_id), [
+        ...(byDelivery.get(Number(r.delivery_id)) ?? []),
+        {
+          attempt: Number(r.attempt),
+          at: iso(r.at) as string,
+          status_code: intOrNull(r.status_code),
+          error: (r.error as string | null) ?? null,
+          duration_ms: Number(r.duration_ms),
+        },
+      ]);
+    return deliveries.map((d) => ({ ...d, history: byDelivery.get(d.id) ?? [] }));
   }
 
   async get(accountId: number, endpointId: number, id: number): Promise<WebhookDelivery | null> {
@@ -46,7 +70,7 @@ export class DeliveryListing {
       `SELECT ${columns} FROM webhook_deliveries WHERE account_id = ? AND endpoint_id = ? AND id = ?`,
       [accountId, endpointId, id],
     );
-    return row ? deliveryOutput(row) : null;
+    return row ? ((await this.withHistory([deliveryOutput(row)]))[0] ?? null) : null;
   }
 
   /** Sends it again as soon as a worker can (a delivered one is sent once more: receivers dedupe by webhook-id). */

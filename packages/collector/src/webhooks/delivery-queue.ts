@@ -54,6 +54,15 @@ const releaseSql = {
 const completionColumns = `status = c.status, attempts = c.attempts, next_attempt_at = c.next_attempt_at,
   lease_until = NULL, last_status_code = c.code, last_error = c.error, last_duration_ms = c.duration,
   delivered_at = c.delivered_at`;
+/** Every attempt is kept beside its delivery (the owner's history); `at` is the completion's time. */
+const attemptsSql = {
+  sqlite: `INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms)
+    SELECT value->>'id', value->>'attempts', ?, value->>'code', value->>'error', value->>'duration' FROM json_each(?)`,
+  postgres: `INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms)
+    SELECT c.id, c.attempts, ?, c.code, c.error, c.duration
+    FROM json_to_recordset(?::json) AS c(id BIGINT, attempts INTEGER, code INTEGER, error TEXT, duration INTEGER)
+    ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+};
 const completeSql = {
   sqlite: `UPDATE webhook_deliveries AS d SET ${completionColumns}
     FROM (SELECT value->>'id' AS id, value->>'status' AS status, value->>'attempts' AS attempts,
@@ -116,7 +125,10 @@ export class DeliveryQueue {
       dialect === 'sqlite' ? 'SELECT value FROM json_each(?)' : 'SELECT json_array_elements_text(?::json)::bigint';
     await this.sql.transaction(async (run) => {
       if (released.length > 0) await run(releaseSql[dialect], [JSON.stringify(released)]);
-      if (done.length > 0) await run(completeSql[dialect], [JSON.stringify(done)]);
+      if (done.length > 0) {
+        await run(completeSql[dialect], [JSON.stringify(done)]);
+        await run(attemptsSql[dialect], [now, JSON.stringify(done)]);
+      }
       if (endpoints.ok.length > 0)
         await run(
           `UPDATE webhook_endpoints SET failing_since = NULL WHERE failing_since IS NOT NULL AND id IN (${ids})`,
@@ -146,8 +158,10 @@ export class DeliveryQueue {
 
   /** Deletes delivered deliveries older than `before` (the worker keeps 30 days). */
   async prune(before: number): Promise<void> {
-    await this.sql.transaction((run) =>
-      run("DELETE FROM webhook_deliveries WHERE status = 'delivered' AND delivered_at < ?", [before]),
-    );
+    await this.sql.transaction(async (run) => {
+      const old = "SELECT id FROM webhook_deliveries WHERE status = 'delivered' AND delivered_at < ?";
+      await run(`DELETE FROM webhook_attempts WHERE delivery_id IN (${old})`, [before]);
+      await run("DELETE FROM webhook_deliveries WHERE status = 'delivered' AND delivered_at < ?", [before]);
+    });
   }
 }

@@ -124,6 +124,8 @@ export class EndpointStore {
   /** Deletes the endpoint and its deliveries (pending ones are never sent). */
   async remove(accountId: number, id: number): Promise<void> {
     await this.sql.transaction(async (run) => {
+      const deliveries = 'SELECT id FROM webhook_deliveries WHERE account_id = ? AND endpoint_id = ?';
+      await run(`DELETE FROM webhook_attempts WHERE delivery_id IN (${deliveries})`, [accountId, id]);
       await run('DELETE FROM webhook_deliveries WHERE account_id = ? AND endpoint_id = ?', [accountId, id]);
       await run('DELETE FROM webhook_endpoints WHERE account_id = ? AND id = ?', [accountId, id]);
     });

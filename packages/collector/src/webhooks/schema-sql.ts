@@ -21,5 +21,8 @@ export function webhooksSchemaSql(dialect: 'sqlite' | 'postgres'): string {
    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(endpoint_id, next_attempt_at) WHERE status = 'pending';
    CREATE INDEX webhook_deliveries_order ON webhook_deliveries(endpoint_id, contact_id, id) WHERE status = 'pending';
    CREATE INDEX webhook_deliveries_listing ON webhook_deliveries(endpoint_id, id);
-   CREATE INDEX webhook_deliveries_delivered ON webhook_deliveries(delivered_at) WHERE status = 'delivered';`;
+   CREATE INDEX webhook_deliveries_delivered ON webhook_deliveries(delivered_at) WHERE status = 'delivered';
+   CREATE TABLE webhook_attempts (
+     delivery_id ${int} NOT NULL, attempt INTEGER NOT NULL, at ${int} NOT NULL, status_code INTEGER, error TEXT,
+     duration_ms INTEGER NOT NULL, PRIMARY KEY (delivery_id, attempt));`;
 }

@@ -37,7 +37,7 @@ describe('webhooks survive kill -9 of the collector', () => {
         TRACKLET_RATE_LIMIT_API: '0',
         // Delivery on its own thread and connection (the production choice for a busy collector).
         TRACKLET_WEBHOOK_THREAD: 'true',
-        // Leases are 10 timeouts long: a killed worker's deliveries are sent again 10 s later.
+        // Leases are 18 timeouts long: a killed worker's deliveries are sent again 18 s later.
         TRACKLET_WEBHOOK_TIMEOUT_MS: '1000',
       },
       { quiet: true },
@@ -74,7 +74,7 @@ describe('webhooks survive kill -9 of the collector', () => {
         }
       });
       // Kill once deliveries are flowing: some are in flight, some queued, some not recorded as delivered yet.
-      // After a restart a contact's new deliveries wait behind the ones the killed worker had leased (10 s leases).
+      // After a restart a contact's new deliveries wait behind the ones the killed worker had leased (18 s leases: 18 timeouts).
       const before = receiver.received.length;
       await until(() => receiver.received.length >= before + 20, 30_000, `deliveries to flow in cycle ${cycle + 1}`);
       const exited = new Promise((resolve) => running.child.once('exit', resolve));

@@ -14,6 +14,7 @@ const clusterTests = 'packages/collector/test/cluster/**';
  *   an outage of the direct write path); test/cluster/ has the log-mode outage.
  * - sqlite-disk: SQLite only.
  * - segment-restart: SIGKILL of one collector process (dist/main.js without a log) under a Segment client's flush.
+ * - webhooks-kill-9: SIGKILL of one collector process mid-delivery of webhooks (issue #21).
  */
 const singleNodeOnly = [
   'group-commit',
@@ -23,6 +24,7 @@ const singleNodeOnly = [
   'postgres-*',
   'sqlite-disk',
   'segment-restart',
+  'webhooks-kill-9',
 ].map((name) => `packages/collector/test/${name}.test.ts`);
 
 /**

@@ -1,17 +1,15 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { DiscardReason } from '@tracklet/protocol';
 import { DiscardLog } from './activity.js';
 import { type CollectorConfig, loadConfig, openStore } from './config.js';
-import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
-import { depthLimitedJsonParser } from './json-body.js';
 import { EventIdGenerator } from './ids.js';
 import { directIngestion, type Ingestion } from './ingestion.js';
-import { loggerOptions } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { PipelineDeps } from './pipeline/context.js';
 import { createIpLocator } from './pipeline/enrich-country.js';
 import { createUserAgentParser } from './pipeline/enrich-user-agent.js';
 import { createRateLimits } from './rate-limits.js';
+import { createServer } from './server.js';
 import { adminRoutes } from './routes/admin.js';
 import { collectRoutes } from './routes/collect.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -27,7 +25,8 @@ import { scriptSecurityHeaders } from './routes/security-headers.js';
 import { statsRoutes } from './routes/stats.js';
 import { statsShareRoutes } from './routes/stats-shares.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
-import { installShutdown } from './shutdown.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { openWebhooks, startWebhookWorker, type WebhookOptions, type Webhooks } from './webhooks/webhooks.js';
 import { type DemoAccount, ensureDemoAccount } from './services/demo-account.js';
 import type { Store } from './store/store.js';
 
@@ -47,6 +46,8 @@ export interface BuildOptions {
   demo?: { accountId: number; publishableKey: string };
   /** With TRACKLET_LOG: also run a log writer in this process (tests; production runs `tracklet writer` apart). */
   logWriter?: boolean;
+  /** The webhooks' clock and name resolution (tests: past a rotation's 24 h, a DNS answer that changes). */
+  webhooks?: WebhookOptions;
 }
 
 declare module 'fastify' {
@@ -54,26 +55,6 @@ declare module 'fastify' {
     /** The demo account (with its keys) when `demoKeysFile` was given and the demo exists, else null. */
     demoAccount: DemoAccount | null;
   }
-}
-
-/** Fastify with the collector's HTTP behaviour: safe logs, errors in the contract's shape, bounded JSON, shutdown. */
-function createServer(config: CollectorConfig, logger: boolean | undefined): FastifyInstance {
-  const app = Fastify({
-    logger: logger === false ? false : loggerOptions(config.logLevel),
-    trustProxy: config.trustProxy,
-    bodyLimit: 1024 * 1024,
-    // shutdown.ts answers requests that arrive while closing, in the contract's error shape.
-    return503OnClosing: false,
-    clientErrorHandler,
-    frameworkErrors,
-  });
-  installErrorHandler(app);
-  installShutdown(app);
-  app.decorateRequest('auth', null);
-  // Only JSON by default; text/plain is accepted by the beacon route alone.
-  app.removeContentTypeParser(['text/plain', 'application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, depthLimitedJsonParser(app));
-  return app;
 }
 
 /**
@@ -106,6 +87,7 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, demo: DemoOpt
     eventSchemaRoutes(api, deps);
     statsRoutes(api, deps);
     statsShareRoutes(api, deps);
+    webhookRoutes(api, deps);
   });
   adminRoutes(app, deps);
   await app.register(async (scope) => {
@@ -134,9 +116,11 @@ async function pipelineDepsOf(
   store: Store,
   metrics: Metrics,
   discards: DiscardLog | null,
+  webhooks: Webhooks,
 ): Promise<PipelineDeps> {
   return {
     store,
+    webhookEndpoints: webhooks.cache,
     metrics,
     jwtSecret: config.jwtSecret,
     ...(discards
@@ -171,13 +155,19 @@ export async function buildApp(
       dashboard: demoAccount.dashboard,
     });
   const discards = demo ? new DiscardLog(demo.accountId) : null;
-  const pipelineDeps = await pipelineDepsOf(config, store, metrics, discards);
+  const webhooks = await openWebhooks(store, config.webhooks, options.webhooks).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const pipelineDeps = await pipelineDepsOf(config, store, metrics, discards, webhooks);
   const app = createServer(config, options.logger);
   const ingest = await openIngestion(config, pipelineDeps, app.log, options.logWriter ?? false).catch(async (error) => {
     await store.close();
     throw error;
   });
-  const deps: AppDeps = { ...pipelineDeps, config, ingest };
+  const deps: AppDeps = { ...pipelineDeps, config, ingest, webhooks };
+  // The outbox's worker runs in every collector (issue #21): in log mode too, beside the writers' own.
+  const worker = startWebhookWorker(webhooks, metrics, app.log, config.db);
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({
       method: request.method,
@@ -186,6 +176,7 @@ export async function buildApp(
     });
   });
   app.addHook('onClose', async () => {
+    await worker.close();
     await ingest.close();
     await store.close();
   });

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { createAccountSchema, createKeySchema, updateAccountSchema } from '@tracklet/protocol';
 import { loadConfig, openStore } from './config.js';
+import { runWebhooksCommand, webhooksUsage } from './cli-webhooks.js';
 import { TrackletError } from './errors.js';
 import { createAccountWithKeys, issueKey, revokeKey, updateAccount } from './services/accounts.js';
 import type { Store } from './store/store.js';
@@ -15,6 +16,7 @@ const usage = `usage (the store is TRACKLET_DB, as for the server):
                           [--timezone ZONE]
   tracklet keys create --account ID --type publishable|live|test [--scopes events.write,events.read,...]
   tracklet keys revoke ID
+${webhooksUsage}
   tracklet writer          (log mode: TRACKLET_LOG=nats://…, TRACKLET_DB=postgres://…; docs/deploy.md)`;
 
 const list = (value: string | undefined) =>
@@ -41,6 +43,10 @@ function parseArguments(argv: string[]) {
         'api-rate': { type: 'string' },
         'beacon-rate': { type: 'string' },
         timezone: { type: 'string' },
+        url: { type: 'string' },
+        description: { type: 'string' },
+        enabled: { type: 'string' },
+        status: { type: 'string' },
       },
     });
   } catch (error) {
@@ -51,6 +57,7 @@ function parseArguments(argv: string[]) {
 async function run(store: Store, argv: string[]): Promise<unknown> {
   const { values, positionals } = parseArguments(argv);
   const [noun, verb, id] = positionals;
+  if (noun === 'webhooks') return runWebhooksCommand(store, loadConfig(), positionals.slice(1), values);
   const command = `${noun} ${verb}`;
   if (command === 'accounts create') {
     return createAccountWithKeys(

@@ -6,6 +6,7 @@ import { type LogConfig, loadLogConfig } from './event-log/event-log-config.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { IpMode } from './pipeline/enrich-country.js';
 import type { Store } from './store/store.js';
+import { loadWebhookConfig, type WebhookConfig } from './webhooks/webhook-config.js';
 
 export interface CollectorConfig {
   port: number;
@@ -36,6 +37,8 @@ export interface CollectorConfig {
   log: LogConfig | null;
   /** TRACKLET_IP (issue #18): what of a client's IP is stored; the country is looked up before. */
   ipMode: IpMode;
+  /** Outgoing webhooks (issue #21). */
+  webhooks: WebhookConfig;
 }
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     shutdownGraceMs: integer(env, 'TRACKLET_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     ipMode: ipModeOf(env.TRACKLET_IP),
     log: loadLogConfig(env, { postgres: isPostgresUrl(env.TRACKLET_DB || ''), integer }),
+    webhooks: loadWebhookConfig(env, integer, flag),
   };
 }
 

@@ -30,6 +30,8 @@ export const errorCodes = {
   contact_not_found: [404, 'Contact not found'],
   account_not_found: [404, 'Account not found'],
   key_not_found: [404, 'Key not found'],
+  webhook_not_found: [404, 'Webhook not found'],
+  delivery_not_found: [404, 'Delivery not found'],
   method_not_allowed: [405, 'Method not allowed'],
   request_timeout: [408, 'Request timeout'],
   idempotency_conflict: [409, 'Idempotency conflict'],

@@ -35,6 +35,12 @@ export function createMetrics() {
       help: 'Events answered from the idempotency key',
       registers: [registry],
     }),
+    webhookDeliveries: new Counter({
+      name: 'tracklet_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome: delivered, retry (failed, tried again later), failed (given up)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     commitSeconds: new Histogram({
       name: 'tracklet_store_commit_seconds',
       help: 'Duration of one durable group commit',

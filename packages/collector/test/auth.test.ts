@@ -95,7 +95,7 @@ describe('API keys, scopes, origins and the admin API', () => {
       expectError(await reader.get('/v1/contacts/1'), 403, 'insufficient_scope');
     });
 
-    it('gives a key created without scopes all five', async () => {
+    it('gives a key created without scopes all seven', async () => {
       const account = await createAccount(c);
       const issued = await admin(c).post(`/v1/admin/accounts/${account.id}/keys`, { type: 'test' });
       expect(issued.status).toBe(201);
@@ -105,6 +105,8 @@ describe('API keys, scopes, origins and the admin API', () => {
         'events.read',
         'events.write',
         'stats.read',
+        'webhooks.read',
+        'webhooks.write',
       ]);
       expect(issued.body.key).toMatch(/^tk_test_/);
       expect((await client(c, issued.body.key).post('/v1/events', event())).body.test).toBe(true);

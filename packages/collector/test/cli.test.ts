@@ -42,6 +42,33 @@ describe('the tracklet command line', () => {
     }
   });
 
+  it('manages webhook endpoints: create (secret shown once), list, rotate-secret, update, deliveries (issue #21)', async () => {
+    const account = JSON.parse((await tracklet(db, ['accounts', 'create', '--name', 'hooks'])).stdout);
+    const base = ['--account', String(account.id)];
+    const args = ['--url', 'https://93.184.216.34/hook', '--events', 'confirmation,login', '--description', 'crm'];
+    const created = await tracklet(db, ['webhooks', 'create', ...base, ...args]);
+    expect(created.code, created.stderr).toBe(0);
+    const endpoint = JSON.parse(created.stdout);
+    expect(endpoint).toMatchObject({ url: 'https://93.184.216.34/hook', events: ['confirmation', 'login'] });
+    expect(endpoint.secret).toMatch(/^whsec_/);
+    const viaApi = await client(c, account.keys.live).get(`/v1/webhooks/${endpoint.id}`);
+    expect(viaApi.body).toMatchObject({ id: endpoint.id, description: 'crm' });
+    const listed = JSON.parse((await tracklet(db, ['webhooks', 'list', ...base])).stdout);
+    expect(listed.map((e: { id: number }) => e.id)).toEqual([endpoint.id]);
+    const rotated = JSON.parse(
+      (await tracklet(db, ['webhooks', 'rotate-secret', String(endpoint.id), ...base])).stdout,
+    );
+    expect(rotated.secret).not.toBe(endpoint.secret);
+    const update = ['webhooks', 'update', String(endpoint.id), ...base, '--enabled', 'false'];
+    expect(JSON.parse((await tracklet(db, update)).stdout).enabled).toBe(false);
+    expect(JSON.parse((await tracklet(db, ['webhooks', 'deliveries', String(endpoint.id), ...base])).stdout)).toEqual(
+      [],
+    );
+    const refused = await tracklet(db, ['webhooks', 'create', ...base, '--url', 'http://10.0.0.1/', '--events', '*']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stderr).errors[0]).toMatchObject({ code: 'invalid_field', path: 'url' });
+  }, 90_000);
+
   describe('accounts create', () => {
     let run: Run;
     let printed: {

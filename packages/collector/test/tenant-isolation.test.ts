@@ -5,7 +5,7 @@ import { expectError } from './support/expect-error.js';
 import { useCollector } from './support/use-collector.js';
 
 describe("another account's events, contacts and schemas are invisible (404, never 403)", () => {
-  const c = useCollector({ account: { name: 'A' } });
+  const c = useCollector({ account: { name: 'A' }, env: { TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
   const a = c.live;
   let b: Client;
   let bTest: Client;
@@ -283,6 +283,41 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     });
     expect(viaLink.body.results).toEqual([{ dimensions: [], metrics: [0] }]);
     expect((await client(c, aShare.token).get('/v1/stats/realtime')).status).toBe(200);
+  });
+
+  it("neither sees nor changes A's webhook endpoints and deliveries (issue #21)", async () => {
+    for (const [method, path] of [
+      ['POST', '/v1/webhooks'],
+      ['GET', '/v1/webhooks'],
+      ['GET', '/v1/webhooks/{id}'],
+      ['PATCH', '/v1/webhooks/{id}'],
+      ['DELETE', '/v1/webhooks/{id}'],
+      ['POST', '/v1/webhooks/{id}/rotate-secret'],
+      ['GET', '/v1/webhooks/{id}/deliveries'],
+      ['POST', '/v1/webhooks/{id}/deliveries/{delivery_id}/retry'],
+    ] as const)
+      as(method, path);
+    const hook = (await a.post('/v1/webhooks', { url: 'http://127.0.0.1:9/a', events: ['a_only_event'] })).body;
+    expect(hook.id).toEqual(expect.any(Number));
+    expect((await a.post('/v1/events', { event: 'a_only_event', contact_email: email })).status).toBe(201);
+    await settled(c);
+    const [delivery] = (await a.get(`/v1/webhooks/${hook.id}/deliveries`)).body;
+    expect(delivery.id).toEqual(expect.any(Number));
+    // A's own new event is part of what B must leave unchanged.
+    before = await snapshotOfA();
+    expect((await b.get('/v1/webhooks')).body).toEqual([]);
+    expectError(await b.get(`/v1/webhooks/${hook.id}`), 404, 'webhook_not_found');
+    expectError(await b.patch(`/v1/webhooks/${hook.id}`, { enabled: false }), 404, 'webhook_not_found');
+    expectError(await b.post(`/v1/webhooks/${hook.id}/rotate-secret`, {}), 404, 'webhook_not_found');
+    expectError(await b.get(`/v1/webhooks/${hook.id}/deliveries`), 404, 'webhook_not_found');
+    const retry = `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/retry`;
+    expectError(await b.post(retry, {}), 404, 'webhook_not_found');
+    const own = (await b.post('/v1/webhooks', { url: 'http://127.0.0.1:9/b', events: ['*'] })).body;
+    expectError(await b.post(`/v1/webhooks/${own.id}/deliveries/${delivery.id}/retry`, {}), 404, 'delivery_not_found');
+    expectError(await b.delete(`/v1/webhooks/${hook.id}`), 404, 'webhook_not_found');
+    const still = (await a.get(`/v1/webhooks/${hook.id}`)).body;
+    expect(still.enabled).toBe(true);
+    expect((await a.delete(`/v1/webhooks/${hook.id}`)).status).toBe(200);
   });
 
   it("leaves A's event, contact, schemas and lists unchanged after all of B's attempts", async () => {

@@ -3,7 +3,15 @@ import { eventNameSchema } from './event.js';
 import * as limits from './limits.js';
 import { timeZoneSchema } from './time-zone.js';
 
-export const scopeSchema = z.enum(['events.write', 'events.read', 'contacts.write', 'contacts.read', 'stats.read']);
+export const scopeSchema = z.enum([
+  'events.write',
+  'events.read',
+  'contacts.write',
+  'contacts.read',
+  'stats.read',
+  'webhooks.read',
+  'webhooks.write',
+]);
 export type Scope = z.infer<typeof scopeSchema>;
 export const allScopes: readonly Scope[] = scopeSchema.options;
 

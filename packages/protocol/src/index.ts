@@ -13,3 +13,4 @@ export * from './query.js';
 export * from './results.js';
 export * from './stats.js';
 export * from './time-zone.js';
+export * from './webhooks.js';

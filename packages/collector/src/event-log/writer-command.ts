@@ -9,6 +9,7 @@ import { createMetrics } from '../metrics.js';
 import { createUserAgentParser } from '../pipeline/enrich-user-agent.js';
 import { connectToLog } from './jetstream.js';
 import { startLogWriter } from './writer.js';
+import { openWebhooks, startWebhookWorker } from '../webhooks/webhooks.js';
 
 /**
  * `tracklet writer` (issue #8, docs/deploy.md): pulls the event log (TRACKLET_LOG) and writes to PostgreSQL
@@ -26,14 +27,18 @@ export async function runWriterCommand(env: NodeJS.ProcessEnv = process.env): Pr
     metrics.commitSize.observe(size);
   });
   const nc = await connectToLog(config.log.servers, 'tracklet-writer');
+  // The writers queue webhooks with the events they store, and deliver them too (issue #21).
+  const webhooks = await openWebhooks(store, config.webhooks);
   const deps = {
     store,
+    webhookEndpoints: webhooks.cache,
     metrics,
     jwtSecret: null,
     ids: new EventIdGenerator(config.instanceId),
     userAgents: createUserAgentParser(),
   };
   const writer = await startLogWriter({ config: config.log, deps, nc, log: app.log });
+  const worker = startWebhookWorker(webhooks, metrics, app.log, config.db);
 
   new Gauge({
     name: 'tracklet_writer_messages_held',
@@ -82,6 +87,7 @@ export async function runWriterCommand(env: NodeJS.ProcessEnv = process.env): Pr
     stopping = true;
     app.log.info({ signal }, 'writer: finishing the batch in hand, then stopping');
     void (async () => {
+      await worker.close();
       await writer.stop();
       await nc.drain().catch(() => nc.close());
       await store.close();

@@ -3,6 +3,7 @@ import type { EventIdGenerator } from '../ids.js';
 import type { Metrics } from '../metrics.js';
 import type { AccountRecord, TouchRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { EndpointCache } from '../webhooks/endpoint-cache.js';
 import type { IpLocator } from './enrich-country.js';
 import type { UserAgentParser } from './enrich-user-agent.js';
 
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   jwtSecret: string | null;
   /** Told of every discarded event (they are not stored); the demo's live panel listens. */
   onDiscard?: (accountId: number, event: string, reason: DiscardReason) => void;
+  /** The accounts' webhook endpoints (issue #21); absent: no webhooks are queued. */
+  webhookEndpoints?: EndpointCache;
 }
 
 export interface Identity {

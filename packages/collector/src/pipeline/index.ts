@@ -7,13 +7,15 @@ import { Discarded, type Outcome, type PendingEvent, type PipelineDeps } from '.
 import { dedupeOrder } from './dedupe-order.js';
 import { footprintOf } from './footprint.js';
 import { persistEvent } from './persist-event.js';
+import { queueWebhooks } from './queue-webhooks.js';
 import { resolveContact } from './resolve-contact.js';
 import { throttleEmailOpen } from './throttle-email-open.js';
 import { updateContact } from './update-contact.js';
 
 /**
  * The stateful half of the pipeline for one event, in the writer's transaction: replay → order dedup → schema
- * check → contact (and login merge) → email_open throttle → schema, contact attributes and touches → insert.
+ * check → contact (and login merge) → email_open throttle → schema, contact attributes and touches → insert →
+ * webhooks' outbox rows.
  * Every step that can refuse the event runs before the first write, so a refused event leaves nothing behind
  * without a savepoint of its own; only the throttle needs the contact first, so an `email_open` gets one.
  * Throws a TrackletError (4xx) when the event is refused; anything else is the store's failure.
@@ -25,11 +27,14 @@ async function ingestInTx(deps: PipelineDeps, tx: StoreTx, e: PendingEvent): Pro
     await dedupeOrder(tx, e);
     const schema = await checkSchema(tx, e);
     const write = async (): Promise<Outcome> => {
-      const contact = await resolveContact(tx, e);
+      let mergedId: number | null = null;
+      const contact = await resolveContact(tx, e, (id) => (mergedId = id));
       await throttleEmailOpen(tx, e, contact);
       await saveSchema(tx, schema);
       await updateContact(tx, e, contact);
-      return { status: 'created', event: await persistEvent(tx, e, contact, deps.ids) };
+      const stored = await persistEvent(tx, e, contact, deps.ids);
+      await queueWebhooks(tx, deps.webhookEndpoints, stored, contact, mergedId);
+      return { status: 'created', event: stored };
     };
     return await (e.event === 'email_open' ? tx.inSavepoint(write) : write());
   } catch (error) {

@@ -41,9 +41,14 @@ async function fillIdentity(tx: StoreTx, contact: ContactRecord, identity: Ident
  * Every stored event has a contact (API.md "Contacts"). contact_id must exist; email / phone / external_id find a
  * contact or create one; an anonymous_id resolves through the identity map, creating an anonymous contact on first
  * sight. When an identified event arrives from an anonymous visitor, the visitor is identified: it takes the
- * identity when no contact has it yet, or is merged into the contact that has it (the login merge).
+ * identity when no contact has it yet, or is merged into the contact that has it (the login merge), which `onMerge`
+ * is told of (the merged visitor's id: its `contact.merged` webhook).
  */
-export async function resolveContact(tx: StoreTx, e: PendingEvent): Promise<ContactRecord> {
+export async function resolveContact(
+  tx: StoreTx,
+  e: PendingEvent,
+  onMerge?: (mergedId: number) => void,
+): Promise<ContactRecord> {
   const now = e.receivedAt;
   const { accountId, identity } = e;
   await lockIdentities(tx, accountId, identity, e.anonymousId);
@@ -59,7 +64,10 @@ export async function resolveContact(tx: StoreTx, e: PendingEvent): Promise<Cont
 
   let target: ContactRecord;
   if (known) {
-    if (visitor && visitor.id !== known.id && isAnonymous(visitor)) await mergeIdentity(tx, visitor, known, now);
+    if (visitor && visitor.id !== known.id && isAnonymous(visitor)) {
+      await mergeIdentity(tx, visitor, known, now);
+      onMerge?.(visitor.id);
+    }
     target = known;
   } else if (visitor && (explicit || !hasIdentity(identity) || isAnonymous(visitor))) {
     target = visitor;

@@ -9,11 +9,14 @@ import { authorizeScope } from '../pipeline/authorize-scope.js';
 import type { Auth, PipelineDeps, RequestMeta } from '../pipeline/context.js';
 import type { EventFilter } from '../store/records.js';
 import { issuesToErrors } from '../validate.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 
 export interface AppDeps extends PipelineDeps {
   config: CollectorConfig;
   /** Where the write routes hand events on: the store directly, or the event log (chosen in app.ts). */
   ingest: Ingestion;
+  /** Outgoing webhooks (issue #21). */
+  webhooks: Webhooks;
 }
 
 declare module 'fastify' {
@@ -65,7 +68,13 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.ou
 /** A positive integer path id, or the resource's 404 (ids are never other shapes). */
 export function pathId(
   raw: string,
-  notFound: 'event_not_found' | 'contact_not_found' | 'account_not_found' | 'key_not_found',
+  notFound:
+    | 'event_not_found'
+    | 'contact_not_found'
+    | 'account_not_found'
+    | 'key_not_found'
+    | 'webhook_not_found'
+    | 'delivery_not_found',
 ): number {
   const id = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id) || id <= 0) throw new TrackletError(notFound, `no such id: ${raw.slice(0, 64)}`);

@@ -1,5 +1,7 @@
 import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
 import type { SqlDialect, SqlQuery } from '../stats/dialect.js';
+import type { NewDelivery } from '../webhooks/delivery-rows.js';
+import type { SqlPort } from '../webhooks/sql-port.js';
 import type {
   AccountRecord,
   ContactFilter,
@@ -75,6 +77,8 @@ export interface StoreTx {
   /** Moves every anonymous id and event of `fromId` to `intoId` (the login merge). */
   moveContactData(accountId: number, fromId: number, intoId: number, now: number): Promise<void>;
   insertEvent(event: EventRecord): Promise<StoredEvent>;
+  /** Writes webhook deliveries to the outbox (issue #21), committed with the event they carry or not at all. */
+  queueWebhooks(deliveries: NewDelivery[]): Promise<void>;
   /** Erases a contact, its identities, its events and their order records. */
   deleteContact(accountId: number, id: number): Promise<boolean>;
   createAccount(account: Omit<AccountRecord, 'id'>): Promise<AccountRecord>;
@@ -131,6 +135,8 @@ export interface Store {
    * one snapshot; one list of rows per query.
    */
   statsRows(build: (dialect: SqlDialect) => SqlQuery[]): Promise<Array<Array<Record<string, unknown>>>>;
+  /** Outgoing webhooks' endpoints and deliveries (issue #21, webhooks/), apart from the ingestion pipeline. */
+  readonly webhookSql: SqlPort;
   /** Throws when the store cannot serve (readiness). */
   ping(): Promise<void>;
   /** Finishes queued writes, then closes. */

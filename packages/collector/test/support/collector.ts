@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import type { AccountWithKeys } from '@tracklet/protocol';
-import { buildApp } from '../../src/app.js';
+import { type BuildOptions, buildApp } from '../../src/app.js';
 import { type CollectorConfig, loadConfig } from '../../src/config.js';
 import { logEnv } from './log-mode.js';
 import { createDatabase, databaseText } from './postgres.js';
@@ -69,7 +69,11 @@ export async function storedText(dbPath: string): Promise<string> {
  * A real collector on a free loopback port, on a real SQLite file or a real PostgreSQL database (testStore); an
  * `env.TRACKLET_DB` given wins. In the cluster project it runs in log mode with a log writer in its process.
  */
-export async function startCollector(dbPath: string, env: Record<string, string> = {}): Promise<TestCollector> {
+export async function startCollector(
+  dbPath: string,
+  env: Record<string, string> = {},
+  build: Omit<BuildOptions, 'logger' | 'logWriter'> = {},
+): Promise<TestCollector> {
   const config = loadConfig({
     TRACKLET_DB: env.TRACKLET_DB ?? (await testDb(dbPath)),
     TRACKLET_ADMIN_TOKEN: 'test-admin-token',
@@ -79,7 +83,7 @@ export async function startCollector(dbPath: string, env: Record<string, string>
     ...logEnv(dbPath),
     ...env,
   });
-  const app = await buildApp(config, { logger: false, logWriter: config.log !== null });
+  const app = await buildApp(config, { ...build, logger: false, logWriter: config.log !== null });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
@@ -88,7 +92,7 @@ export async function startCollector(dbPath: string, env: Record<string, string>
     stop: () => app.close(),
     restart: async () => {
       await app.close();
-      return startCollector(dbPath, env);
+      return startCollector(dbPath, env, build);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { AccountWithKeys } from '@tracklet/protocol';
+import type { BuildOptions } from '../../src/app.js';
 import { client, type Client, createAccount, startCollector, tempDir, type TestCollector } from './collector.js';
 
 export interface UseCollectorOptions {
@@ -8,6 +9,8 @@ export interface UseCollectorOptions {
   env?: Record<string, string>;
   /** The new account's admin body (`name`, `allowed_events`…); `false` for no account. Default: `{}`. */
   account?: Record<string, unknown> | false;
+  /** More buildApp options (the webhooks' clock and resolver). */
+  build?: Omit<BuildOptions, 'logger' | 'logWriter'>;
 }
 
 /** A test file's collector: a TestCollector plus the account created with it. */
@@ -37,7 +40,7 @@ export function useCollector(options: UseCollectorOptions = {}): CollectorFixtur
     return value;
   };
   beforeAll(async () => {
-    running = await startCollector(dbPath, options.env);
+    running = await startCollector(dbPath, options.env, options.build);
     if (options.account !== false) account = await createAccount(running, options.account || {});
   });
   afterAll(async () => {

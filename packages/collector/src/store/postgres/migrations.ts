@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { statsSchemaSql } from '../stats-schema.js';
 import { addVisitsTable } from './backfill-visits.js';
+import { webhooksSchemaSql } from '../../webhooks/schema-sql.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 import { lockAndReadFunctionSql, lockAndReadWithIdentitiesSql } from './lock-and-read-sql.js';
 
@@ -58,8 +59,10 @@ const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
   statsSchemaSql(),
   // 7 (issue #19): the account's time zone, the stats' default zone.
   "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
-  // (issue #18): visits kept at write time, filled from the events stored before.
+  // 8 (issue #18): visits kept at write time, filled from the events stored before.
   addVisitsTable,
+  // 9 (issue #21): outgoing webhooks: endpoints, the deliveries' outbox, settings.
+  webhooksSchemaSql('postgres'),
 ];
 
 /**

@@ -12,6 +12,7 @@ import { type SchemaCache, TxCache } from './tx-cache.js';
 import { WriterConnection } from './writer-connection.js';
 import { affinityOf, hashOf, unitOf } from './writer-units.js';
 import { postgresStatsRows } from './postgres-stats.js';
+import { postgresWebhookSql } from './postgres-webhook-sql.js';
 import { pgTypes } from './rows.js';
 
 function runnerFor(writer: WriterConnection, schemas: SchemaCache): TxRunner<PostgresTx, Footprint[]> {
@@ -156,6 +157,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     getAccount: (id) => reads.getAccount(id),
     countAccounts: () => reads.countAccounts(),
     statsRows: (build) => postgresStatsRows(pool, build),
+    webhookSql: postgresWebhookSql(pool),
     authVersion: () => reads.authVersion(),
     findKeysByPrefix: (p) => reads.findKeysByPrefix(p),
     listKeys: (id) => reads.listKeys(id),

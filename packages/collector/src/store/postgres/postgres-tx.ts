@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { StoredEvent } from '@tracklet/protocol';
 import { toStoredEvent } from '../output.js';
+import { insertDeliveriesJsonSql, type NewDelivery } from '../../webhooks/delivery-rows.js';
 import { identityValue } from '../identities.js';
 import type {
   AccountRecord,
@@ -26,6 +27,8 @@ import { TxCache } from './tx-cache.js';
 export class PostgresTx implements StoreTx {
   /** True once a unit of this transaction ran or its reads were prepared: its locks are then held until COMMIT. */
   holdsLocks = false;
+  /** Webhook deliveries queued since the last flush (issue #21): sent with the held events, in one statement. */
+  private deliveries: NewDelivery[] = [];
 
   constructor(
     readonly client: pg.PoolClient,
@@ -35,7 +38,12 @@ export class PostgresTx implements StoreTx {
   /** Sends the held-back writes, in one statement: contact ids were drawn ahead, so no part waits for another. */
   async flush(): Promise<void> {
     const held = this.cache.takeHeldWrites();
-    if (held) await events.sendHeldWrites(this.client, held);
+    const deliveries = this.deliveries;
+    this.deliveries = [];
+    await Promise.all([
+      held && events.sendHeldWrites(this.client, held),
+      deliveries.length > 0 && this.client.query(insertDeliveriesJsonSql, [JSON.stringify(deliveries)]),
+    ]);
   }
 
   /** Takes the footprints' locks and reads what they name, in one statement (read-ahead.ts). */
@@ -62,6 +70,7 @@ export class PostgresTx implements StoreTx {
     } catch (error) {
       await this.client.query('ROLLBACK TO item; RELEASE item');
       this.cache.invalidate();
+      this.deliveries = [];
       throw error;
     }
   }
@@ -182,6 +191,10 @@ export class PostgresTx implements StoreTx {
     const stored = toStoredEvent(e);
     this.cache.holdEvent(e, stored);
     return stored;
+  }
+
+  async queueWebhooks(deliveries: NewDelivery[]) {
+    this.deliveries.push(...deliveries);
   }
 
   async deleteContact(accountId: number, id: number) {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { statsSchemaSql } from '../stats-schema.js';
 import { addVisitsTable } from './sqlite-visits.js';
+import { webhooksSchemaSql } from '../../webhooks/schema-sql.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 
 /** Versioned schema; `PRAGMA user_version` records how many have run. Append only. SQL, or code that runs SQL. */
@@ -48,8 +49,10 @@ const migrations: Array<string | ((db: Database.Database) => void)> = [
   statsSchemaSql(),
   // 5 (issue #19): the account's time zone, the stats' default zone.
   "ALTER TABLE accounts ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';",
-  // (issue #18): visits kept at write time, filled from the events stored before.
+  // 6 (issue #18): visits kept at write time, filled from the events stored before.
   addVisitsTable,
+  // 7 (issue #21): outgoing webhooks: endpoints, the deliveries' outbox, settings.
+  webhooksSchemaSql('sqlite'),
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */

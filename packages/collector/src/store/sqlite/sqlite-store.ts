@@ -7,6 +7,7 @@ import type { Store, Work } from '../store.js';
 import type { GroupCommitOptions, TxRunner } from '../tx-runner.js';
 import { SqliteConnections } from './sqlite-connections.js';
 import { sqliteStatsRows } from './sqlite-stats.js';
+import { sqliteWebhookSql } from './sqlite-webhook-sql.js';
 import type { SqliteTx } from './sqlite-tx.js';
 
 /** SQLite failures that mean the store cannot take writes now (disk full, read-only, locked, I/O). */
@@ -92,6 +93,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     listKeys: (id) => connections.reads.listKeys(id),
     maxEventId: () => connections.reads.maxEventId(),
     statsRows: async (build) => sqliteStatsRows(connections.reader, build),
+    webhookSql: sqliteWebhookSql(connections, committer),
     ping: async () => {
       try {
         connections.reader.prepare('SELECT 1').get();

@@ -13,6 +13,7 @@ import type {
 } from '../records.js';
 import type { IdentityField, StoreTx } from '../store.js';
 import { SqliteVisits } from './sqlite-visits.js';
+import { deliveryParams, insertDeliverySql, type NewDelivery } from '../../webhooks/delivery-rows.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -246,6 +247,10 @@ export class SqliteTx implements StoreTx {
     this.sql(insertEventSql).run(eventParams(e));
     this.visits.add(e);
     return storedEventOf(e);
+  }
+
+  async queueWebhooks(deliveries: NewDelivery[]) {
+    for (const d of deliveries) this.sql(insertDeliverySql).run(deliveryParams(d));
   }
 
   async deleteContact(accountId: number, id: number) {

@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import { join } from 'node:path';
+import { createBenchAccount, startCollector } from '../lib/collector.mjs';
+import { log, measure, warmUp } from '../lib/measure.mjs';
+import { postgresFixture } from '../lib/postgres.mjs';
+import { topFunctions } from '../lib/profile.mjs';
+
+export const description =
+  'outgoing webhooks (issue #21): ingest req/s with 1 hanging + 1 healthy endpoint vs none, delivery lag p99 at 1,000 events/s (args: sqlite | postgres)';
+
+const SECONDS = 10;
+/** The worker on a thread of its own (TRACKLET_WEBHOOK_THREAD), unless `inline` is given. */
+let thread = true;
+const CONNECTIONS = 10;
+
+/** A receiver in this process: `healthy` answers 204 and notes each event's arrival; `hanging` never answers. */
+async function startReceiver(kind, arrivals) {
+  const held = new Set();
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      if (kind === 'hanging') return void held.add(response);
+      const event = JSON.parse(body).data?.event;
+      if (event) arrivals.push(Date.now() - Date.parse(event.created_at));
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hook`,
+    close: () => {
+      for (const r of held) r.destroy();
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+async function addEndpoint(url, key, target) {
+  const response = await fetch(`${url}/v1/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: target, events: ['*'] }),
+  });
+  if (response.status !== 201) throw new Error(`webhook endpoint: ${response.status} ${await response.text()}`);
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? NaN;
+
+/** One fresh collector on a fresh store; with `hooks`, the account gets a hanging and a healthy endpoint. */
+async function onCollector(store, dir, name, hooks, run, profile = false) {
+  const db = store === 'sqlite' ? join(dir, `${name}.db`) : await store.createDatabase(name);
+  const cpuProfDir = profile ? join(os.tmpdir(), `tracklet-webhooks-prof-${name}`) : undefined;
+  const collector = await startCollector({
+    db,
+    workDir: dir,
+    ...(cpuProfDir ? { cpuProfDir } : {}),
+    env: { TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true', TRACKLET_WEBHOOK_THREAD: thread ? 'true' : 'false' },
+  });
+  try {
+    const account = await createBenchAccount(collector.url, name);
+    if (hooks) {
+      await addEndpoint(collector.url, account.keys.live, hooks.hanging.url);
+      await addEndpoint(collector.url, account.keys.live, hooks.healthy.url);
+    }
+    const target = { name, url: collector.url, pid: collector.pid, metrics: collector.metrics };
+    return await run(target, { liveKey: account.keys.live });
+  } finally {
+    await collector.stop();
+    const hot = cpuProfDir ? topFunctions(cpuProfDir, 20) : null;
+    if (hot) {
+      log(`    ${name}: busy ${hot.busyMs.toFixed(0)} ms, idle ${hot.idleMs.toFixed(0)} ms`);
+      for (const m of hot.modules) log(`    ${name} module ${(m.share * 100).toFixed(1)}% ${m.module}`);
+      for (const f of hot.top) log(`    ${name} fn ${(f.share * 100).toFixed(1)}% ${f.fn}`);
+    }
+  }
+}
+
+export default async function webhooks({ args, flags }) {
+  thread = !args.includes('inline');
+  const profile = flags.has('--cpu-prof');
+  const storeName = args.includes('postgres') ? 'postgres' : 'sqlite';
+  const dir = mkdtempSync(join(os.tmpdir(), 'tracklet-bench-webhooks-'));
+  const fixture = storeName === 'postgres' ? await postgresFixture() : null;
+  const pg = fixture ? await fixture.startPostgresServer() : null;
+  const store = pg ? { createDatabase: () => fixture.createDatabase(pg.url()) } : 'sqlite';
+  const arrivals = [];
+  const hooks = { hanging: await startReceiver('hanging', []), healthy: await startReceiver('healthy', arrivals) };
+  try {
+    const pass = (hooked) => async (target, params) => {
+      await warmUp(target, 'events', 3, params);
+      return measure(target, 'events', {
+        label: hooked ? 'with webhooks' : 'no webhooks',
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        maxRequests: 10_000_000,
+        params,
+      });
+    };
+    log(`webhooks on ${storeName}: ${SECONDS} s of POST /v1/events, ${CONNECTIONS} connections`);
+    const bare = await onCollector(store, dir, 'bare', null, pass(false), profile);
+    const hooked = await onCollector(store, dir, 'hooked', hooks, pass(true), profile);
+    const ratio = hooked.reqPerSec / bare.reqPerSec;
+    log(`  ratio with/without webhooks: ${ratio.toFixed(2)} (budget >= 0.90)`);
+    arrivals.length = 0;
+    const paced = await onCollector(store, dir, 'paced', hooks, async (target, params) => {
+      const row = await measure(target, 'events', {
+        label: 'paced with webhooks',
+        connections: 50,
+        seconds: SECONDS,
+        maxRequests: 10_000_000,
+        overallRate: 1000,
+        params,
+      });
+      const deadline = Date.now() + 30_000;
+      while (arrivals.length < row.ok && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      return row;
+    });
+    const lags = [...arrivals].sort((a, b) => a - b);
+    const lag = {
+      delivered: lags.length,
+      stored: paced.ok,
+      p50: percentile(lags, 0.5),
+      p99: percentile(lags, 0.99),
+      max: lags.at(-1),
+    };
+    log(
+      `  delivery lag at 1,000 events/s: ${lag.delivered}/${lag.stored} delivered, p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms (budget p99 <= 1000 ms)`,
+    );
+    const budgets = [
+      { name: 'ingest with webhooks / without', value: ratio, limit: 0.9, pass: ratio >= 0.9 },
+      {
+        name: 'delivery lag p99 at 1,000 events/s (ms)',
+        value: lag.p99,
+        limit: 1000,
+        pass: lag.p99 <= 1000 && lag.delivered >= lag.stored,
+      },
+    ];
+    process.stdout.write(
+      [
+        `| store | no webhooks req/s | 1 hanging + 1 healthy req/s | ratio | paced req/s | delivered | lag p50 | lag p99 | lag max |`,
+        `|---|---|---|---|---|---|---|---|---|`,
+        `| ${storeName} | ${bare.reqPerSec.toFixed(0)} | ${hooked.reqPerSec.toFixed(0)} | ${ratio.toFixed(2)} | ${paced.reqPerSec.toFixed(0)} | ${lag.delivered}/${lag.stored} | ${lag.p50} ms | ${lag.p99} ms | ${lag.max} ms |`,
+      ].join('\n') + '\n',
+    );
+    return budgets;
+  } finally {
+    await hooks.hanging.close();
+    await hooks.healthy.close();
+    await pg?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

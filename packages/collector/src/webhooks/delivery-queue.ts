@@ -1,0 +1,167 @@
+import type { SqlPort, SqlRow } from './sql-port.js';
+
+/** A delivery a worker leased, to send. */
+export interface ClaimedDelivery {
+  id: number;
+  endpoint_id: number;
+  contact_id: number | null;
+  type: string;
+  payload: string;
+  attempts: number;
+  created_at: number;
+}
+
+/** What became of a claimed delivery; `released`: not tried (an earlier one of its contact failed), lease dropped. */
+export type Completion =
+  | { id: number; status: 'released' }
+  | {
+      id: number;
+      status: 'delivered' | 'pending' | 'failed';
+      attempts: number;
+      next_attempt_at: number | null;
+      code: number | null;
+      error: string | null;
+      duration: number;
+      delivered_at: number | null;
+    };
+
+const claimedOf = (row: SqlRow): ClaimedDelivery => ({
+  id: Number(row.id),
+  endpoint_id: Number(row.endpoint_id),
+  contact_id: row.contact_id === null ? null : Number(row.contact_id),
+  type: String(row.type),
+  payload: String(row.payload),
+  attempts: Number(row.attempts),
+  created_at: Number(row.created_at),
+});
+
+/**
+ * Due deliveries of one endpoint, oldest first. A delivery waits while an earlier one of its contact is backing off
+ * or leased by another worker (per-contact order); earlier ones claimed together are sent first by the worker.
+ */
+const dueSql = (dialect: SqlPort['dialect']) => `
+  SELECT d.id FROM webhook_deliveries d
+  WHERE d.endpoint_id = ? AND d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
+    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.contact_id = d.contact_id
+      AND p.status = 'pending' AND p.id < d.id AND (p.next_attempt_at > ? OR p.lease_until > ?))
+  ORDER BY d.next_attempt_at, d.id LIMIT ?${dialect === 'postgres' ? ' FOR UPDATE OF d SKIP LOCKED' : ''}`;
+
+const releaseSql = {
+  sqlite: 'UPDATE webhook_deliveries SET lease_until = NULL WHERE id IN (SELECT value FROM json_each(?))',
+  postgres:
+    'UPDATE webhook_deliveries SET lease_until = NULL WHERE id IN (SELECT json_array_elements_text(?::json)::bigint)',
+};
+const completionColumns = `status = c.status, attempts = c.attempts, next_attempt_at = c.next_attempt_at,
+  lease_until = NULL, last_status_code = c.code, last_error = c.error, last_duration_ms = c.duration,
+  delivered_at = c.delivered_at`;
+/** Every attempt is kept beside its delivery (the owner's history); `at` is the completion's time. */
+const attemptsSql = {
+  sqlite: `INSERT OR REPLACE INTO webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms)
+    SELECT value->>'id', value->>'attempts', ?, value->>'code', value->>'error', value->>'duration' FROM json_each(?)`,
+  postgres: `INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms)
+    SELECT c.id, c.attempts, ?, c.code, c.error, c.duration
+    FROM json_to_recordset(?::json) AS c(id BIGINT, attempts INTEGER, code INTEGER, error TEXT, duration INTEGER)
+    ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+};
+const completeSql = {
+  sqlite: `UPDATE webhook_deliveries AS d SET ${completionColumns}
+    FROM (SELECT value->>'id' AS id, value->>'status' AS status, value->>'attempts' AS attempts,
+      value->>'next_attempt_at' AS next_attempt_at, value->>'code' AS code, value->>'error' AS error,
+      value->>'duration' AS duration, value->>'delivered_at' AS delivered_at FROM json_each(?)) AS c
+    WHERE d.id = c.id`,
+  postgres: `UPDATE webhook_deliveries AS d SET ${completionColumns}
+    FROM json_to_recordset(?::json) AS c(id BIGINT, status TEXT, attempts INTEGER, next_attempt_at BIGINT, code INTEGER,
+      error TEXT, duration INTEGER, delivered_at BIGINT)
+    WHERE d.id = c.id`,
+};
+
+/** The outbox as the worker sees it: claims (leases) and completions, each a batch in one transaction. */
+export class DeliveryQueue {
+  constructor(private readonly sql: SqlPort) {}
+
+  /** Is anything due for this endpoint? (A read, so an idle worker writes nothing.) */
+  async hasDue(endpointId: number, now: number): Promise<boolean> {
+    const sql = `SELECT 1 AS due FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'pending'
+      AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1`;
+    return (await this.sql.read(sql, [endpointId, now, now])).length > 0;
+  }
+
+  /**
+   * Leases up to `limit` due deliveries of each endpoint until `now + leaseMs`, in one transaction. On PostgreSQL an
+   * advisory lock per endpoint keeps two workers' claims of one endpoint apart, so per-contact order holds.
+   */
+  async claim(limits: Array<[number, number]>, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const { dialect } = this.sql;
+    return this.sql.transaction(async (run) => {
+      const claimed: ClaimedDelivery[] = [];
+      for (const [endpointId, limit] of limits) {
+        if (dialect === 'postgres')
+          await run("SELECT pg_advisory_xact_lock(hashtextextended('tracklet:webhooks:' || ?::text, 0))", [endpointId]);
+        const ids = (await run(dueSql(dialect), [endpointId, now, now, now, now, limit])).map((r) => Number(r.id));
+        if (ids.length === 0) continue;
+        const rows = await run(
+          `UPDATE webhook_deliveries SET lease_until = ? WHERE id IN (${ids.map(() => '?').join(', ')}) RETURNING *`,
+          [now + leaseMs, ...ids],
+        );
+        claimed.push(...rows.map(claimedOf).sort((a, b) => a.id - b.id));
+      }
+      return claimed;
+    });
+  }
+
+  /**
+   * Records attempts in one statement (and releases what was not tried); endpoints that answered are no longer
+   * failing, those that did not are failing since `now` unless they already were, and `disable` are disabled.
+   */
+  async complete(
+    completions: Completion[],
+    endpoints: { ok: number[]; failed: number[]; disable: Array<{ id: number; reason: string }> },
+    now: number,
+  ) {
+    const { dialect } = this.sql;
+    const released = completions.filter((c) => c.status === 'released').map((c) => c.id);
+    const done = completions.filter((c) => c.status !== 'released');
+    const ids =
+      dialect === 'sqlite' ? 'SELECT value FROM json_each(?)' : 'SELECT json_array_elements_text(?::json)::bigint';
+    await this.sql.transaction(async (run) => {
+      if (released.length > 0) await run(releaseSql[dialect], [JSON.stringify(released)]);
+      if (done.length > 0) {
+        await run(completeSql[dialect], [JSON.stringify(done)]);
+        await run(attemptsSql[dialect], [now, JSON.stringify(done)]);
+      }
+      if (endpoints.ok.length > 0)
+        await run(
+          `UPDATE webhook_endpoints SET failing_since = NULL WHERE failing_since IS NOT NULL AND id IN (${ids})`,
+          [JSON.stringify(endpoints.ok)],
+        );
+      if (endpoints.failed.length > 0)
+        await run(`UPDATE webhook_endpoints SET failing_since = ? WHERE failing_since IS NULL AND id IN (${ids})`, [
+          now,
+          JSON.stringify(endpoints.failed),
+        ]);
+      for (const { id, reason } of endpoints.disable)
+        await run('UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?', [
+          reason,
+          now,
+          id,
+        ]);
+    });
+  }
+
+  /** Undelivered deliveries and the creation time of the oldest (metrics). */
+  async depth(): Promise<{ pending: number; oldestCreatedAt: number | null }> {
+    const [row] = await this.sql.read(
+      "SELECT count(*) AS pending, min(created_at) AS oldest FROM webhook_deliveries WHERE status = 'pending'",
+    );
+    return { pending: Number(row?.pending ?? 0), oldestCreatedAt: row?.oldest == null ? null : Number(row.oldest) };
+  }
+
+  /** Deletes delivered deliveries older than `before` (the worker keeps 30 days). */
+  async prune(before: number): Promise<void> {
+    await this.sql.transaction(async (run) => {
+      const old = "SELECT id FROM webhook_deliveries WHERE status = 'delivered' AND delivered_at < ?";
+      await run(`DELETE FROM webhook_attempts WHERE delivery_id IN (${old})`, [before]);
+      await run("DELETE FROM webhook_deliveries WHERE status = 'delivered' AND delivered_at < ?", [before]);
+    });
+  }
+}

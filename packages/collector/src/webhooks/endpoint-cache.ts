@@ -1,0 +1,51 @@
+import type { EndpointRecord, EndpointStore } from './endpoint-store.js';
+
+/**
+ * The enabled endpoints by account, for the pipeline (which asks for every stored event): read once, then again when
+ * this process changed an endpoint or after `maxAgeMs` (another process's change is seen within that time).
+ */
+export class EndpointCache {
+  private byAccount: Map<number, EndpointRecord[]> | null = null;
+  private readAt = 0;
+  private reading: Promise<Map<number, EndpointRecord[]>> | null = null;
+
+  constructor(
+    private readonly endpoints: EndpointStore,
+    private readonly maxAgeMs = 1000,
+  ) {}
+
+  invalidate(): void {
+    this.byAccount = null;
+    this.reading = null;
+  }
+
+  /** The account's enabled endpoints subscribed to `type` (an event name or `contact.merged`). */
+  async matching(accountId: number, type: string): Promise<EndpointRecord[]> {
+    const all = await this.current();
+    return (all.get(accountId) ?? []).filter((e) => e.events.includes('*') || e.events.includes(type));
+  }
+
+  private async current(): Promise<Map<number, EndpointRecord[]>> {
+    if (this.byAccount && Date.now() - this.readAt < this.maxAgeMs) return this.byAccount;
+    this.reading ??= this.read();
+    return this.reading;
+  }
+
+  private async read(): Promise<Map<number, EndpointRecord[]>> {
+    const startedAt = Date.now();
+    const reading = this.reading;
+    try {
+      const map = new Map<number, EndpointRecord[]>();
+      for (const e of await this.endpoints.enabledEndpoints())
+        map.set(e.account_id, [...(map.get(e.account_id) ?? []), e]);
+      // A change made while this read ran invalidated it: its answer serves this caller only.
+      if (this.reading === reading) {
+        this.byAccount = map;
+        this.readAt = startedAt;
+      }
+      return map;
+    } finally {
+      if (this.reading === reading) this.reading = null;
+    }
+  }
+}

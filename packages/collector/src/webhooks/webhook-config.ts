@@ -1,0 +1,37 @@
+import { parseWebhookKey } from './secrets.js';
+
+/** Outgoing webhooks' settings (issue #21, README "Webhooks"). */
+export interface WebhookConfig {
+  /** TRACKLET_WEBHOOKS_ALLOW_PRIVATE: let endpoints reach private, loopback and link-local addresses (tests, LANs). */
+  allowPrivate: boolean;
+  /** TRACKLET_WEBHOOK_KEY: the key that encrypts signing secrets; null: one generated and kept in the database. */
+  key: Buffer | null;
+  /** TRACKLET_WEBHOOK_CONCURRENCY: requests in flight per worker (default 16). */
+  concurrency: number;
+  /** TRACKLET_WEBHOOK_ENDPOINT_CONCURRENCY: of which to one endpoint (default 4). */
+  endpointConcurrency: number;
+  /** TRACKLET_WEBHOOK_TIMEOUT_MS: one attempt's limit (default 10 s). */
+  timeoutMs: number;
+  /** TRACKLET_WEBHOOK_POLL_MS: how often an idle worker looks for due deliveries (default 100 ms). */
+  pollMs: number;
+  /**
+   * TRACKLET_WEBHOOK_THREAD (PostgreSQL): deliver on a worker thread with its own connections, off ingest's event
+   * loop (worker-thread.ts). SQLite always delivers on the event loop, through the collector's one writer.
+   */
+  thread: boolean;
+}
+
+type Integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) => number;
+type Flag = (env: NodeJS.ProcessEnv, name: string) => boolean;
+
+export function loadWebhookConfig(env: NodeJS.ProcessEnv, integer: Integer, flag: Flag): WebhookConfig {
+  return {
+    allowPrivate: flag(env, 'TRACKLET_WEBHOOKS_ALLOW_PRIVATE'),
+    key: env.TRACKLET_WEBHOOK_KEY ? parseWebhookKey(env.TRACKLET_WEBHOOK_KEY) : null,
+    concurrency: integer(env, 'TRACKLET_WEBHOOK_CONCURRENCY', 16, 1, 1000),
+    endpointConcurrency: integer(env, 'TRACKLET_WEBHOOK_ENDPOINT_CONCURRENCY', 4, 1, 1000),
+    timeoutMs: integer(env, 'TRACKLET_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
+    pollMs: integer(env, 'TRACKLET_WEBHOOK_POLL_MS', 100, 1, 60_000),
+    thread: flag(env, 'TRACKLET_WEBHOOK_THREAD'),
+  };
+}

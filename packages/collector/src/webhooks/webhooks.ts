@@ -1,0 +1,72 @@
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../store/store.js';
+import { registerQueueGauges } from './webhook-metrics.js';
+import { DeliveryListing } from './delivery-listing.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import { EndpointCache } from './endpoint-cache.js';
+import { EndpointStore } from './endpoint-store.js';
+import { loadSecretBox, type SecretBox } from './secrets.js';
+import type { Resolver } from './ssrf-guard.js';
+import type { WebhookConfig } from './webhook-config.js';
+import { WebhookWorker } from './worker.js';
+import { startWorkerThread } from './worker-thread-handle.js';
+
+/** Everything of outgoing webhooks (issue #21) a process holds: its stores, the pipeline's cache, settings, clock. */
+export interface Webhooks {
+  endpoints: EndpointStore;
+  listing: DeliveryListing;
+  queue: DeliveryQueue;
+  cache: EndpointCache;
+  box: SecretBox;
+  config: WebhookConfig;
+  clock: () => number;
+  /** How endpoint host names are resolved (tests give their own to prove the connect-time check). */
+  resolve?: Resolver;
+}
+
+export interface WebhookOptions {
+  clock?: () => number;
+  resolve?: Resolver;
+}
+
+export async function openWebhooks(
+  store: Store,
+  config: WebhookConfig,
+  options: WebhookOptions = {},
+): Promise<Webhooks> {
+  const endpoints = new EndpointStore(store.webhookSql);
+  return {
+    endpoints,
+    listing: new DeliveryListing(store.webhookSql),
+    queue: new DeliveryQueue(store.webhookSql),
+    cache: new EndpointCache(endpoints),
+    box: await loadSecretBox(store.webhookSql, config.key),
+    config,
+    clock: options.clock ?? Date.now,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  };
+}
+
+/**
+ * A started worker on these webhooks, counted in `metrics` (with the queue's gauges), its failures logged: on a
+ * thread of its own with TRACKLET_WEBHOOK_THREAD on PostgreSQL (`db`: TRACKLET_DB), unless a test injected a clock
+ * or a resolver.
+ */
+export function startWebhookWorker(
+  webhooks: Webhooks,
+  metrics: Metrics,
+  log: { error(details: object, message: string): void },
+  db: string,
+): { close(): Promise<void> } {
+  registerQueueGauges(metrics.registry, webhooks.queue, webhooks.clock);
+  const postgres = /^postgres(ql)?:\/\//.test(db);
+  if (webhooks.config.thread && postgres && webhooks.clock === Date.now && !webhooks.resolve)
+    return startWorkerThread(db, webhooks.config, metrics, log);
+  const worker = new WebhookWorker({
+    ...webhooks,
+    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+    onError: (error) => log.error({ err: error }, 'webhook worker round failed'),
+  });
+  worker.start();
+  return worker;
+}

@@ -1,0 +1,198 @@
+import { attemptDelivery, type Target } from './attempt.js';
+import { targetsOf, type Targets, toDisable } from './targets.js';
+import type { ClaimedDelivery, Completion, DeliveryQueue } from './delivery-queue.js';
+import { EndpointLane } from './endpoint-lane.js';
+import type { EndpointStore } from './endpoint-store.js';
+import type { SecretBox } from './secrets.js';
+import type { Resolver } from './ssrf-guard.js';
+import type { WebhookConfig } from './webhook-config.js';
+
+export interface WorkerDeps {
+  endpoints: EndpointStore;
+  queue: DeliveryQueue;
+  box: SecretBox;
+  config: WebhookConfig;
+  /** Now, in epoch ms: injected so tests can move past a rotation's 24 h or the 3 days of failures. */
+  clock: () => number;
+  resolve?: Resolver;
+  onOutcome?: (outcome: 'delivered' | 'retry' | 'failed') => void;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Claimed, not completed deliveries an endpoint may hold in this worker, per request it may have in flight: a
+ * hanging endpoint holds no more, and its lease (below) outlasts sending all of them one timeout each.
+ */
+const heldPerSlot = 16;
+const endpointsMaxAgeMs = 1000;
+const keepDeliveredMs = 30 * 24 * 3600_000;
+
+/**
+ * Sends the outbox (issue #21): every `pollMs` it reads the enabled endpoints, leases due deliveries of those with
+ * room (one transaction), sends them (TRACKLET_WEBHOOK_CONCURRENCY at once, TRACKLET_WEBHOOK_ENDPOINT_CONCURRENCY per
+ * endpoint, a contact's in order) and records the attempts in one transaction per round. An endpoint failing for 3
+ * days is disabled, with the reason. Delivered rows older than 30 days are deleted. Several workers may share a
+ * PostgreSQL database: leases and the claim's locks keep them apart; a worker killed mid-delivery leaves leases that
+ * expire, so its deliveries are sent again (at least once).
+ */
+export class WebhookWorker {
+  private readonly lanes = new Map<number, EndpointLane>();
+  private targets: Targets = new Map();
+  private targetsAt = -Infinity;
+  private completions: Completion[] = [];
+  private endpointOutcomes = { ok: new Set<number>(), failed: new Map<number, string>() };
+  private running = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private tick: Promise<void> = Promise.resolve();
+  private prunedAt = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Stops claiming, cuts the attempts in flight (released: they are sent again later) and records the rest. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+    await this.tick;
+    await Promise.all([...this.inFlight]);
+    await this.flush().catch((error: unknown) => this.deps.onError?.(error));
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.tick = this.round()
+        .then((claimed) => this.schedule(claimed ? 0 : this.deps.config.pollMs))
+        .catch((error: unknown) => {
+          this.deps.onError?.(error);
+          this.schedule(this.deps.config.pollMs);
+        });
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** One round; true when an endpoint had more due than it could claim (the next round follows at once). */
+  private async round(): Promise<boolean> {
+    const { config, clock } = this.deps;
+    const now = clock();
+    const maxHeld = config.endpointConcurrency * heldPerSlot;
+    await this.flush();
+    if (now - this.targetsAt >= endpointsMaxAgeMs) await this.readTargets(now);
+    if (now - this.prunedAt > 3600_000) {
+      this.prunedAt = now;
+      await this.deps.queue.prune(now - keepDeliveredMs);
+    }
+    const limits: Array<[number, number]> = [];
+    for (const id of this.targets.keys()) {
+      const room = maxHeld - (this.lanes.get(id)?.held ?? 0);
+      if (room > 0 && (await this.deps.queue.hasDue(id, now))) limits.push([id, room]);
+    }
+    let claimed: ClaimedDelivery[] = [];
+    if (limits.length > 0) {
+      // A lease outlasts the worst case of what is held: every held delivery timing out, `endpointConcurrency` at once.
+      claimed = await this.deps.queue.claim(limits, now, config.timeoutMs * (heldPerSlot + 2));
+      for (const [id] of limits) this.laneOf(id).add(claimed.filter((d) => d.endpoint_id === id));
+    }
+    this.dispatch();
+    // Only a claim that filled an endpoint's room means more is waiting: then the next round follows at once.
+    return limits.some(([id, room]) => claimed.filter((d) => d.endpoint_id === id).length >= room);
+  }
+
+  private laneOf(id: number): EndpointLane {
+    let lane = this.lanes.get(id);
+    if (!lane) this.lanes.set(id, (lane = new EndpointLane()));
+    return lane;
+  }
+
+  private async readTargets(now: number): Promise<void> {
+    this.targets = targetsOf(await this.deps.endpoints.enabledEndpoints(), this.deps.box, now);
+    this.targetsAt = now;
+  }
+
+  /** Starts chains while there is room, globally and per endpoint. */
+  private dispatch(): void {
+    for (let started = true; started && this.running < this.deps.config.concurrency;) {
+      started = false;
+      for (const [id, lane] of this.lanes) {
+        if (this.running >= this.deps.config.concurrency) break;
+        const target = this.targets.get(id);
+        const chain = target && lane.take(this.deps.config.endpointConcurrency);
+        if (!target || !chain) continue;
+        started = true;
+        this.running += 1;
+        const run = this.runChain(target, chain, lane).finally(() => {
+          this.inFlight.delete(run);
+          this.running -= 1;
+          lane.running -= 1;
+          if (!this.closed) this.dispatch();
+        });
+        this.inFlight.add(run);
+      }
+    }
+  }
+
+  /** A contact's deliveries in order; after a failure the rest wait (released) behind it. */
+  private async runChain(target: Target, chain: ClaimedDelivery[], lane: EndpointLane): Promise<void> {
+    const { config, clock } = this.deps;
+    const options = {
+      timeoutMs: config.timeoutMs,
+      allowPrivate: config.allowPrivate,
+      signal: this.abort.signal,
+      ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}),
+    };
+    for (const [index, d] of chain.entries()) {
+      lane.held -= 1;
+      if (this.closed && index > 0) {
+        this.completions.push({ id: d.id, status: 'released' });
+        continue;
+      }
+      const { completion, result, outcome } = await attemptDelivery(d, target, options, clock);
+      if (this.closed && !result.ok) {
+        this.completions.push({ id: d.id, status: 'released' });
+        continue;
+      }
+      this.completions.push(completion);
+      this.deps.onOutcome?.(outcome);
+      if (result.ok) {
+        this.endpointOutcomes.ok.add(target.id);
+        continue;
+      }
+      this.endpointOutcomes.failed.set(target.id, result.error ?? 'failed');
+      for (const rest of chain.slice(index + 1)) {
+        lane.held -= 1;
+        this.completions.push({ id: rest.id, status: 'released' });
+      }
+      return;
+    }
+  }
+
+  /** Records the attempts made since the last round, in one transaction; disables endpoints failing for 3 days. */
+  private async flush(): Promise<void> {
+    if (this.completions.length === 0) return;
+    const completions = this.completions;
+    const { ok, failed } = this.endpointOutcomes;
+    this.completions = [];
+    this.endpointOutcomes = { ok: new Set(), failed: new Map() };
+    const now = this.deps.clock();
+    const stillFailing = [...failed.keys()].filter((id) => !ok.has(id));
+    const disable = toDisable(stillFailing, this.targets, failed, now);
+    await this.deps.queue.complete(completions, { ok: [...ok], failed: stillFailing, disable }, now);
+    // The records as the statement left them, until the next read.
+    for (const id of ok) {
+      const record = this.targets.get(id)?.record;
+      if (record) record.failing_since = null;
+    }
+    for (const id of stillFailing) {
+      const record = this.targets.get(id)?.record;
+      if (record) record.failing_since ??= now;
+    }
+    for (const { id } of disable) this.targets.delete(id);
+  }
+}

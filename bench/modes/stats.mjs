@@ -37,10 +37,13 @@ async function timeQueries(store, accountId) {
   for (const [name, body] of statsQueries) {
     const parsed = statsQuerySchema.parse(body);
     const query = { ...parsed, timezone: parsed.timezone ?? 'UTC' }; // the account's zone, as the route does
+    // The first run builds the days' rollups that are over (stats/rollups.ts) and warms the page cache; not timed
+    // in the p50/p99 but shown.
     const warm = performance.now();
-    await runStats(store, { accountId, test: false }, query, Date.now()); // warm the cache once
+    await runStats(store, { accountId, test: false }, query, Date.now());
+    const first = performance.now() - warm;
     // A query far over every budget is timed 5 times, not 30: its p99 is then the slowest of 5.
-    const runs = performance.now() - warm > 2000 ? 5 : RUNS;
+    const runs = first > 2000 ? 5 : RUNS;
     const times = [];
     for (let i = 0; i < runs; i++) {
       const started = performance.now();
@@ -48,8 +51,10 @@ async function timeQueries(store, accountId) {
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    rows.push({ name, runs, p50: times[Math.floor(runs / 2)], p99: times[Math.ceil(runs * 0.99) - 1] });
-    log(`  ${name}: p50 ${rows.at(-1).p50.toFixed(0)} ms, p99 ${rows.at(-1).p99.toFixed(0)} ms`);
+    rows.push({ name, runs, first, p50: times[Math.floor(runs / 2)], p99: times[Math.ceil(runs * 0.99) - 1] });
+    log(
+      `  ${name}: first ${first.toFixed(0)} ms, p50 ${rows.at(-1).p50.toFixed(0)} ms, p99 ${rows.at(-1).p99.toFixed(0)} ms`,
+    );
   }
   return rows;
 }
@@ -106,7 +111,7 @@ export default async ({ args }) => {
         const pass = r.p99 <= budget;
         budgets.push({ pass });
         lines.push(
-          `| ${store} | ${events.toLocaleString('en')} | ${r.name} (${r.runs} runs) | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ≤ ${budget} | ${pass ? 'pass' : 'FAIL'} |`,
+          `| ${store} | ${events.toLocaleString('en')} | ${r.name} (${r.runs} runs) | ${r.first.toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ≤ ${budget} | ${pass ? 'pass' : 'FAIL'} |`,
         );
       }
     }
@@ -114,8 +119,8 @@ export default async ({ args }) => {
     rmSync(dir, { recursive: true, force: true });
   }
   const table = [
-    '| store | events | query (30 days) | p50 ms | p99 ms | budget p99 ms | |',
-    '|---|---|---|---|---|---|---|',
+    '| store | events | query (30 days) | first run ms (builds the rollups) | p50 ms | p99 ms | budget p99 ms | |',
+    '|---|---|---|---|---|---|---|---|',
     ...lines,
   ].join('\n');
   process.stdout.write(`${table}\n`);

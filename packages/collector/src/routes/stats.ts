@@ -35,7 +35,9 @@ export function statsRoutes(app: FastifyInstance, deps: AppDeps): void {
     const asked = parseOrThrow(statsQuerySchema, request.body ?? {});
     // No zone asked for: the account's (as Plausible uses the site's); meta.time_zone says which one answered.
     const query = { ...asked, timezone: asked.timezone ?? auth.account.timezone };
-    return runStats(deps.store, { accountId: auth.account.id, test: auth.test }, query, Date.now());
+    return runStats(deps.store, { accountId: auth.account.id, test: auth.test }, query, Date.now(), {
+      onRollupError: (error) => request.log.warn({ err: error }, 'a stats rollup was not stored; built again later'),
+    });
   });
 
   app.get('/v1/stats/realtime', { config: { openapi: docs.realtime } }, async (request): Promise<StatsRealtime> => {

@@ -1,5 +1,5 @@
 import type { StatsFilter, StatsTimeDimension } from '@tracklet/protocol';
-import { Params, type SqlDialect, type SqlQuery } from './dialect.js';
+import { Params, type SqlDialect, type SqlQuery, type VisitorsAs } from './dialect.js';
 import { dimensionSql, localTimeSql, needsVisit, timeBucketSql } from './dimensions.js';
 import { filterDimensions, filterSql } from './filters.js';
 import type { OffsetSegment } from './time-zone.js';
@@ -80,6 +80,10 @@ const aliases = (dims: string[]) => dims.map((_, i) => `d${i}`);
 const selectDims = (dims: string[]) => dims.map((sql, i) => `${sql} AS d${i}, `).join('');
 const groupBy = (dims: string[]) => (dims.length ? `GROUP BY ${aliases(dims).join(', ')}` : '');
 
+/** Distinct contacts are the costly part (a sort of every contact id): left out when no metric reads them. */
+export const visitorsSql = (column: string, d: SqlDialect, visitors: VisitorsAs) =>
+  visitors === 'ids' ? d.idList(column) : visitors ? `COUNT(DISTINCT ${column})` : '0';
+
 const visitTotals = `COUNT(*) AS visits, SUM(CASE WHEN v.events <= 1 THEN 1 ELSE 0 END) AS bounces,
   SUM(v.ended_at - v.started_at) AS duration_ms, SUM(v.pageviews) AS visit_pageviews`;
 
@@ -88,10 +92,14 @@ const visitTotals = `COUNT(*) AS visits, SUM(CASE WHEN v.events <= 1 THEN 1 ELSE
  * the visits' rows (runStats picks it for plans about visits only: the same totals, without the events), with the
  * visit-level ones of visitTotalsSql in the same pass.
  */
-export function eventTotalsSql(plan: StatsPlan, d: SqlDialect, fromVisits: boolean, visitors = true): SqlQuery {
+export function eventTotalsSql(
+  plan: StatsPlan,
+  d: SqlDialect,
+  fromVisits: boolean,
+  visitors: VisitorsAs = true,
+): SqlQuery {
   const p = fromVisits ? visitParts(plan, d) : eventParts(plan, d);
-  // Distinct contacts are the costly part (a sort of every contact id): left out when no metric reads them.
-  const distinct = visitors ? `COUNT(DISTINCT ${fromVisits ? 'v' : 'ev'}.contact_id)` : '0';
+  const distinct = visitorsSql(`${fromVisits ? 'v' : 'ev'}.contact_id`, d, visitors);
   const totals = fromVisits
     ? `${distinct} AS visitors, SUM(v.pageviews) AS pageviews, SUM(v.events) AS events,
       SUM(v.revenue) AS revenue, ${visitTotals}`

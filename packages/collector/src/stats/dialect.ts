@@ -1,3 +1,6 @@
+/** How a stats query counts visitors: distinct contacts, their ids as a list (the rollups'), or not at all. */
+export type VisitorsAs = boolean | 'ids';
+
 /** One read-only statement of the stats API, with its positional parameters. */
 export interface SqlQuery {
   text: string;
@@ -9,6 +12,8 @@ export interface SqlQuery {
  * adapters implement it next to the code that runs the queries (sqlite-stats.ts, postgres-stats.ts).
  */
 export interface SqlDialect {
+  /** Which store's SQL this is. */
+  name: 'sqlite' | 'postgres';
   /** The placeholder of the n-th parameter (1-based). */
   placeholder(n: number): string;
   /** A boolean parameter as the events.test column stores it. */
@@ -23,6 +28,8 @@ export interface SqlDialect {
   contains(expr: string, param: string): string;
   /** Regular-expression test. */
   matches(expr: string, param: string): string;
+  /** The distinct values of an integer column in a group, as text `1,5,3` (the rollups' visitor ids). */
+  idList(expr: string): string;
   /** Local epoch ms (UTC wall clock) truncated to the first of its month. */
   monthStart(localMs: string): string;
 }

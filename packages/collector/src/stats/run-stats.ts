@@ -15,6 +15,7 @@ import type { SqlDialect, SqlQuery } from './dialect.js';
 import { isGoalFilter } from './filters.js';
 import { isSiteWide, siteTotalsSql } from './site-totals-sql.js';
 import { addEventTotals, addGoalBase, addVisitTotals, Groups } from './group-totals.js';
+import { rollupGroups } from './rollups.js';
 import { addDays, offsetSegments } from './time-zone.js';
 
 const visitMetrics = new Set(['visits', 'bounce_rate', 'visit_duration', 'views_per_visit']);
@@ -62,15 +63,8 @@ function queriesOf(plan: StatsPlan, query: StatsQuery) {
   return { wants, fromVisits, build };
 }
 
-/** `POST /v1/stats/query`: validates what the schema cannot, runs the store's aggregates, shapes the answer. */
-export async function runStats(
-  store: Store,
-  reader: StatsReader,
-  query: StatsQuery,
-  now: number,
-): Promise<StatsResponse> {
-  checkQuery(query);
-  const range = await rangeOf(store, reader, query, now);
+/** The groups and the whole's visitors, summed by the stores over the events and visits of the range. */
+async function groupsFromEvents(store: Store, reader: StatsReader, query: StatsQuery, range: ResolvedRange) {
   const segments = offsetSegments(query.timezone, range.from, range.to);
   const plan: StatsPlan = { ...reader, ...range, segments, dimensions: query.dimensions, filters: query.filters };
   const { wants, fromVisits, build } = queriesOf(plan, query);
@@ -81,7 +75,30 @@ export async function runStats(
   if (wants.goalBase) groups.add(rest.shift() ?? [], addGoalBase, false);
   const allVisitors = wants.all ? Number(rest.shift()?.[0]?.visitors ?? 0) : 0;
   groups.fillBuckets(range.fromDate, range.toDate);
-  const results = groups.all().map((g) => ({
+  return { groups: groups.all(), allVisitors };
+}
+
+export interface RunStatsOptions {
+  /** Whether the daily rollups (rollups.ts) answer the queries they can; false: always the events. */
+  rollups?: boolean;
+  /** A rollup write that failed (the answer does not depend on it). */
+  onRollupError?: (error: unknown) => void;
+}
+
+/** `POST /v1/stats/query`: validates what the schema cannot, runs the store's aggregates, shapes the answer. */
+export async function runStats(
+  store: Store,
+  reader: StatsReader,
+  query: StatsQuery,
+  now: number,
+  options: RunStatsOptions = {},
+): Promise<StatsResponse> {
+  checkQuery(query);
+  const range = await rangeOf(store, reader, query, now);
+  const { groups, allVisitors } =
+    (options.rollups !== false && (await rollupGroups(store, reader, query, range, now, options.onRollupError))) ||
+    (await groupsFromEvents(store, reader, query, range));
+  const results = groups.map((g) => ({
     dimensions: g.dims,
     metrics: query.metrics.map((m) => metricValue(m, g.totals, allVisitors)),
   }));

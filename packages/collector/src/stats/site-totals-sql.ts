@@ -1,6 +1,6 @@
 import type { StatsTimeDimension } from '@tracklet/protocol';
-import type { StatsPlan } from './build-sql.js';
-import { Params, type SqlDialect, type SqlQuery } from './dialect.js';
+import { type StatsPlan, visitorsSql } from './build-sql.js';
+import { Params, type SqlDialect, type SqlQuery, type VisitorsAs } from './dialect.js';
 import { localTimeSql, timeBucketSql } from './dimensions.js';
 
 /** Whether a plan is about the whole site: no filter, no dimension but time (the aggregate, a time series). */
@@ -13,7 +13,7 @@ export const isSiteWide = (plan: StatsPlan) =>
  * `events_without_visit`). The same totals as counting the range's events, but for the visits that straddle its
  * edges; 4–10× faster, since distinct contacts are sorted from one row a visit instead of one an event.
  */
-export function siteTotalsSql(plan: StatsPlan, d: SqlDialect, visitors: boolean): SqlQuery {
+export function siteTotalsSql(plan: StatsPlan, d: SqlDialect, visitors: VisitorsAs): SqlQuery {
   const params = new Params(d);
   const range = (alias: string, time: string) =>
     `${alias}.account_id = ${params.add(plan.accountId)} AND ${alias}.test = ${params.add(d.bool(plan.test))} ` +
@@ -28,7 +28,7 @@ export function siteTotalsSql(plan: StatsPlan, d: SqlDialect, visitors: boolean)
       CASE WHEN ev.event = 'page_view' THEN 1 ELSE 0 END, 1, CASE WHEN ev.event = 'confirmation' THEN ev.amount ELSE 0 END
     FROM events ev WHERE ${range('ev', 'ev.occurred_at')} AND ev.session_id IS NULL`;
   const dims = plan.dimensions.map((_, i) => `d${i}`);
-  const text = `SELECT ${dims.map((a) => `${a}, `).join('')}${visitors ? 'COUNT(DISTINCT contact_id)' : '0'} AS visitors,
+  const text = `SELECT ${dims.map((a) => `${a}, `).join('')}${visitorsSql('contact_id', d, visitors)} AS visitors,
       SUM(pageviews) AS pageviews, SUM(events) AS events, SUM(revenue) AS revenue
     FROM (${fromVisits} UNION ALL ${outsideVisits}) u ${dims.length ? `GROUP BY ${dims.join(', ')}` : ''}`;
   return { text, params: params.values };

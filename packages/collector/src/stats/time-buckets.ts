@@ -7,7 +7,8 @@ export function bucketLabel(dimension: StatsTimeDimension, localMs: number): str
   return dimension === 'time:hour' ? `${iso.slice(0, 10)} ${iso.slice(11, 13)}:00:00` : iso.slice(0, 10);
 }
 
-function mondayOf(date: string): string {
+/** The Monday of a date's week (the `time:week` bucket's label). */
+export function mondayOf(date: string): string {
   const day = new Date(Date.parse(date)).getUTCDay();
   return addDays(date, -((day + 6) % 7));
 }

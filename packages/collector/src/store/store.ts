@@ -135,6 +135,8 @@ export interface Store {
    * one snapshot; one list of rows per query.
    */
   statsRows(build: (dialect: SqlDialect) => SqlQuery[]): Promise<Array<Array<Record<string, unknown>>>>;
+  /** The stats' own writes (their daily rollups, stats/rollups.ts): the statements `build` writes, in one transaction. */
+  statsWrite(build: (dialect: SqlDialect) => SqlQuery[]): Promise<void>;
   /** Outgoing webhooks' endpoints and deliveries (issue #21, webhooks/), apart from the ingestion pipeline. */
   readonly webhookSql: SqlPort;
   /** Throws when the store cannot serve (readiness). */

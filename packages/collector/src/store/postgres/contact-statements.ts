@@ -3,6 +3,9 @@ import { normalizeEmail } from '../output.js';
 import type { ContactRecord, NewContact } from '../records.js';
 import type { IdentityField } from '../store.js';
 import { contactFromRow, jsonb, type Row } from './rows.js';
+import { contactDaysStaleSql } from '../rollups-schema.js';
+
+const contactDaysStale = contactDaysStaleSql((n) => `$${n}`);
 
 /** A contact's row, inserted with an id from the contacts' sequence (when none was drawn ahead). */
 export async function insertContact(client: pg.PoolClient, c: NewContact, now: number): Promise<ContactRecord> {
@@ -53,6 +56,7 @@ export async function moveContactRows(
   intoId: number,
   now: number,
 ): Promise<void> {
+  await client.query(contactDaysStale, [now, accountId, fromId]);
   await client.query('UPDATE anonymous_ids SET contact_id = $1 WHERE account_id = $2 AND contact_id = $3', [
     intoId,
     accountId,
@@ -73,6 +77,7 @@ export async function moveContactRows(
 
 /** Erases a contact, those merged into it, its anonymous ids, its events, their order records and its visits. */
 export async function deleteContactRows(client: pg.PoolClient, accountId: number, id: number): Promise<boolean> {
+  await client.query(contactDaysStale, [Date.now(), accountId, id]);
   await client.query(
     `DELETE FROM orders WHERE account_id = $1 AND event_id IN
     (SELECT id FROM events WHERE account_id = $1 AND contact_id = $2)`,

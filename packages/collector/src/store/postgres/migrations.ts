@@ -1,3 +1,4 @@
+import { rollupsSchemaSql } from '../rollups-schema.js';
 import type pg from 'pg';
 import { statsSchemaSql } from '../stats-schema.js';
 import { addVisitsTable } from './backfill-visits.js';
@@ -63,6 +64,8 @@ const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
   addVisitsTable,
   // 9 (issue #21): outgoing webhooks: endpoints, the deliveries' outbox, settings.
   webhooksSchemaSql('postgres'),
+  // 10 (issue #18): the stats' daily rollups and the days late writes made stale.
+  rollupsSchemaSql('postgres'),
 ];
 
 /**

@@ -11,7 +11,7 @@ import { PostgresTx } from './postgres-tx.js';
 import { type SchemaCache, TxCache } from './tx-cache.js';
 import { WriterConnection } from './writer-connection.js';
 import { affinityOf, hashOf, unitOf } from './writer-units.js';
-import { postgresStatsRows } from './postgres-stats.js';
+import { postgresStatsRows, postgresStatsWrite } from './postgres-stats.js';
 import { postgresWebhookSql } from './postgres-webhook-sql.js';
 import { pgTypes } from './rows.js';
 
@@ -157,6 +157,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     getAccount: (id) => reads.getAccount(id),
     countAccounts: () => reads.countAccounts(),
     statsRows: (build) => postgresStatsRows(pool, build),
+    statsWrite: (build) => postgresStatsWrite(pool, build),
     webhookSql: postgresWebhookSql(pool),
     authVersion: () => reads.authVersion(),
     findKeysByPrefix: (p) => reads.findKeysByPrefix(p),

@@ -3,6 +3,7 @@ import { holdContact } from '../held-contacts.js';
 import { identitiesOf } from '../identities.js';
 import { normalizeEmail } from '../output.js';
 import { VisitDeltas } from '../visit-rows.js';
+import { LATE_AFTER_MS, StaleDays } from '../stale-days.js';
 import type { ContactRecord, EventRecord, EventSchemaRecord, NewContact } from '../records.js';
 
 /** Committed event schemas by `account:event`, shared by the store's transactions (getEventSchema). */
@@ -11,8 +12,11 @@ export type SchemaCache = Map<string, EventSchemaRecord>;
 /** The event stored under an idempotency key and the hash of the request that stored it, or null. */
 export type Replay = { event: StoredEvent; requestHash: string | null } | null;
 
-/** The flush statement's parameters: new contacts, their links, events, visit rows (event-statements.ts). */
-export type HeldWrites = [string, string, string, string];
+/**
+ * The flush statement's parameters (event-statements.ts): new contacts, their links, events, visit rows, the days
+ * late events mark stale, the time of the marks, and the time before which a visit that goes on marks its first day.
+ */
+export type HeldWrites = [string, string, string, string, string, number, number];
 
 interface Link {
   account_id: number;
@@ -49,6 +53,8 @@ export class TxCache {
   private readonly links = new Map<string, Link>();
   /** The visits the held events add to (issue #18), upserted by the same flush. */
   private readonly visits = new VisitDeltas();
+  /** The days late events touch, marked stale for the stats' rollups by the same flush (stale-days.ts). */
+  private readonly stale = new StaleDays();
   /** Schemas this transaction wrote: the shared cache takes them once it committed (publishSchemas). */
   readonly schemasWritten = new Map<string, EventSchemaRecord>();
 
@@ -65,6 +71,7 @@ export class TxCache {
     this.newContacts.clear();
     this.links.clear();
     this.visits.clear();
+    this.stale.clear();
     this.schemasWritten.clear();
   }
 
@@ -81,6 +88,7 @@ export class TxCache {
   holdEvent(event: EventRecord, stored: StoredEvent): void {
     this.events.push(event);
     this.visits.add(event);
+    this.stale.note(event.account_id, event.test, event.occurred_at, true);
     const key = event.idempotency_key;
     if (key) this.idempotency.set(`${event.account_id}:${key}`, { event: stored, requestHash: event.request_hash });
   }
@@ -110,6 +118,9 @@ export class TxCache {
       JSON.stringify([...this.links.values()]),
       JSON.stringify(this.events),
       JSON.stringify(this.visits.take()),
+      JSON.stringify(this.stale.take()),
+      Date.now(),
+      Date.now() - LATE_AFTER_MS,
     ];
     this.newContacts.clear();
     this.links.clear();

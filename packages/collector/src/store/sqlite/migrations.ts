@@ -1,3 +1,4 @@
+import { rollupsSchemaSql } from '../rollups-schema.js';
 import type Database from 'better-sqlite3';
 import { statsSchemaSql } from '../stats-schema.js';
 import { addVisitsTable } from './sqlite-visits.js';
@@ -53,6 +54,8 @@ const migrations: Array<string | ((db: Database.Database) => void)> = [
   addVisitsTable,
   // 7 (issue #21): outgoing webhooks: endpoints, the deliveries' outbox, settings.
   webhooksSchemaSql('sqlite'),
+  // 8 (issue #18): the stats' daily rollups and the days late writes made stale.
+  rollupsSchemaSql('sqlite'),
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */

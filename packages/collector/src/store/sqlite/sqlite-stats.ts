@@ -3,6 +3,7 @@ import { hostOf, pathOf, type SqlDialect, type SqlQuery } from '../../stats/dial
 
 /** SQLite's stats SQL: URL parts and regular expressions come from JavaScript functions on the reader connection. */
 export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
   placeholder: () => '?',
   bool: (value) => (value ? 1 : 0),
   propText: (column, key) =>
@@ -12,6 +13,7 @@ export const sqliteDialect: SqlDialect = {
   path: (expr) => `tracklet_path(${expr})`,
   contains: (expr, param) => `instr(${expr}, ${param}) > 0`,
   matches: (expr, param) => `tracklet_matches(${expr}, ${param})`,
+  idList: (expr) => `group_concat(DISTINCT ${expr})`,
   monthStart: (local) => `(CAST(strftime('%s', ${local} / 1000, 'unixepoch', 'start of month') AS INTEGER) * 1000)`,
 };
 
@@ -46,4 +48,17 @@ export function sqliteStatsRows(
 ): Array<Array<Record<string, unknown>>> {
   addFunctions(db);
   return build(sqliteDialect).map((q) => db.prepare(q.text).all(...q.params) as Array<Record<string, unknown>>);
+}
+
+const writeStatements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** Runs the stats' writes inside a unit of the writer's group commit (the rollups' statements are few and fixed). */
+export function sqliteStatsWrite(db: Database.Database, build: (dialect: SqlDialect) => SqlQuery[]): void {
+  let statements = writeStatements.get(db);
+  if (!statements) writeStatements.set(db, (statements = new Map()));
+  for (const q of build(sqliteDialect)) {
+    let statement = statements.get(q.text);
+    if (!statement) statements.set(q.text, (statement = db.prepare(q.text)));
+    statement.run(...q.params);
+  }
 }

@@ -6,7 +6,7 @@ import { cacheAuthReads } from '../auth-cache.js';
 import type { Store, Work } from '../store.js';
 import type { GroupCommitOptions, TxRunner } from '../tx-runner.js';
 import { SqliteConnections } from './sqlite-connections.js';
-import { sqliteStatsRows } from './sqlite-stats.js';
+import { sqliteStatsRows, sqliteStatsWrite } from './sqlite-stats.js';
 import { sqliteWebhookSql } from './sqlite-webhook-sql.js';
 import type { SqliteTx } from './sqlite-tx.js';
 
@@ -93,6 +93,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     listKeys: (id) => connections.reads.listKeys(id),
     maxEventId: () => connections.reads.maxEventId(),
     statsRows: async (build) => sqliteStatsRows(connections.reader, build),
+    statsWrite: (build) => committer.submit(async (tx) => sqliteStatsWrite(tx.db, build)),
     webhookSql: sqliteWebhookSql(connections, committer),
     ping: async () => {
       try {

@@ -13,11 +13,14 @@ import type {
 } from '../records.js';
 import type { IdentityField, StoreTx } from '../store.js';
 import { SqliteVisits } from './sqlite-visits.js';
+import { contactDaysStaleSql } from '../rollups-schema.js';
+import { StaleDays } from '../stale-days.js';
 import { deliveryParams, insertDeliverySql, type NewDelivery } from '../../webhooks/delivery-rows.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
 
 type Row = Record<string, unknown>;
 const insertEventSql = `INSERT INTO events (${eventColumns.join(', ')}) VALUES (${eventColumns.map(() => '?').join(', ')})`;
+const contactDaysStale = contactDaysStaleSql(() => '?');
 const identityColumn: Record<IdentityField, string> = {
   email: 'email_norm',
   phone: 'phone',
@@ -47,7 +50,7 @@ export class SqliteTx implements StoreTx {
   readonly visits: SqliteVisits;
 
   constructor(readonly db: Database.Database) {
-    this.visits = new SqliteVisits(db);
+    this.visits = new SqliteVisits(db, new StaleDays());
   }
 
   /** Called on every rollback: cached rows may hold writes that were just undone. */
@@ -229,6 +232,7 @@ export class SqliteTx implements StoreTx {
   async moveContactData(accountId: number, fromId: number, intoId: number, now: number) {
     this.anonymousIds.clear();
     this.visits.write();
+    this.markContactDaysStale(accountId, fromId);
     this.sql('UPDATE visits SET contact_id = ? WHERE account_id = ? AND contact_id = ?').run(intoId, accountId, fromId);
     this.sql('UPDATE anonymous_ids SET contact_id = ? WHERE account_id = ? AND contact_id = ?').run(
       intoId,
@@ -241,6 +245,11 @@ export class SqliteTx implements StoreTx {
       accountId,
       fromId,
     );
+  }
+
+  /** The stats' rollups of every day this contact's events and visits are on are built again (rollups-schema.ts). */
+  private markContactDaysStale(accountId: number, contactId: number): void {
+    this.sql(contactDaysStale).run(Date.now(), accountId, contactId, accountId, contactId);
   }
 
   async insertEvent(e: EventRecord): Promise<StoredEvent> {
@@ -257,6 +266,7 @@ export class SqliteTx implements StoreTx {
     // The contact, those merged into it and their anonymous ids go.
     this.forgetTransactionReads();
     this.visits.write();
+    this.markContactDaysStale(accountId, id);
     this.sql('DELETE FROM visits WHERE account_id = ? AND contact_id = ?').run(accountId, id);
     this.sql(
       'DELETE FROM orders WHERE account_id = ? AND event_id IN (SELECT id FROM events WHERE account_id = ? AND contact_id = ?)',

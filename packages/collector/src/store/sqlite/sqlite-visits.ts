@@ -2,36 +2,56 @@ import type Database from 'better-sqlite3';
 import { VisitDeltas, visitColumns, type VisitRow } from '../visit-rows.js';
 import { visitEventColumns, visitsTableSql, visitUpsertSql } from '../visits-schema.js';
 import { eventFromRow } from './rows.js';
+import { staleUpsertSql } from '../rollups-schema.js';
+import { StaleDays } from '../stale-days.js';
 
 const values = `VALUES (${visitColumns.map(() => '?').join(', ')})`;
 const upsertSql = visitUpsertSql(values);
-const upsertLaterSql = visitUpsertSql(values, { notEarlier: true });
+const upsertLaterSql = `${visitUpsertSql(values, { notEarlier: true })} RETURNING started_at`;
+const markStaleSql = staleUpsertSql('VALUES (?, ?, ?, ?)');
 const params = (row: VisitRow) => visitColumns.map((c) => (c === 'test' ? (row.test ? 1 : 0) : row[c]));
 
 /**
  * The visits the events of one SQLite transaction add to (issue #18): held in memory while it runs, so a visit whose
  * 20 events arrive together is written once, and upserted before COMMIT (sqlite-store.ts). SqliteTx writes them
- * earlier where a statement moves or deletes visits, and forgets them on every rollback.
+ * earlier where a statement moves or deletes visits, and forgets them on every rollback. With `stale` (live writes,
+ * not the migration's backfill) it also marks the days that late events and visits going on from an earlier day
+ * change, for the stats' rollups (stale-days.ts).
  */
 export class SqliteVisits {
   private readonly deltas = new VisitDeltas();
-  private statements: { later: Database.Statement; any: Database.Statement } | undefined;
+  private statements: { later: Database.Statement; any: Database.Statement; stale: Database.Statement } | undefined;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly stale?: StaleDays,
+  ) {}
 
-  readonly add = (e: Parameters<VisitDeltas['add']>[0]) => this.deltas.add(e);
+  add(e: Parameters<VisitDeltas['add']>[0]): void {
+    this.deltas.add(e);
+    this.stale?.note(e.account_id, e.test, e.occurred_at, true);
+  }
 
   write(): void {
-    if (this.deltas.size === 0) return;
-    this.statements ??= { later: this.db.prepare(upsertLaterSql), any: this.db.prepare(upsertSql) };
+    if (this.deltas.size === 0 && !this.stale?.size) return;
+    this.statements ??= {
+      later: this.db.prepare(upsertLaterSql),
+      any: this.db.prepare(upsertSql),
+      stale: this.db.prepare(markStaleSql),
+    };
+    const now = Date.now();
     for (const row of this.deltas.take()) {
       // Most events come after their visit's first: then one statement that leaves the row's key alone.
-      if (this.statements.later.run(params(row)).changes === 0) this.statements.any.run(params(row));
+      const stored = this.statements.later.get(params(row)) as { started_at: number } | undefined;
+      if (!stored) this.statements.any.run(params(row));
+      else this.stale?.note(row.account_id, row.test, stored.started_at, false, now);
     }
+    for (const d of this.stale?.take() ?? []) this.statements.stale.run(d.account_id, d.test ? 1 : 0, d.day, now);
   }
 
   forget(): void {
     this.deltas.clear();
+    this.stale?.clear();
   }
 }
 

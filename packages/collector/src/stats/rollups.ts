@@ -1,0 +1,197 @@
+import type { StatsMetric, StatsQuery, StatsTimeDimension } from '@tracklet/protocol';
+import type { Store } from '../store/store.js';
+import { DAY_MS } from '../store/rollups-schema.js';
+import { LATE_AFTER_MS } from '../store/stale-days.js';
+import { emptyTotals } from './compute-metrics.js';
+import type { ResolvedRange } from './date-range.js';
+import type { Group } from './group-totals.js';
+import { computeRollupRows, kindOf, type RollupRow, type RollupScope } from './rollup-build.js';
+import { readRollups, writeRollups } from './rollup-store.js';
+import { bucketLabels, mondayOf } from './time-buckets.js';
+import { addDays, localDateOf, startOfLocalDay } from './time-zone.js';
+import { DistinctCounter, type VisitorIds } from './visitor-ids.js';
+
+/**
+ * Issue #18, the speed budget: daily rollups. A query with no filter and at most one dimension (a time series by
+ * day, week or month, a visit attribute, `event:name` or `event:page`) sums one row per day and value instead of
+ * reading every event of its range. A day is built once it is over (LATE_AFTER_MS after its end in the query's
+ * zone), the first time a query needs it, from the same SQL a query over the events runs; the days not over yet
+ * are computed from the events each time. Visitors are exact: each row keeps its visitors' ids, and a range counts
+ * their union. A write about a built day (a late event, a visit going on, a login merge, an erasure) marks it stale
+ * (store/stale-days.ts) and the next query builds it again.
+ */
+
+const eventMetrics = new Set<StatsMetric>(['visitors', 'pageviews', 'events', 'revenue', 'percentage']);
+const visitMetrics = new Set<StatsMetric>([
+  ...eventMetrics,
+  'visits',
+  'views_per_visit',
+  'bounce_rate',
+  'visit_duration',
+]);
+const rollupTimes = new Set(['time:day', 'time:week', 'time:month']);
+
+/** A day built this close before a stale mark may have missed the marking write (it committed after the read). */
+const MARK_MARGIN_MS = 60_000;
+
+export interface RollupShape {
+  /** The rollups' dimension: `site`, `visit:…`, `event:name` or `event:page`. */
+  dim: string;
+  time: StatsTimeDimension | null;
+}
+
+/** The rollups that answer `query`, or null when it needs the events (filters, two dimensions, props, hours…). */
+export function rollupShapeOf(query: StatsQuery): RollupShape | null {
+  if (query.filters.length > 0 || query.dimensions.length > 1) return null;
+  const [only] = query.dimensions;
+  const shape: RollupShape =
+    only === undefined
+      ? { dim: 'site', time: null }
+      : rollupTimes.has(only)
+        ? { dim: 'site', time: only as StatsTimeDimension }
+        : { dim: only, time: null };
+  const kind = kindOf(shape.dim);
+  if (kind === 'event' && shape.dim !== 'event:name' && shape.dim !== 'event:page') return null;
+  const allowed = kind === 'event' ? eventMetrics : visitMetrics;
+  return query.metrics.every((m) => allowed.has(m)) ? shape : null;
+}
+
+const datesOf = (from: string, to: string) => {
+  const dates: string[] = [];
+  for (let d = from; d < to; d = addDays(d, 1)) dates.push(d);
+  return dates;
+};
+
+/** The runs of consecutive dates in `dates` that `pick` keeps. */
+function spans(dates: string[], pick: (date: string) => boolean): string[][] {
+  const runs: string[][] = [];
+  let run: string[] = [];
+  for (const date of dates) {
+    if (pick(date)) run.push(date);
+    else if (run.length > 0) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/** The rollup rows of [fromDate, toDate): stored ones where valid, built ones where not, computed ones for today. */
+async function rowsOf(
+  store: Store,
+  scope: RollupScope,
+  range: ResolvedRange,
+  now: number,
+  onError: (error: unknown) => void,
+): Promise<RollupRow[]> {
+  const statsRows = store.statsRows.bind(store);
+  const openFrom = localDateOf(scope.zone, now - LATE_AFTER_MS);
+  const closedTo = range.toDate < openFrom ? range.toDate : openFrom;
+  const rows: RollupRow[] = [];
+  if (range.fromDate < closedTo) {
+    const start = (date: string) => startOfLocalDay(scope.zone, date);
+    const utcDays = (date: string): [number, number] => [
+      Math.floor(start(date) / DAY_MS),
+      Math.floor((start(addDays(date, 1)) - 1) / DAY_MS),
+    ];
+    const stored = await readRollups(store, scope, range.fromDate, closedTo, [
+      utcDays(range.fromDate)[0],
+      utcDays(addDays(closedTo, -1))[1],
+    ]);
+    const stale = (date: string) => {
+      const builtAt = stored.builtAt.get(date);
+      if (builtAt === undefined) return true;
+      const [first, last] = utcDays(date);
+      for (let day = first; day <= last; day++) {
+        if ((stored.marks.get(day) ?? -Infinity) >= builtAt - MARK_MARGIN_MS) return true;
+      }
+      return false;
+    };
+    const dates = datesOf(range.fromDate, closedTo);
+    const rebuild = new Set(dates.filter(stale));
+    rows.push(...stored.rows.filter((r) => !rebuild.has(r.day)));
+    for (const run of spans(dates, (d) => rebuild.has(d))) {
+      const builtAt = Date.now();
+      const to = addDays(run.at(-1)!, 1);
+      const built = await computeRollupRows(statsRows, scope, run[0]!, to);
+      rows.push(...built);
+      // The rollups are a cache: a failed write (two queries building the same days at once) costs a rebuild later.
+      await writeRollups(store, scope, run[0]!, run, to, built, builtAt).catch(onError);
+    }
+  }
+  const openStart = range.fromDate > closedTo ? range.fromDate : closedTo;
+  if (openStart < range.toDate) rows.push(...(await computeRollupRows(statsRows, scope, openStart, range.toDate)));
+  return rows;
+}
+
+/** The label of the time bucket a local day is in. */
+function bucketOf(time: StatsTimeDimension, day: string): string {
+  if (time === 'time:week') return mondayOf(day);
+  if (time === 'time:month') return `${day.slice(0, 7)}-01`;
+  return day;
+}
+
+const counter = new DistinctCounter();
+
+/** Sums rows into groups by `dimsOf` (`seed`: groups shown even without rows), visitors as the union of their ids. */
+function sumGroups(
+  rows: RollupRow[],
+  dimsOf: (r: RollupRow) => Array<string | null>,
+  seed: Array<Array<string | null>>,
+) {
+  const groups = new Map<string, Group & { ids: VisitorIds[] }>();
+  const groupOf = (dims: Array<string | null>) => {
+    const key = JSON.stringify(dims);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { dims, totals: emptyTotals(), ids: [] }));
+    return group;
+  };
+  for (const dims of seed) groupOf(dims);
+  for (const r of rows) {
+    const { totals: t, ids } = groupOf(dimsOf(r));
+    t.pageviews += r.pageviews;
+    t.events += r.events;
+    t.revenue += r.revenue;
+    t.visits += r.visits;
+    t.bounces += r.bounces;
+    t.durationMs += r.durationMs;
+    t.visitPageviews += r.visitPageviews;
+    ids.push(r.visitors);
+  }
+  return [...groups.values()].map(({ dims, totals, ids }) => ({
+    dims,
+    totals: { ...totals, visitors: counter.count(ids) },
+  }));
+}
+
+/** A query's groups and its whole's visitors (the percentage's denominator) from the rollups; null: not theirs. */
+export async function rollupGroups(
+  store: Store,
+  reader: { accountId: number; test: boolean },
+  query: StatsQuery,
+  range: ResolvedRange,
+  now: number,
+  onError: (error: unknown) => void = () => {},
+): Promise<{ groups: Group[]; allVisitors: number } | null> {
+  const shape = rollupShapeOf(query);
+  if (!shape) return null;
+  const scopeOf = (dim: string): RollupScope => ({ ...reader, zone: query.timezone, dim });
+  const rows = await rowsOf(store, scopeOf(shape.dim), range, now, onError);
+  const { time } = shape;
+  const groups = time
+    ? sumGroups(
+        rows,
+        (r) => [bucketOf(time, r.day)],
+        bucketLabels(time, range.fromDate, range.toDate).map((label) => [label]),
+      )
+    : shape.dim === 'site'
+      ? sumGroups(rows, () => [], [[]])
+      : sumGroups(rows, (r) => [r.value], []);
+  let allVisitors = 0;
+  if (query.metrics.includes('percentage')) {
+    const site = shape.dim === 'site' ? rows : await rowsOf(store, scopeOf('site'), range, now, onError);
+    allVisitors = counter.count(site.map((r) => r.visitors));
+  }
+  return { groups, allVisitors };
+}

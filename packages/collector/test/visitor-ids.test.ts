@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeIds, DistinctCounter, encodeIds, idsOfList } from '../src/stats/visitor-ids.js';
+import { decodeDay, encodeDay } from '../src/stats/rollup-body.js';
+import { DistinctCounter, idsOfList } from '../src/stats/visitor-ids.js';
 
-/** The rollups' visitor ids (issue #18): stored as blobs, counted as a union across days. */
+/** The rollups' visitor ids (issue #18): stored a day a blob, counted as a union across days. */
 describe('rollup visitor ids', () => {
   it('reads a SQL id list sorted, and an empty or NULL one as none', () => {
     expect([...idsOfList('5,1,30')]).toEqual([1, 5, 30]);
@@ -10,16 +11,30 @@ describe('rollup visitor ids', () => {
     expect(idsOfList('').length).toBe(0);
   });
 
-  it('stores ids as a blob and reads them back, 4 bytes an id up to 2^32 and 8 beyond', () => {
-    const small = idsOfList('7,3,4294967295');
-    expect(encodeIds(small).length).toBe(1 + 3 * 4);
-    expect([...decodeIds(encodeIds(small))]).toEqual([3, 7, 4294967295]);
-    const large = idsOfList('2,9007199254740991');
-    expect(encodeIds(large).length).toBe(1 + 2 * 8);
-    expect([...decodeIds(encodeIds(large))]).toEqual([2, 9007199254740991]);
+  it('stores a day of rows as one blob and reads them back, ids 4 bytes each up to 2^32 and 8 beyond', () => {
+    const row = (value: string | null, ids: string) => ({
+      day: '2026-11-20',
+      value,
+      visitors: idsOfList(ids),
+      pageviews: 3,
+      events: 4,
+      revenue: 9.5,
+      visits: 2,
+      bounces: 1,
+      durationMs: 60_000,
+      visitPageviews: 3,
+    });
+    const narrow = [row('/', '7,3,4294967295'), row(null, ''), row('/b', '5')];
+    const blob = encodeDay(narrow);
+    expect(decodeDay('2026-11-20', blob).map((r) => ({ ...r, visitors: [...r.visitors] }))).toEqual(
+      narrow.map((r) => ({ ...r, visitors: [...r.visitors] })),
+    );
     // A blob inside a larger buffer at an odd offset, as a driver may hand it over.
-    const inside = Buffer.concat([Buffer.from([0, 0, 0]), encodeIds(small)]).subarray(3);
-    expect([...decodeIds(inside)]).toEqual([3, 7, 4294967295]);
+    const inside = Buffer.concat([Buffer.from([0, 0, 0]), blob]).subarray(3);
+    expect([...decodeDay('2026-11-20', inside)[0]!.visitors]).toEqual([3, 7, 4294967295]);
+    const wide = [row('/', '2,9007199254740991'), row('/b', '1')];
+    const decoded = decodeDay('2026-11-20', encodeDay(wide));
+    expect(decoded.map((r) => [...r.visitors])).toEqual([[2, 9007199254740991], [1]]);
   });
 
   it('counts the distinct ids of many lists as a Set of them all would, call after call', () => {

@@ -6,7 +6,7 @@ import { emptyTotals } from './compute-metrics.js';
 import type { ResolvedRange } from './date-range.js';
 import type { Group } from './group-totals.js';
 import { computeRollupRows, kindOf, type RollupRow, type RollupScope } from './rollup-build.js';
-import { readRollups, writeRollups } from './rollup-store.js';
+import { readRollups, rowsOfDay, writeRollups } from './rollup-store.js';
 import { bucketLabels, mondayOf } from './time-buckets.js';
 import { addDays, localDateOf, startOfLocalDay } from './time-zone.js';
 import { DistinctCounter, type VisitorIds } from './visitor-ids.js';
@@ -30,9 +30,6 @@ const visitMetrics = new Set<StatsMetric>([
   'visit_duration',
 ]);
 const rollupTimes = new Set(['time:day', 'time:week', 'time:month']);
-
-/** A day built this close before a stale mark may have missed the marking write (it committed after the read). */
-const MARK_MARGIN_MS = 60_000;
 
 export interface RollupShape {
   /** The rollups' dimension: `site`, `visit:…`, `event:name` or `event:page`. */
@@ -99,25 +96,21 @@ async function rowsOf(
       utcDays(range.fromDate)[0],
       utcDays(addDays(closedTo, -1))[1],
     ]);
-    const stale = (date: string) => {
-      const builtAt = stored.builtAt.get(date);
-      if (builtAt === undefined) return true;
+    // Marks seen before the build: a write that commits after this read marks its day again, so it is built again.
+    const marksOf = (date: string) => {
       const [first, last] = utcDays(date);
-      for (let day = first; day <= last; day++) {
-        if ((stored.marks.get(day) ?? -Infinity) >= builtAt - MARK_MARGIN_MS) return true;
-      }
-      return false;
+      let marks = 0;
+      for (let day = first; day <= last; day++) marks += stored.marks.get(day) ?? 0;
+      return marks;
     };
     const dates = datesOf(range.fromDate, closedTo);
-    const rebuild = new Set(dates.filter(stale));
-    rows.push(...stored.rows.filter((r) => !rebuild.has(r.day)));
+    const rebuild = new Set(dates.filter((date) => stored.days.get(date)?.marks !== marksOf(date)));
+    for (const [date, { body }] of stored.days) if (!rebuild.has(date)) rows.push(...rowsOfDay(date, body));
     for (const run of spans(dates, (d) => rebuild.has(d))) {
-      const builtAt = Date.now();
-      const to = addDays(run.at(-1)!, 1);
-      const built = await computeRollupRows(statsRows, scope, run[0]!, to);
+      const built = await computeRollupRows(statsRows, scope, run[0]!, addDays(run.at(-1)!, 1));
       rows.push(...built);
       // The rollups are a cache: a failed write (two queries building the same days at once) costs a rebuild later.
-      await writeRollups(store, scope, run[0]!, run, to, built, builtAt).catch(onError);
+      await writeRollups(store, scope, run, built, marksOf).catch(onError);
     }
   }
   const openStart = range.fromDate > closedTo ? range.fromDate : closedTo;

@@ -10,24 +10,6 @@ export function idsOfList(list: unknown): VisitorIds {
   return max <= 0xffffffff ? Uint32Array.from(ids) : Float64Array.from(ids);
 }
 
-/** Stored as a blob: one byte for the width (4 or 8), then the ids little-endian. */
-export function encodeIds(ids: VisitorIds): Buffer {
-  const width = ids instanceof Uint32Array ? 4 : 8;
-  const out = Buffer.alloc(1 + ids.length * width);
-  out[0] = width;
-  Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength).copy(out, 1);
-  return out;
-}
-
-export function decodeIds(blob: unknown): VisitorIds {
-  const bytes = blob as Uint8Array;
-  if (!bytes || bytes.length <= 1) return new Uint32Array(0);
-  // Copied out: a driver's buffer need not be aligned for a typed array.
-  const body = new Uint8Array(bytes.length - 1);
-  body.set(bytes.subarray(1));
-  return bytes[0] === 8 ? new Float64Array(body.buffer) : new Uint32Array(body.buffer);
-}
-
 /** Ids up to this use a bitmap (32 MB at most); larger ones a Set. */
 const BITMAP_LIMIT = 1 << 28;
 

@@ -56,7 +56,7 @@ export async function moveContactRows(
   intoId: number,
   now: number,
 ): Promise<void> {
-  await client.query(contactDaysStale, [now, accountId, fromId]);
+  await client.query(contactDaysStale, [accountId, fromId]);
   await client.query('UPDATE anonymous_ids SET contact_id = $1 WHERE account_id = $2 AND contact_id = $3', [
     intoId,
     accountId,
@@ -77,7 +77,7 @@ export async function moveContactRows(
 
 /** Erases a contact, those merged into it, its anonymous ids, its events, their order records and its visits. */
 export async function deleteContactRows(client: pg.PoolClient, accountId: number, id: number): Promise<boolean> {
-  await client.query(contactDaysStale, [Date.now(), accountId, id]);
+  await client.query(contactDaysStale, [accountId, id]);
   await client.query(
     `DELETE FROM orders WHERE account_id = $1 AND event_id IN
     (SELECT id FROM events WHERE account_id = $1 AND contact_id = $2)`,

@@ -10,8 +10,8 @@ import type { HeldWrites, Replay } from './tx-cache.js';
 /**
  * The held-back writes as JSON parameters: $1 the new contacts (ids drawn ahead), $2 their visitors' links, $3 events,
  * $4 what those events add to their visits (issue #18; one row a visit, sorted, so writers lock visits in one order);
- * then the stats' stale days (stale-days.ts): $5 those of late events, $6 the marks' time, $7 the moment before which
- * a visit that goes on marks the day it started.
+ * then the stats' stale days (stale-days.ts): $5 those of late events, $6 the moment before which a visit that goes on
+ * marks the day it started.
  */
 const heldWritesSql = `WITH new_contacts AS (INSERT INTO contacts (${contactColumnList}) OVERRIDING SYSTEM VALUE
     SELECT ${contactColumnList} FROM json_populate_recordset(NULL::contacts, $1)),
@@ -20,9 +20,9 @@ const heldWritesSql = `WITH new_contacts AS (INSERT INTO contacts (${contactColu
     ON CONFLICT (account_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id),
   new_visits AS (${visitUpsertSql(`SELECT ${visitColumns.join(', ')} FROM json_populate_recordset(NULL::visits, $4)`)}
     RETURNING account_id, test, started_at),
-  stale AS (${staleUpsertSql(`SELECT account_id, test, day, $6::bigint FROM (
-      SELECT account_id, test, started_at / ${DAY_MS} AS day FROM new_visits WHERE started_at < $7::bigint
-      UNION SELECT account_id, test, day FROM json_populate_recordset(NULL::stats_stale, $5)) d`)})
+  stale AS (${staleUpsertSql(`SELECT account_id, test, started_at / ${DAY_MS} AS day FROM new_visits
+      WHERE started_at < $6::bigint
+    UNION SELECT account_id, test, day FROM json_populate_recordset(NULL::stats_stale, $5)`)})
   INSERT INTO events (${eventColumnList}) SELECT ${eventColumnList} FROM json_populate_recordset(NULL::events, $3)`;
 
 /** One statement for all of them: contact ids were drawn ahead, so no part waits for another's answer. */

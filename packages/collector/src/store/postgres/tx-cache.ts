@@ -14,9 +14,9 @@ export type Replay = { event: StoredEvent; requestHash: string | null } | null;
 
 /**
  * The flush statement's parameters (event-statements.ts): new contacts, their links, events, visit rows, the days
- * late events mark stale, the time of the marks, and the time before which a visit that goes on marks its first day.
+ * late events mark stale, and the time before which a visit that goes on marks its first day.
  */
-export type HeldWrites = [string, string, string, string, string, number, number];
+export type HeldWrites = [string, string, string, string, string, number];
 
 interface Link {
   account_id: number;
@@ -119,7 +119,6 @@ export class TxCache {
       JSON.stringify(this.events),
       JSON.stringify(this.visits.take()),
       JSON.stringify(this.stale.take()),
-      Date.now(),
       Date.now() - LATE_AFTER_MS,
     ];
     this.newContacts.clear();

@@ -249,7 +249,7 @@ export class SqliteTx implements StoreTx {
 
   /** The stats' rollups of every day this contact's events and visits are on are built again (rollups-schema.ts). */
   private markContactDaysStale(accountId: number, contactId: number): void {
-    this.sql(contactDaysStale).run(Date.now(), accountId, contactId, accountId, contactId);
+    this.sql(contactDaysStale).run(accountId, contactId, accountId, contactId);
   }
 
   async insertEvent(e: EventRecord): Promise<StoredEvent> {

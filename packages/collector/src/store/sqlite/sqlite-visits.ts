@@ -8,7 +8,7 @@ import { StaleDays } from '../stale-days.js';
 const values = `VALUES (${visitColumns.map(() => '?').join(', ')})`;
 const upsertSql = visitUpsertSql(values);
 const upsertLaterSql = `${visitUpsertSql(values, { notEarlier: true })} RETURNING started_at`;
-const markStaleSql = staleUpsertSql('VALUES (?, ?, ?, ?)');
+const markStaleSql = staleUpsertSql('SELECT ? AS account_id, ? AS test, ? AS day');
 const params = (row: VisitRow) => visitColumns.map((c) => (c === 'test' ? (row.test ? 1 : 0) : row[c]));
 
 /**
@@ -46,7 +46,7 @@ export class SqliteVisits {
       if (!stored) this.statements.any.run(params(row));
       else this.stale?.note(row.account_id, row.test, stored.started_at, false, now);
     }
-    for (const d of this.stale?.take() ?? []) this.statements.stale.run(d.account_id, d.test ? 1 : 0, d.day, now);
+    for (const d of this.stale?.take() ?? []) this.statements.stale.run(d.account_id, d.test ? 1 : 0, d.day);
   }
 
   forget(): void {

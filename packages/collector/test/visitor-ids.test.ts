@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeDay, encodeDay } from '../src/stats/rollup-body.js';
+import { type DayColumns, decodeDay, encodeDay, SUMS } from '../src/stats/rollup-body.js';
 import { DistinctCounter, idsOfList } from '../src/stats/visitor-ids.js';
+
+/** A day's columns as rows again, each with its own ids. */
+function rowsOf({ day, values, sums, counts, ids }: DayColumns) {
+  let at = 0;
+  return values.map((value, i) => {
+    const row = { day, value, visitors: [...ids.subarray(at, at + counts[i]!)] } as Record<string, unknown>;
+    SUMS.forEach((name, j) => (row[name] = sums[i * SUMS.length + j]));
+    at += counts[i]!;
+    return row;
+  });
+}
 
 /** The rollups' visitor ids (issue #18): stored a day a blob, counted as a union across days. */
 describe('rollup visitor ids', () => {
@@ -26,15 +37,13 @@ describe('rollup visitor ids', () => {
     });
     const narrow = [row('/', '7,3,4294967295'), row(null, ''), row('/b', '5')];
     const blob = encodeDay(narrow);
-    expect(decodeDay('2026-11-20', blob).map((r) => ({ ...r, visitors: [...r.visitors] }))).toEqual(
-      narrow.map((r) => ({ ...r, visitors: [...r.visitors] })),
-    );
+    expect(rowsOf(decodeDay('2026-11-20', blob))).toEqual(narrow.map((r) => ({ ...r, visitors: [...r.visitors] })));
     // A blob inside a larger buffer at an odd offset, as a driver may hand it over.
     const inside = Buffer.concat([Buffer.from([0, 0, 0]), blob]).subarray(3);
-    expect([...decodeDay('2026-11-20', inside)[0]!.visitors]).toEqual([3, 7, 4294967295]);
+    expect(rowsOf(decodeDay('2026-11-20', inside))[0]!.visitors).toEqual([3, 7, 4294967295]);
     const wide = [row('/', '2,9007199254740991'), row('/b', '1')];
     const decoded = decodeDay('2026-11-20', encodeDay(wide));
-    expect(decoded.map((r) => [...r.visitors])).toEqual([[2, 9007199254740991], [1]]);
+    expect(rowsOf(decoded).map((r) => r.visitors)).toEqual([[2, 9007199254740991], [1]]);
   });
 
   it('counts the distinct ids of many lists as a Set of them all would, call after call', () => {
@@ -48,8 +57,11 @@ describe('rollup visitor ids', () => {
     );
   });
 
-  it('counts ids beyond the bitmap with a Set', () => {
+  it('counts ids beyond the bitmap with a Set, those in the bitmap with them, and starts over after', () => {
     const counter = new DistinctCounter();
-    expect(counter.count([idsOfList('1,300000000'), idsOfList('1,2,300000000')])).toBe(3);
+    expect(counter.count([idsOfList('1,2'), idsOfList('1,300000000'), idsOfList('2,3,300000000')])).toBe(4);
+    expect(counter.count([idsOfList('5')])).toBe(1);
+    counter.add(idsOfList('1,2,3,4'), 1, 3);
+    expect(counter.total()).toBe(2);
   });
 });

@@ -1,51 +1,82 @@
 import type { RollupRow } from './rollup-build.js';
+import type { VisitorIds } from './visitor-ids.js';
 
-/** The sums of a row, in the body's header order (the visitors are the ids after it). */
-type Header = [string | null, number, number, number, number, number, number, number, number];
+/** The sums a rollup row keeps, in the body's order. */
+export const SUMS = ['pageviews', 'events', 'revenue', 'visits', 'bounces', 'durationMs', 'visitPageviews'] as const;
+
+/** One local day's rollup rows, column by column: row i's sums are `sums[i * SUMS.length …]`. */
+export interface DayColumns {
+  day: string;
+  values: Array<string | null>;
+  sums: Float64Array;
+  /** How many visitor ids each row has: row i's are the next `counts[i]` of `ids`. */
+  counts: Float64Array;
+  ids: VisitorIds;
+}
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
 /**
- * One local day's rollup rows as one blob: a 4-byte length, a JSON header (each value with its sums and how many
- * visitor ids it has), then every row's ids back to back, 4 bytes each (8 when an id is over 2^32). Read back as
- * views into one copy of the ids: a day of 500 pages is one row to read and one JSON.parse.
+ * One day's rows as one blob: a 4-byte length, a JSON header (the values), then, from the next multiple of 8, the
+ * sums and the id counts as float64 and every row's visitor ids back to back (4 bytes each, 8 when one is over
+ * 2^32). A day of 500 pages is one row to read, one small JSON.parse, and typed-array views: nothing a row.
  */
 export function encodeDay(rows: RollupRow[]): Buffer {
-  const header: Header[] = rows.map((r) => [
-    r.value,
-    r.pageviews,
-    r.events,
-    r.revenue,
-    r.visits,
-    r.bounces,
-    r.durationMs,
-    r.visitPageviews,
-    r.visitors.length,
-  ]);
   const wide = rows.some((r) => r.visitors instanceof Float64Array);
-  const count = rows.reduce((sum, r) => sum + r.visitors.length, 0);
-  const ids = wide ? new Float64Array(count) : new Uint32Array(count);
+  const json = Buffer.from(JSON.stringify({ wide, values: rows.map((r) => r.value) }));
+  const numbers = new Float64Array(rows.length * (SUMS.length + 1));
+  rows.forEach((r, i) => {
+    SUMS.forEach((sum, j) => (numbers[i * SUMS.length + j] = r[sum]));
+    numbers[rows.length * SUMS.length + i] = r.visitors.length;
+  });
+  const total = rows.reduce((n, r) => n + r.visitors.length, 0);
+  const ids: VisitorIds = wide ? new Float64Array(total) : new Uint32Array(total);
   let at = 0;
   for (const r of rows) {
     ids.set(r.visitors, at);
     at += r.visitors.length;
   }
-  const json = Buffer.from(JSON.stringify({ wide, rows: header }));
-  const head = Buffer.alloc(4);
-  head.writeUInt32LE(json.length);
-  return Buffer.concat([head, json, Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength)]);
+  const out = Buffer.alloc(align8(4 + json.length) + numbers.byteLength + ids.byteLength);
+  out.writeUInt32LE(json.length, 0);
+  json.copy(out, 4);
+  const start = align8(4 + json.length);
+  Buffer.from(numbers.buffer).copy(out, start);
+  Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength).copy(out, start + numbers.byteLength);
+  return out;
 }
 
-export function decodeDay(day: string, blob: Uint8Array): RollupRow[] {
+export function decodeDay(day: string, blob: Uint8Array): DayColumns {
   const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const jsonLength = bytes.readUInt32LE(0);
-  const { wide, rows } = JSON.parse(bytes.toString('utf8', 4, 4 + jsonLength)) as { wide: boolean; rows: Header[] };
-  // Copied out once: a driver's buffer need not be aligned for a typed array.
-  const body = new Uint8Array(bytes.length - 4 - jsonLength);
-  body.set(bytes.subarray(4 + jsonLength));
-  const ids = wide ? new Float64Array(body.buffer) : new Uint32Array(body.buffer);
-  let at = 0;
-  return rows.map(([value, pageviews, events, revenue, visits, bounces, durationMs, visitPageviews, count]) => {
-    const visitors = ids.subarray(at, at + count);
-    at += count;
-    return { day, value, visitors, pageviews, events, revenue, visits, bounces, durationMs, visitPageviews };
-  });
+  const { wide, values } = JSON.parse(bytes.toString('utf8', 4, 4 + jsonLength)) as {
+    wide: boolean;
+    values: Array<string | null>;
+  };
+  let start = align8(4 + jsonLength);
+  let source = bytes;
+  // A driver's buffer need not be aligned for float64 views: then the numbers are copied out once.
+  if ((bytes.byteOffset + start) % 8 !== 0) {
+    source = Buffer.alloc(bytes.length - start);
+    bytes.copy(source, 0, start);
+    start = 0;
+  }
+  const n = values.length;
+  const numbers = new Float64Array(source.buffer, source.byteOffset + start, n * (SUMS.length + 1));
+  const idsStart = source.byteOffset + start + numbers.byteLength;
+  const idsBytes = source.byteOffset + source.length - idsStart;
+  const ids = wide
+    ? new Float64Array(source.buffer, idsStart, idsBytes / 8)
+    : new Uint32Array(source.buffer, idsStart, idsBytes / 4);
+  return { day, values, sums: numbers.subarray(0, n * SUMS.length), counts: numbers.subarray(n * SUMS.length), ids };
+}
+
+/** Rows computed from the events as the columns of their days (so stored and computed days are summed alike). */
+export function columnsOf(rows: RollupRow[]): DayColumns[] {
+  const byDay = new Map<string, RollupRow[]>();
+  for (const r of rows) {
+    const dayRows = byDay.get(r.day);
+    if (dayRows) dayRows.push(r);
+    else byDay.set(r.day, [r]);
+  }
+  return [...byDay].map(([day, dayRows]) => decodeDay(day, encodeDay(dayRows)));
 }

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { RollupRow, RollupScope } from './rollup-build.js';
-import { decodeDay, encodeDay } from './rollup-body.js';
+import { encodeDay } from './rollup-body.js';
 import { Params, type SqlDialect, type SqlQuery } from './dialect.js';
 
 /** What is stored of a scope's local days (the marks each saw when built, its rows) and their UTC days' marks. */
@@ -43,8 +43,6 @@ export async function readRollups(
     marks: new Map(marks.map((r) => [n(r.day), n(r.marks)])),
   };
 }
-
-export const rowsOfDay = (day: string, body: Uint8Array): RollupRow[] => decodeDay(day, body);
 
 /**
  * Replaces the rollups of `days` (consecutive local dates) with `rows`, each with the marks its UTC days had when

@@ -5,11 +5,12 @@ import { LATE_AFTER_MS } from '../store/stale-days.js';
 import { emptyTotals } from './compute-metrics.js';
 import type { ResolvedRange } from './date-range.js';
 import type { Group } from './group-totals.js';
-import { computeRollupRows, kindOf, type RollupRow, type RollupScope } from './rollup-build.js';
-import { readRollups, rowsOfDay, writeRollups } from './rollup-store.js';
+import { columnsOf, type DayColumns, decodeDay, SUMS } from './rollup-body.js';
+import { computeRollupRows, kindOf, type RollupScope } from './rollup-build.js';
+import { readRollups, writeRollups } from './rollup-store.js';
 import { bucketLabels, mondayOf } from './time-buckets.js';
 import { addDays, localDateOf, startOfLocalDay } from './time-zone.js';
-import { DistinctCounter, type VisitorIds } from './visitor-ids.js';
+import { DistinctCounter } from './visitor-ids.js';
 
 /**
  * Issue #18, the speed budget: daily rollups. A query with no filter and at most one dimension (a time series by
@@ -74,18 +75,18 @@ function spans(dates: string[], pick: (date: string) => boolean): string[][] {
   return runs;
 }
 
-/** The rollup rows of [fromDate, toDate): stored ones where valid, built ones where not, computed ones for today. */
-async function rowsOf(
+/** The days of [fromDate, toDate): stored ones where valid, built ones where not, computed ones for today. */
+async function daysOf(
   store: Store,
   scope: RollupScope,
   range: ResolvedRange,
   now: number,
   onError: (error: unknown) => void,
-): Promise<RollupRow[]> {
+): Promise<DayColumns[]> {
   const statsRows = store.statsRows.bind(store);
   const openFrom = localDateOf(scope.zone, now - LATE_AFTER_MS);
   const closedTo = range.toDate < openFrom ? range.toDate : openFrom;
-  const rows: RollupRow[] = [];
+  const days: DayColumns[] = [];
   if (range.fromDate < closedTo) {
     const start = (date: string) => startOfLocalDay(scope.zone, date);
     const utcDays = (date: string): [number, number] => [
@@ -105,17 +106,19 @@ async function rowsOf(
     };
     const dates = datesOf(range.fromDate, closedTo);
     const rebuild = new Set(dates.filter((date) => stored.days.get(date)?.marks !== marksOf(date)));
-    for (const [date, { body }] of stored.days) if (!rebuild.has(date)) rows.push(...rowsOfDay(date, body));
+    for (const [date, { body }] of stored.days) if (!rebuild.has(date)) days.push(decodeDay(date, body));
     for (const run of spans(dates, (d) => rebuild.has(d))) {
       const built = await computeRollupRows(statsRows, scope, run[0]!, addDays(run.at(-1)!, 1));
-      rows.push(...built);
+      days.push(...columnsOf(built));
       // The rollups are a cache: a failed write (two queries building the same days at once) costs a rebuild later.
       await writeRollups(store, scope, run, built, marksOf).catch(onError);
     }
   }
   const openStart = range.fromDate > closedTo ? range.fromDate : closedTo;
-  if (openStart < range.toDate) rows.push(...(await computeRollupRows(statsRows, scope, openStart, range.toDate)));
-  return rows;
+  if (openStart < range.toDate) {
+    days.push(...columnsOf(await computeRollupRows(statsRows, scope, openStart, range.toDate)));
+  }
+  return days;
 }
 
 /** The label of the time bucket a local day is in. */
@@ -127,35 +130,39 @@ function bucketOf(time: StatsTimeDimension, day: string): string {
 
 const counter = new DistinctCounter();
 
-/** Sums rows into groups by `dimsOf` (`seed`: groups shown even without rows), visitors as the union of their ids. */
+/**
+ * Sums the days' rows into groups by their one dimension's value, `keyOf` (or none when `site`; `seed`: groups shown
+ * even without rows), visitors as the union of their ids.
+ */
 function sumGroups(
-  rows: RollupRow[],
-  dimsOf: (r: RollupRow) => Array<string | null>,
-  seed: Array<Array<string | null>>,
-) {
-  const groups = new Map<string, Group & { ids: VisitorIds[] }>();
-  const groupOf = (dims: Array<string | null>) => {
-    const key = JSON.stringify(dims);
+  days: DayColumns[],
+  keyOf: (day: string, value: string | null) => string | null,
+  seed: Array<string | null>,
+  site = false,
+): Group[] {
+  const groups = new Map<string | null, { dims: Array<string | null>; sums: Float64Array; parts: number[] }>();
+  const groupOf = (key: string | null) => {
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { dims, totals: emptyTotals(), ids: [] }));
+    if (!group) groups.set(key, (group = { dims: site ? [] : [key], sums: new Float64Array(SUMS.length), parts: [] }));
     return group;
   };
-  for (const dims of seed) groupOf(dims);
-  for (const r of rows) {
-    const { totals: t, ids } = groupOf(dimsOf(r));
-    t.pageviews += r.pageviews;
-    t.events += r.events;
-    t.revenue += r.revenue;
-    t.visits += r.visits;
-    t.bounces += r.bounces;
-    t.durationMs += r.durationMs;
-    t.visitPageviews += r.visitPageviews;
-    ids.push(r.visitors);
-  }
-  return [...groups.values()].map(({ dims, totals, ids }) => ({
-    dims,
-    totals: { ...totals, visitors: counter.count(ids) },
-  }));
+  for (const key of seed) groupOf(key);
+  days.forEach(({ day, values, sums, counts }, d) => {
+    let at = 0;
+    values.forEach((value, i) => {
+      const group = groupOf(keyOf(day, value));
+      for (let j = 0; j < SUMS.length; j++) group.sums[j]! += sums[i * SUMS.length + j]!;
+      // Which day's ids, from where to where: counted once the group has them all.
+      group.parts.push(d, at, at + counts[i]!);
+      at += counts[i]!;
+    });
+  });
+  return [...groups.values()].map(({ dims, sums, parts }) => {
+    for (let k = 0; k < parts.length; k += 3) counter.add(days[parts[k]!]!.ids, parts[k + 1], parts[k + 2]);
+    const totals = emptyTotals();
+    SUMS.forEach((name, j) => (totals[name] = sums[j]!));
+    return { dims, totals: { ...totals, visitors: counter.total() } };
+  });
 }
 
 /** A query's groups and its whole's visitors (the percentage's denominator) from the rollups; null: not theirs. */
@@ -170,21 +177,17 @@ export async function rollupGroups(
   const shape = rollupShapeOf(query);
   if (!shape) return null;
   const scopeOf = (dim: string): RollupScope => ({ ...reader, zone: query.timezone, dim });
-  const rows = await rowsOf(store, scopeOf(shape.dim), range, now, onError);
+  const days = await daysOf(store, scopeOf(shape.dim), range, now, onError);
   const { time } = shape;
   const groups = time
-    ? sumGroups(
-        rows,
-        (r) => [bucketOf(time, r.day)],
-        bucketLabels(time, range.fromDate, range.toDate).map((label) => [label]),
-      )
+    ? sumGroups(days, (day) => bucketOf(time, day), bucketLabels(time, range.fromDate, range.toDate))
     : shape.dim === 'site'
-      ? sumGroups(rows, () => [], [[]])
-      : sumGroups(rows, (r) => [r.value], []);
+      ? sumGroups(days, () => null, [null], true)
+      : sumGroups(days, (_, value) => value, []);
   let allVisitors = 0;
   if (query.metrics.includes('percentage')) {
-    const site = shape.dim === 'site' ? rows : await rowsOf(store, scopeOf('site'), range, now, onError);
-    allVisitors = counter.count(site.map((r) => r.visitors));
+    const site = shape.dim === 'site' ? days : await daysOf(store, scopeOf('site'), range, now, onError);
+    allVisitors = counter.count(site.map((day) => day.ids));
   }
   return { groups, allVisitors };
 }

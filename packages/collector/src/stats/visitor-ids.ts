@@ -14,38 +14,63 @@ export function idsOfList(list: unknown): VisitorIds {
 const BITMAP_LIMIT = 1 << 28;
 
 /**
- * Counts the distinct ids of several sorted lists (a visitor on many days counts once): with a bitmap of the ids,
- * kept between calls and cleared word by word, so a breakdown of 500 values costs no allocation a value.
+ * Counts the distinct ids of several lists (a visitor on many days counts once): `add` each list's range, then
+ * `total`. With a bitmap of the ids, kept between calls and cleared word by word, so a breakdown of 500 values
+ * costs no allocation a value.
  */
 export class DistinctCounter {
   private bits = new Uint32Array(0);
   private readonly touched: number[] = [];
+  private readonly large = new Set<number>();
+  private n = 0;
 
-  count(lists: VisitorIds[]): number {
-    if (lists.length === 0) return 0;
-    if (lists.length === 1) return lists[0]!.length;
-    let max = 0;
-    for (const ids of lists) if (ids.length > 0) max = Math.max(max, ids[ids.length - 1]!);
-    if (max >= BITMAP_LIMIT) return new Set(lists.flatMap((ids) => [...ids])).size;
-    const words = (max >>> 5) + 1;
-    if (this.bits.length < words) this.bits = new Uint32Array(Math.max(words, this.bits.length * 2));
+  /** Adds ids[from, to). */
+  add(ids: VisitorIds, from = 0, to = ids.length): void {
+    if (to <= from) return;
+    if (ids[to - 1]! >= BITMAP_LIMIT || this.large.size > 0) {
+      for (let i = from; i < to; i++) this.large.add(ids[i]!);
+      return;
+    }
+    const words = (ids[to - 1]! >>> 5) + 1;
+    if (this.bits.length < words) {
+      const bigger = new Uint32Array(Math.max(words, this.bits.length * 2));
+      bigger.set(this.bits);
+      this.bits = bigger;
+    }
     const bits = this.bits;
-    let count = 0;
-    for (const ids of lists) {
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i]!;
-        const word = id >>> 5;
-        const bit = 1 << (id & 31);
-        const value = bits[word]!;
-        if ((value & bit) === 0) {
-          if (value === 0) this.touched.push(word);
-          bits[word] = value | bit;
-          count++;
-        }
+    for (let i = from; i < to; i++) {
+      const id = ids[i]!;
+      const word = id >>> 5;
+      const bit = 1 << (id & 31);
+      const value = bits[word]!;
+      if ((value & bit) === 0) {
+        if (value === 0) this.touched.push(word);
+        bits[word] = value | bit;
+        this.n++;
       }
     }
-    for (const word of this.touched) bits[word] = 0;
+  }
+
+  /** How many distinct ids were added since the last total; starts over. */
+  total(): number {
+    let count = this.n;
+    if (this.large.size > 0) {
+      // Some id was past the bitmap: the ids in the bitmap join the Set, which then counts them all.
+      for (const word of this.touched) {
+        for (let b = 0; b < 32; b++) if ((this.bits[word]! >>> b) & 1) this.large.add(word * 32 + b);
+      }
+      count = this.large.size;
+      this.large.clear();
+    }
+    for (const word of this.touched) this.bits[word] = 0;
     this.touched.length = 0;
+    this.n = 0;
     return count;
+  }
+
+  /** The distinct ids of whole lists. */
+  count(lists: VisitorIds[]): number {
+    for (const ids of lists) this.add(ids);
+    return this.total();
   }
 }

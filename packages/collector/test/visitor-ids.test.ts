@@ -22,7 +22,7 @@ describe('rollup visitor ids', () => {
     expect(idsOfList('').length).toBe(0);
   });
 
-  it('stores a day of rows as one blob and reads them back, ids 4 bytes each up to 2^32 and 8 beyond', () => {
+  it('stores a day of rows as one blob and reads them back, ids up to 2^53 as varint differences', () => {
     const row = (value: string | null, ids: string) => ({
       day: '2026-11-20',
       value,

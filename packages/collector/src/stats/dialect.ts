@@ -30,6 +30,8 @@ export interface SqlDialect {
   matches(expr: string, param: string): string;
   /** The distinct values of an integer column in a group, as text `1,5,3` (the rollups' visitor ids). */
   idList(expr: string): string;
+  /** A blob column as the driver reads it fastest: SQLite's as is, PostgreSQL's bytea as base64 text (not hex). */
+  bytesOut(expr: string): string;
   /** Local epoch ms (UTC wall clock) truncated to the first of its month. */
   monthStart(localMs: string): string;
 }

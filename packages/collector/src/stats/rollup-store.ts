@@ -15,6 +15,7 @@ const scopeWhere = (s: RollupScope, p: Params, d: SqlDialect, fromDate: string, 
   `AND dim = ${p.add(s.dim)} AND day >= ${p.add(fromDate)} AND day < ${p.add(toDate)}`;
 
 const n = (v: unknown) => Number(v ?? 0);
+const bytesOf = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64') : (v as Uint8Array));
 
 /** One snapshot: the local days [fromDate, toDate) and the marks of the UTC days [firstUtcDay, lastUtcDay]. */
 export async function readRollups(
@@ -27,7 +28,7 @@ export async function readRollups(
   const [days = [], marks = []] = await store.statsRows((d) => {
     const p = new Params(d);
     const daysQuery = {
-      text: `SELECT day, marks, body FROM stats_rollups WHERE ${scopeWhere(scope, p, d, fromDate, toDate)}`,
+      text: `SELECT day, marks, ${d.bytesOut('body')} AS body FROM stats_rollups WHERE ${scopeWhere(scope, p, d, fromDate, toDate)}`,
       params: p.values,
     };
     const q = new Params(d);
@@ -39,7 +40,7 @@ export async function readRollups(
     return [daysQuery, marksQuery];
   });
   return {
-    days: new Map(days.map((r) => [String(r.day), { marks: n(r.marks), body: r.body as Uint8Array }])),
+    days: new Map(days.map((r) => [String(r.day), { marks: n(r.marks), body: bytesOf(r.body) }])),
     marks: new Map(marks.map((r) => [n(r.day), n(r.marks)])),
   };
 }

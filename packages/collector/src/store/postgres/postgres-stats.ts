@@ -13,6 +13,7 @@ export const postgresDialect: SqlDialect = {
   contains: (expr, param) => `strpos(${expr}, ${param}) > 0`,
   matches: (expr, param) => `${expr} ~ ${param}`,
   idList: (expr) => `string_agg(DISTINCT ${expr}::text, ',')`,
+  bytesOut: (expr) => `encode(${expr}, 'base64')`,
   monthStart: (local) =>
     `(EXTRACT(EPOCH FROM date_trunc('month', to_timestamp(${local} / 1000) AT TIME ZONE 'UTC'))::bigint * 1000)`,
 };

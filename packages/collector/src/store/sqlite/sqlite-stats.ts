@@ -14,6 +14,7 @@ export const sqliteDialect: SqlDialect = {
   contains: (expr, param) => `instr(${expr}, ${param}) > 0`,
   matches: (expr, param) => `tracklet_matches(${expr}, ${param})`,
   idList: (expr) => `group_concat(DISTINCT ${expr})`,
+  bytesOut: (expr) => expr,
   monthStart: (local) => `(CAST(strftime('%s', ${local} / 1000, 'unixepoch', 'start of month') AS INTEGER) * 1000)`,
 };
 

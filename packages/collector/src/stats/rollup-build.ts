@@ -1,3 +1,4 @@
+import type { GroupTotals } from './compute-metrics.js';
 import { eventTotalsSql, type StatsPlan, visitTotalsSql } from './build-sql.js';
 import type { SqlDialect, SqlQuery } from './dialect.js';
 import { siteTotalsSql } from './site-totals-sql.js';
@@ -9,17 +10,10 @@ import { idsOfList, type VisitorIds } from './visitor-ids.js';
 export type RollupKind = 'site' | 'visit' | 'event';
 
 /** One local day's totals for one value of a dimension (the site's: value null). */
-export interface RollupRow {
+export interface RollupRow extends Omit<GroupTotals, 'visitors' | 'goalBase'> {
   day: string;
   value: string | null;
   visitors: VisitorIds;
-  pageviews: number;
-  events: number;
-  revenue: number;
-  visits: number;
-  bounces: number;
-  durationMs: number;
-  visitPageviews: number;
 }
 
 /** Which account's days, in which zone, of which dimension (`site` for the site as a whole). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,37 @@ async function addEndpoint(url, key, target) {
   if (response.status !== 201) throw new Error(`webhook endpoint: ${response.status} ${await response.text()}`);
 }
 
+/** CPU seconds per thread of `pid` by name (Node names its worker threads after their module's job). */
+function threadCpu(pid) {
+  const out = {};
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}:${tid}`;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+  } catch {
+    // The collector exited: nothing to add.
+  }
+  return out;
+}
+
+/** Where the CPU went during `run`: the collector's threads, and this process (the receivers). */
+async function cpuOf(pid, label, run) {
+  const [before, self] = [threadCpu(pid), process.cpuUsage()];
+  const load = os.loadavg()[0];
+  const result = await run();
+  const after = threadCpu(pid);
+  const spent = Object.entries(after)
+    .map(([name, s]) => [name, s - (before[name] ?? 0)])
+    .filter(([, s]) => s >= 0.05)
+    .map(([name, s]) => `${name} ${s.toFixed(1)}`);
+  const { user, system } = process.cpuUsage(self);
+  log(`    ${label} CPU s: ${spent.join(', ')}; receivers ${((user + system) / 1e6).toFixed(1)}; load average ${load}`);
+  return result;
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? NaN;
 
 /** One fresh collector on a fresh store; with `hooks`, the account gets a hanging and a healthy endpoint. */
@@ -58,7 +89,11 @@ async function onCollector(store, dir, name, hooks, run, profile = false) {
     db,
     workDir: dir,
     ...(cpuProfDir ? { cpuProfDir } : {}),
-    env: { TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true', TRACKLET_WEBHOOK_THREAD: thread ? 'true' : 'false' },
+    env: {
+      TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true',
+      TRACKLET_WEBHOOK_THREAD: thread ? 'true' : 'false',
+      ...(process.env.TRACKLET_WEBHOOK_NICE ? { TRACKLET_WEBHOOK_NICE: process.env.TRACKLET_WEBHOOK_NICE } : {}),
+    },
   });
   try {
     const account = await createBenchAccount(collector.url, name);
@@ -92,13 +127,15 @@ export default async function webhooks({ args, flags }) {
   try {
     const pass = (hooked) => async (target, params) => {
       await warmUp(target, 'events', 3, params);
-      return measure(target, 'events', {
-        label: hooked ? 'with webhooks' : 'no webhooks',
-        connections: CONNECTIONS,
-        seconds: SECONDS,
-        maxRequests: 10_000_000,
-        params,
-      });
+      return cpuOf(target.pid, hooked ? 'hooked' : 'bare', () =>
+        measure(target, 'events', {
+          label: hooked ? 'with webhooks' : 'no webhooks',
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+          maxRequests: 10_000_000,
+          params,
+        }),
+      );
     };
     log(`webhooks on ${storeName}: ${SECONDS} s of POST /v1/events, ${CONNECTIONS} connections`);
     const bare = await onCollector(store, dir, 'bare', null, pass(false), profile);

@@ -1,43 +1,22 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createBenchAccount, startCollector } from '../lib/collector.mjs';
 import { log, measure, warmUp } from '../lib/measure.mjs';
 import { postgresFixture } from '../lib/postgres.mjs';
+import { cpuSeconds } from '../lib/system.mjs';
+import { startReceivers } from '../lib/webhook-receivers.mjs';
 import { topFunctions } from '../lib/profile.mjs';
 
 export const description =
-  'outgoing webhooks (issue #21): ingest req/s with 1 hanging + 1 healthy endpoint vs none, delivery lag p99 at 1,000 events/s (args: sqlite | postgres)';
+  'outgoing webhooks (issue #21): ingest req/s with 1 hanging + 1 healthy endpoint vs none, delivery lag p99 at 1,000 events/s (args: sqlite | postgres, inline, receivers-apart)';
 
 const SECONDS = 10;
 /** The worker on a thread of its own (TRACKLET_WEBHOOK_THREAD), unless `inline` is given. */
 let thread = true;
 const CONNECTIONS = 10;
-
-/** A receiver in this process: `healthy` answers 204 and notes each event's arrival; `hanging` never answers. */
-async function startReceiver(kind, arrivals) {
-  const held = new Set();
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      if (kind === 'hanging') return void held.add(response);
-      const event = JSON.parse(body).data?.event;
-      if (event) arrivals.push(Date.now() - Date.parse(event.created_at));
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/hook`,
-    close: () => {
-      for (const r of held) r.destroy();
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+/** The receivers' process (this one, or their own with `receivers-apart`), for their CPU. */
+let receiversPid = process.pid;
 
 async function addEndpoint(url, key, target) {
   const response = await fetch(`${url}/v1/webhooks`, {
@@ -66,7 +45,7 @@ function threadCpu(pid) {
 
 /** Where the CPU went during `run`: the collector's threads, and this process (the receivers). */
 async function cpuOf(pid, label, run) {
-  const [before, self] = [threadCpu(pid), process.cpuUsage()];
+  const [before, self] = [threadCpu(pid), cpuSeconds(receiversPid)];
   const load = os.loadavg()[0];
   const result = await run();
   const after = threadCpu(pid);
@@ -74,8 +53,8 @@ async function cpuOf(pid, label, run) {
     .map(([name, s]) => [name, s - (before[name] ?? 0)])
     .filter(([, s]) => s >= 0.05)
     .map(([name, s]) => `${name} ${s.toFixed(1)}`);
-  const { user, system } = process.cpuUsage(self);
-  log(`    ${label} CPU s: ${spent.join(', ')}; receivers ${((user + system) / 1e6).toFixed(1)}; load average ${load}`);
+  const receivers = cpuSeconds(receiversPid) - self;
+  log(`    ${label} CPU s: ${spent.join(', ')}; receivers ${receivers.toFixed(1)}; load average ${load}`);
   return result;
 }
 
@@ -98,8 +77,8 @@ async function onCollector(store, dir, name, hooks, run, profile = false) {
   try {
     const account = await createBenchAccount(collector.url, name);
     if (hooks) {
-      await addEndpoint(collector.url, account.keys.live, hooks.hanging.url);
-      await addEndpoint(collector.url, account.keys.live, hooks.healthy.url);
+      await addEndpoint(collector.url, account.keys.live, hooks.hanging);
+      await addEndpoint(collector.url, account.keys.live, hooks.healthy);
     }
     const target = { name, url: collector.url, pid: collector.pid, metrics: collector.metrics };
     return await run(target, { liveKey: account.keys.live });
@@ -123,7 +102,8 @@ export default async function webhooks({ args, flags }) {
   const pg = fixture ? await fixture.startPostgresServer() : null;
   const store = pg ? { createDatabase: () => fixture.createDatabase(pg.url()) } : 'sqlite';
   const arrivals = [];
-  const hooks = { hanging: await startReceiver('hanging', []), healthy: await startReceiver('healthy', arrivals) };
+  const hooks = await startReceivers((lags) => arrivals.push(...lags), { apart: args.includes('receivers-apart') });
+  receiversPid = hooks.pid;
   try {
     const pass = (hooked) => async (target, params) => {
       await warmUp(target, 'events', 3, params);
@@ -186,8 +166,7 @@ export default async function webhooks({ args, flags }) {
     );
     return budgets;
   } finally {
-    await hooks.hanging.close();
-    await hooks.healthy.close();
+    await hooks.close();
     await pg?.destroy();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -48,21 +48,22 @@ describe.each<{ worker: string; env: Record<string, string> }>([
     dir.remove();
   });
 
-  it('delivers a stored event within a second although the idle poll is a minute, signed, and counts it in /metrics', async () => {
+  it('delivers a stored event within 2 s of its commit although the idle poll is a minute, signed, and counts it in /metrics', async () => {
     const api = client(collector, live);
     const hook = await api.post('/v1/webhooks', { url: receiver.url, events: ['*'] });
     expect(hook.status).toBe(201);
     // Past the worker's first round (at start), so it is waiting out its minute.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const started = Date.now();
     const posted = await api.post('/v1/events', { event: 'woke', contact_email: 'wake@thread.example' });
     expect(posted.status).toBe(201);
+    // From the answer, which comes after the commit; 2 s leaves room for a loaded test machine, a minute does not.
+    const committed = Date.now();
     const got = await until(
       () => receiver.received.find((r) => JSON.parse(r.body).data?.event?.id === posted.body.id),
       5_000,
       'the delivery',
     );
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - committed).toBeLessThan(2_000);
     const verified = new Webhook(hook.body.secret).verify(got.body, got.headers as Record<string, string>) as any;
     expect(verified.data.event).toEqual((await api.get(`/v1/events/${posted.body.id}`)).body);
     // The attempt is recorded (through the collector's writer on SQLite) and counted in the collector's metrics.

@@ -1,43 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createBenchAccount, startCollector } from '../lib/collector.mjs';
 import { log, measure, warmUp } from '../lib/measure.mjs';
 import { postgresFixture } from '../lib/postgres.mjs';
+import { cpuSeconds } from '../lib/system.mjs';
+import { startReceivers } from '../lib/webhook-receivers.mjs';
 import { topFunctions } from '../lib/profile.mjs';
 
 export const description =
-  'outgoing webhooks (issue #21): ingest req/s with 1 hanging + 1 healthy endpoint vs none, delivery lag p99 at 1,000 events/s (args: sqlite | postgres)';
+  'outgoing webhooks (issue #21): ingest req/s with 1 hanging + 1 healthy endpoint vs none, delivery lag p99 at 1,000 events/s (args: sqlite | postgres, inline, receivers-apart)';
 
 const SECONDS = 10;
 /** The worker on a thread of its own (TRACKLET_WEBHOOK_THREAD), unless `inline` is given. */
 let thread = true;
 const CONNECTIONS = 10;
-
-/** A receiver in this process: `healthy` answers 204 and notes each event's arrival; `hanging` never answers. */
-async function startReceiver(kind, arrivals) {
-  const held = new Set();
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      if (kind === 'hanging') return void held.add(response);
-      const event = JSON.parse(body).data?.event;
-      if (event) arrivals.push(Date.now() - Date.parse(event.created_at));
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/hook`,
-    close: () => {
-      for (const r of held) r.destroy();
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+/** The receivers' process (this one, or their own with `receivers-apart`), for their CPU. */
+let receiversPid = process.pid;
 
 async function addEndpoint(url, key, target) {
   const response = await fetch(`${url}/v1/webhooks`, {
@@ -46,6 +25,37 @@ async function addEndpoint(url, key, target) {
     body: JSON.stringify({ url: target, events: ['*'] }),
   });
   if (response.status !== 201) throw new Error(`webhook endpoint: ${response.status} ${await response.text()}`);
+}
+
+/** CPU seconds per thread of `pid` by name (Node names its worker threads after their module's job). */
+function threadCpu(pid) {
+  const out = {};
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}:${tid}`;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+  } catch {
+    // The collector exited: nothing to add.
+  }
+  return out;
+}
+
+/** Where the CPU went during `run`: the collector's threads, and this process (the receivers). */
+async function cpuOf(pid, label, run) {
+  const [before, self] = [threadCpu(pid), cpuSeconds(receiversPid)];
+  const load = os.loadavg()[0];
+  const result = await run();
+  const after = threadCpu(pid);
+  const spent = Object.entries(after)
+    .map(([name, s]) => [name, s - (before[name] ?? 0)])
+    .filter(([, s]) => s >= 0.05)
+    .map(([name, s]) => `${name} ${s.toFixed(1)}`);
+  const receivers = cpuSeconds(receiversPid) - self;
+  log(`    ${label} CPU s: ${spent.join(', ')}; receivers ${receivers.toFixed(1)}; load average ${load}`);
+  return result;
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? NaN;
@@ -58,13 +68,17 @@ async function onCollector(store, dir, name, hooks, run, profile = false) {
     db,
     workDir: dir,
     ...(cpuProfDir ? { cpuProfDir } : {}),
-    env: { TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true', TRACKLET_WEBHOOK_THREAD: thread ? 'true' : 'false' },
+    env: {
+      TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true',
+      TRACKLET_WEBHOOK_THREAD: thread ? 'true' : 'false',
+      ...(process.env.TRACKLET_WEBHOOK_NICE ? { TRACKLET_WEBHOOK_NICE: process.env.TRACKLET_WEBHOOK_NICE } : {}),
+    },
   });
   try {
     const account = await createBenchAccount(collector.url, name);
     if (hooks) {
-      await addEndpoint(collector.url, account.keys.live, hooks.hanging.url);
-      await addEndpoint(collector.url, account.keys.live, hooks.healthy.url);
+      await addEndpoint(collector.url, account.keys.live, hooks.hanging);
+      await addEndpoint(collector.url, account.keys.live, hooks.healthy);
     }
     const target = { name, url: collector.url, pid: collector.pid, metrics: collector.metrics };
     return await run(target, { liveKey: account.keys.live });
@@ -88,17 +102,20 @@ export default async function webhooks({ args, flags }) {
   const pg = fixture ? await fixture.startPostgresServer() : null;
   const store = pg ? { createDatabase: () => fixture.createDatabase(pg.url()) } : 'sqlite';
   const arrivals = [];
-  const hooks = { hanging: await startReceiver('hanging', []), healthy: await startReceiver('healthy', arrivals) };
+  const hooks = await startReceivers((lags) => arrivals.push(...lags), { apart: args.includes('receivers-apart') });
+  receiversPid = hooks.pid;
   try {
     const pass = (hooked) => async (target, params) => {
       await warmUp(target, 'events', 3, params);
-      return measure(target, 'events', {
-        label: hooked ? 'with webhooks' : 'no webhooks',
-        connections: CONNECTIONS,
-        seconds: SECONDS,
-        maxRequests: 10_000_000,
-        params,
-      });
+      return cpuOf(target.pid, hooked ? 'hooked' : 'bare', () =>
+        measure(target, 'events', {
+          label: hooked ? 'with webhooks' : 'no webhooks',
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+          maxRequests: 10_000_000,
+          params,
+        }),
+      );
     };
     log(`webhooks on ${storeName}: ${SECONDS} s of POST /v1/events, ${CONNECTIONS} connections`);
     const bare = await onCollector(store, dir, 'bare', null, pass(false), profile);
@@ -149,8 +166,7 @@ export default async function webhooks({ args, flags }) {
     );
     return budgets;
   } finally {
-    await hooks.hanging.close();
-    await hooks.healthy.close();
+    await hooks.close();
     await pg?.destroy();
     rmSync(dir, { recursive: true, force: true });
   }

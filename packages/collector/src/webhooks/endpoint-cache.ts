@@ -2,12 +2,15 @@ import type { EndpointRecord, EndpointStore } from './endpoint-store.js';
 
 /**
  * The enabled endpoints by account, for the pipeline (which asks for every stored event): read once, then again when
- * this process changed an endpoint or after `maxAgeMs` (another process's change is seen within that time).
+ * this process changed an endpoint or after `maxAgeMs` (another process's change is seen within that time). Only
+ * the pipeline's queue-webhooks step asks it, for the rows it queues: a match wakes the worker (`onQueued`).
  */
 export class EndpointCache {
   private byAccount: Map<number, EndpointRecord[]> | null = null;
   private readAt = 0;
   private reading: Promise<Map<number, EndpointRecord[]>> | null = null;
+  /** Told when `matching` found endpoints: the pipeline is queueing deliveries to them (the worker's wake). */
+  onQueued: ((endpointIds: number[]) => void) | null = null;
 
   constructor(
     private readonly endpoints: EndpointStore,
@@ -22,7 +25,9 @@ export class EndpointCache {
   /** The account's enabled endpoints subscribed to `type` (an event name or `contact.merged`). */
   async matching(accountId: number, type: string): Promise<EndpointRecord[]> {
     const all = await this.current();
-    return (all.get(accountId) ?? []).filter((e) => e.events.includes('*') || e.events.includes(type));
+    const matching = (all.get(accountId) ?? []).filter((e) => e.events.includes('*') || e.events.includes(type));
+    if (matching.length > 0) this.onQueued?.(matching.map((e) => e.id));
+    return matching;
   }
 
   private async current(): Promise<Map<number, EndpointRecord[]>> {

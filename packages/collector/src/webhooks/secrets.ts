@@ -10,7 +10,8 @@ export const newSigningSecret = (): string => `whsec_${randomBytes(24).toString(
  * generated once and kept in the `settings` table, which protects a database dump that lacks that table's rows.
  */
 export class SecretBox {
-  constructor(private readonly key: Buffer) {}
+  /** `key`: read by the webhook worker's thread, which opens the secrets with its own box. */
+  constructor(readonly key: Buffer) {}
 
   seal(secret: string): string {
     const iv = randomBytes(12);

@@ -15,10 +15,12 @@ export interface WebhookConfig {
   /** TRACKLET_WEBHOOK_POLL_MS: how often an idle worker looks for due deliveries (default 100 ms). */
   pollMs: number;
   /**
-   * TRACKLET_WEBHOOK_THREAD (PostgreSQL): deliver on a worker thread with its own connections, off ingest's event
-   * loop (worker-thread.ts). SQLite always delivers on the event loop, through the collector's one writer.
+   * TRACKLET_WEBHOOK_THREAD (default true): deliver on a worker thread, off ingest's event loop (worker-thread.ts);
+   * false: on the event loop.
    */
   thread: boolean;
+  /** TRACKLET_WEBHOOK_NICE: the thread's nice value (Linux), so ingest gets the CPU first (default 10). */
+  nice: number;
 }
 
 type Integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) => number;
@@ -32,6 +34,7 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv, integer: Integer, flag
     endpointConcurrency: integer(env, 'TRACKLET_WEBHOOK_ENDPOINT_CONCURRENCY', 4, 1, 1000),
     timeoutMs: integer(env, 'TRACKLET_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
     pollMs: integer(env, 'TRACKLET_WEBHOOK_POLL_MS', 100, 1, 60_000),
-    thread: flag(env, 'TRACKLET_WEBHOOK_THREAD'),
+    thread: flag({ TRACKLET_WEBHOOK_THREAD: 'true', ...env }, 'TRACKLET_WEBHOOK_THREAD'),
+    nice: integer(env, 'TRACKLET_WEBHOOK_NICE', 10, 0, 19),
   };
 }

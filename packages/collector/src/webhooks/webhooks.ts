@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { registerQueueGauges } from './webhook-metrics.js';
@@ -47,10 +49,13 @@ export async function openWebhooks(
   };
 }
 
+/** The thread runs the built module; from the sources (vitest) the worker stays on the event loop. */
+const threadBuilt = existsSync(fileURLToPath(new URL('./worker-thread.js', import.meta.url)));
+
 /**
  * A started worker on these webhooks, counted in `metrics` (with the queue's gauges), its failures logged: on a
- * thread of its own with TRACKLET_WEBHOOK_THREAD on PostgreSQL (`db`: TRACKLET_DB), unless a test injected a clock
- * or a resolver.
+ * thread of its own with TRACKLET_WEBHOOK_THREAD (on PostgreSQL connected itself to `db`, TRACKLET_DB; on SQLite
+ * through this process's writer), unless a test injected a clock or a resolver, which cannot cross to a thread.
  */
 export function startWebhookWorker(
   webhooks: Webhooks,
@@ -60,13 +65,18 @@ export function startWebhookWorker(
 ): { close(): Promise<void> } {
   registerQueueGauges(metrics.registry, webhooks.queue, webhooks.clock);
   const postgres = /^postgres(ql)?:\/\//.test(db);
-  if (webhooks.config.thread && postgres && webhooks.clock === Date.now && !webhooks.resolve)
-    return startWorkerThread(db, webhooks.config, metrics, log);
+  if (webhooks.config.thread && webhooks.clock === Date.now && !webhooks.resolve && threadBuilt) {
+    const data = { db: postgres ? db : null, config: webhooks.config, secretsKey: webhooks.box.key };
+    const thread = startWorkerThread(data, postgres ? null : webhooks, metrics, log);
+    webhooks.cache.onQueued = thread.wake;
+    return thread;
+  }
   const worker = new WebhookWorker({
     ...webhooks,
     onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
     onError: (error) => log.error({ err: error }, 'webhook worker round failed'),
   });
+  webhooks.cache.onQueued = (ids) => worker.wake(ids);
   worker.start();
   return worker;
 }

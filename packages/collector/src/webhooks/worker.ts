@@ -1,15 +1,16 @@
 import { attemptDelivery, type Target } from './attempt.js';
 import { targetsOf, type Targets, toDisable } from './targets.js';
-import type { ClaimedDelivery, Completion, DeliveryQueue } from './delivery-queue.js';
+import type { ClaimedDelivery, Completion } from './delivery-queue.js';
 import { EndpointLane } from './endpoint-lane.js';
-import type { EndpointStore } from './endpoint-store.js';
+import { type RoundResult, RoundTimer } from './round-timer.js';
 import type { SecretBox } from './secrets.js';
 import type { Resolver } from './ssrf-guard.js';
 import type { WebhookConfig } from './webhook-config.js';
+import type { WorkerEndpoints, WorkerQueue } from './worker-calls.js';
 
 export interface WorkerDeps {
-  endpoints: EndpointStore;
-  queue: DeliveryQueue;
+  endpoints: WorkerEndpoints;
+  queue: WorkerQueue;
   box: SecretBox;
   config: WebhookConfig;
   /** Now, in epoch ms: injected so tests can move past a rotation's 24 h or the 3 days of failures. */
@@ -28,8 +29,8 @@ const endpointsMaxAgeMs = 1000;
 const keepDeliveredMs = 30 * 24 * 3600_000;
 
 /**
- * Sends the outbox (issue #21): every `pollMs` it reads the enabled endpoints, leases due deliveries of those with
- * room (one transaction), sends them (TRACKLET_WEBHOOK_CONCURRENCY at once, TRACKLET_WEBHOOK_ENDPOINT_CONCURRENCY per
+ * Sends the outbox (issue #21): each round (round-timer.ts: soon after this process queued rows, else every
+ * `pollMs`) it reads the enabled endpoints, leases due deliveries of those with room (one transaction), sends them (TRACKLET_WEBHOOK_CONCURRENCY at once, TRACKLET_WEBHOOK_ENDPOINT_CONCURRENCY per
  * endpoint, a contact's in order) and records the attempts in one transaction per round. An endpoint failing for 3
  * days is disabled, with the reason. Delivered rows older than 30 days are deleted. Several workers may share a
  * PostgreSQL database: leases and the claim's locks keep them apart; a worker killed mid-delivery leaves leases that
@@ -42,44 +43,44 @@ export class WebhookWorker {
   private completions: Completion[] = [];
   private endpointOutcomes = { ok: new Set<number>(), failed: new Map<number, string>() };
   private running = 0;
-  private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  private tick: Promise<void> = Promise.resolve();
+  private readonly timer: RoundTimer;
   private prunedAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
 
-  constructor(private readonly deps: WorkerDeps) {}
+  constructor(private readonly deps: WorkerDeps) {
+    this.timer = new RoundTimer(
+      () => this.round(),
+      deps.config.pollMs,
+      (error) => deps.onError?.(error),
+    );
+  }
 
   start(): void {
-    this.schedule(0);
+    this.timer.start();
+  }
+
+  /**
+   * Deliveries were just queued to these endpoints (this process's pipeline): claim them soon, not after up to
+   * `pollMs`; an endpoint this worker does not know yet (just created) has the endpoints read again first.
+   */
+  wake(endpointIds: number[] = []): void {
+    if (endpointIds.some((id) => !this.targets.has(id))) this.targetsAt = -Infinity;
+    this.timer.wake();
   }
 
   /** Stops claiming, cuts the attempts in flight (released: they are sent again later) and records the rest. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
     this.abort.abort();
-    await this.tick;
+    await this.timer.stop();
     await Promise.all([...this.inFlight]);
     await this.flush().catch((error: unknown) => this.deps.onError?.(error));
   }
 
-  private schedule(ms: number): void {
-    if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.tick = this.round()
-        .then((claimed) => this.schedule(claimed ? 0 : this.deps.config.pollMs))
-        .catch((error: unknown) => {
-          this.deps.onError?.(error);
-          this.schedule(this.deps.config.pollMs);
-        });
-    }, ms);
-    this.timer.unref();
-  }
-
-  /** One round; true when an endpoint had more due than it could claim (the next round follows at once). */
-  private async round(): Promise<boolean> {
+  /** One round: `full` when an endpoint had more due than it could claim (the next round follows at once). */
+  private async round(): Promise<RoundResult> {
     const { config, clock } = this.deps;
     const now = clock();
     const maxHeld = config.endpointConcurrency * heldPerSlot;
@@ -102,7 +103,8 @@ export class WebhookWorker {
     }
     this.dispatch();
     // Only a claim that filled an endpoint's room means more is waiting: then the next round follows at once.
-    return limits.some(([id, room]) => claimed.filter((d) => d.endpoint_id === id).length >= room);
+    if (limits.some(([id, room]) => claimed.filter((d) => d.endpoint_id === id).length >= room)) return 'full';
+    return claimed.length > 0 ? 'claimed' : 'idle';
   }
 
   private laneOf(id: number): EndpointLane {

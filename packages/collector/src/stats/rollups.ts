@@ -54,12 +54,6 @@ export function rollupShapeOf(query: StatsQuery): RollupShape | null {
   return query.metrics.every((m) => allowed.has(m)) ? shape : null;
 }
 
-const datesOf = (from: string, to: string) => {
-  const dates: string[] = [];
-  for (let d = from; d < to; d = addDays(d, 1)) dates.push(d);
-  return dates;
-};
-
 /** The runs of consecutive dates in `dates` that `pick` keeps. */
 function spans(dates: string[], pick: (date: string) => boolean): string[][] {
   const runs: string[][] = [];
@@ -104,7 +98,7 @@ async function daysOf(
       for (let day = first; day <= last; day++) marks += stored.marks.get(day) ?? 0;
       return marks;
     };
-    const dates = datesOf(range.fromDate, closedTo);
+    const dates = bucketLabels('time:day', range.fromDate, closedTo);
     const rebuild = new Set(dates.filter((date) => stored.days.get(date)?.marks !== marksOf(date)));
     for (const [date, { body }] of stored.days) if (!rebuild.has(date)) days.push(decodeDay(date, body));
     for (const run of spans(dates, (d) => rebuild.has(d))) {

@@ -67,8 +67,17 @@ export async function paintOnce(browser, { url, key, timeoutMs }) {
       .waitForFunction((n) => n in (window.__panels ?? {}), EXTRA, { timeout: painted ? timeoutMs : 1, polling: 50 })
       .catch(() => {});
     const panels = await page.evaluate(() => window.__panels);
+    // When the page sent its first stats request (navigation start = 0): what the paint spends before any query.
+    const firstSent = await page.evaluate(() =>
+      Math.min(
+        ...performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.includes('/v1/stats/'))
+          .map((e) => e.startTime),
+      ),
+    );
     const repeated = requests.filter((r, i) => r.body && requests.findIndex((o) => o.body === r.body) !== i);
-    return { painted, panels, requests, repeated: repeated.map((r) => r.what) };
+    return { painted, panels, requests, firstSent, repeated: repeated.map((r) => r.what) };
   } finally {
     await context.close();
   }

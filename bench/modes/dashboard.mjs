@@ -44,7 +44,10 @@ async function paintRuns({ db, accountId, workDir, runs, timeoutMs, browser }) {
       const result = await paintOnce(browser, { url: collector.url, key, timeoutMs });
       results.push(result);
       const times = [...PANELS, EXTRA].map((p) => `${p} ${result.panels[p] ? result.panels[p].ms.toFixed(0) : '–'}`);
-      log(`  run ${run}: ${result.painted ? 'painted' : `NOT painted in ${timeoutMs} ms`} · ${times.join(' · ')}`);
+      const sent = `first query sent ${result.firstSent.toFixed(0)}`;
+      log(
+        `  run ${run}: ${result.painted ? 'painted' : `NOT painted in ${timeoutMs} ms`} · ${sent} · ${times.join(' · ')}`,
+      );
     } finally {
       await collector.stop();
     }

@@ -3,13 +3,13 @@ import { eventTotalsSql, type StatsPlan, visitTotalsSql } from './build-sql.js';
 import type { SqlDialect, SqlQuery } from './dialect.js';
 import { siteTotalsSql } from './site-totals-sql.js';
 import { bucketLabel } from './time-buckets.js';
-import { offsetSegments, startOfLocalDay } from './time-zone.js';
+import { offsetSegments } from './time-zone.js';
 import { idsOfList, type VisitorIds } from './visitor-ids.js';
 
 /** What the rollups keep per dimension: the site as a whole (`site`), a visit attribute, an event attribute. */
 export type RollupKind = 'site' | 'visit' | 'event';
 
-/** One local day's totals for one value of a dimension (the site's: value null). */
+/** One local day's (or hour's) totals for one value of a dimension (the site's: value null); `day`: its label. */
 export interface RollupRow extends Omit<GroupTotals, 'visitors' | 'goalBase'> {
   day: string;
   value: string | null;
@@ -29,14 +29,19 @@ export const kindOf = (dim: string): RollupKind =>
 
 const n = (v: unknown) => Number(v ?? 0);
 
+/** How finely a span's rows are cut: a local day each (the days that are over), or an hour (today's that are). */
+export type RollupGrain = 'time:day' | 'time:hour';
+
+/** A row's label: its local date, or its local date and hour (`2026-11-20 13`), which sorts after the date. */
+export const slotLabel = (grain: RollupGrain, localMs: number): string =>
+  grain === 'time:day' ? bucketLabel('time:day', localMs) : bucketLabel('time:hour', localMs).slice(0, 13);
+
 /**
- * The statements whose rows are a span's rollup rows, grouped by local day and value: the very queries the stats
- * API runs (build-sql.ts, site-totals-sql.ts) with `time:day` in front and the visitors' ids instead of their count,
- * so a day summed from the rollups is what the query over the events answers.
+ * The statements whose rows are a span's rollup rows, grouped by local day or hour and value: the very queries the
+ * stats API runs (build-sql.ts, site-totals-sql.ts) with the grain in front and the visitors' ids instead of their
+ * count, so a span summed from the rollups is what the query over the events answers.
  */
-function rollupQueries(scope: RollupScope, fromDate: string, toDate: string, d: SqlDialect): SqlQuery[] {
-  const from = startOfLocalDay(scope.zone, fromDate);
-  const to = startOfLocalDay(scope.zone, toDate);
+function rollupQueries(scope: RollupScope, from: number, to: number, grain: RollupGrain, d: SqlDialect): SqlQuery[] {
   const kind = kindOf(scope.dim);
   const plan: StatsPlan = {
     accountId: scope.accountId,
@@ -44,24 +49,25 @@ function rollupQueries(scope: RollupScope, fromDate: string, toDate: string, d: 
     from,
     to,
     segments: offsetSegments(scope.zone, from, to),
-    dimensions: kind === 'site' ? ['time:day'] : ['time:day', scope.dim],
+    dimensions: kind === 'site' ? [grain] : [grain, scope.dim],
     filters: [],
   };
   if (kind === 'site') return [siteTotalsSql(plan, d, 'ids'), visitTotalsSql(plan, d)];
   return [eventTotalsSql(plan, d, kind === 'visit', 'ids')];
 }
 
-/** The rollup rows of the local days [fromDate, toDate), computed from the events and visits. */
+/** The rollup rows of [from, to) (epoch ms), one per local day or hour (`grain`) and value, from the events and visits. */
 export async function computeRollupRows(
   statsRows: (build: (d: SqlDialect) => SqlQuery[]) => Promise<Array<Array<Record<string, unknown>>>>,
   scope: RollupScope,
-  fromDate: string,
-  toDate: string,
+  from: number,
+  to: number,
+  grain: RollupGrain = 'time:day',
 ): Promise<RollupRow[]> {
-  const [totals = [], visitTotals = []] = await statsRows((d) => rollupQueries(scope, fromDate, toDate, d));
+  const [totals = [], visitTotals = []] = await statsRows((d) => rollupQueries(scope, from, to, grain, d));
   const byKey = new Map<string, RollupRow>();
   for (const r of totals) {
-    const day = bucketLabel('time:day', Number(r.d0));
+    const day = slotLabel(grain, Number(r.d0));
     const value = r.d1 === undefined || r.d1 === null ? null : String(r.d1);
     byKey.set(`${day}\u0000${value}`, {
       day,
@@ -76,9 +82,9 @@ export async function computeRollupRows(
       visitPageviews: n(r.visit_pageviews),
     });
   }
-  // The site's visit totals come from their own query, by the same day.
+  // The site's visit totals come from their own query, by the same day or hour.
   for (const r of visitTotals) {
-    const row = byKey.get(`${bucketLabel('time:day', Number(r.d0))}\u0000null`);
+    const row = byKey.get(`${slotLabel(grain, Number(r.d0))}\u0000null`);
     if (!row) continue;
     Object.assign(row, {
       visits: n(r.visits),

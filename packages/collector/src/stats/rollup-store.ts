@@ -10,25 +10,28 @@ export interface StoredRollups {
   marks: Map<number, number>;
 }
 
-const scopeWhere = (s: RollupScope, p: Params, d: SqlDialect, fromDate: string, toDate: string) =>
+/** Where a dimension's hour rows are kept: beside its day rows, under their own name (`site@hour`). */
+export const hoursDim = (dim: string): string => `${dim}@hour`;
+
+const scopeWhere = (s: RollupScope, p: Params, d: SqlDialect, fromKey: string, toKey: string, dim = s.dim) =>
   `account_id = ${p.add(s.accountId)} AND test = ${p.add(d.bool(s.test))} AND zone = ${p.add(s.zone)} ` +
-  `AND dim = ${p.add(s.dim)} AND day >= ${p.add(fromDate)} AND day < ${p.add(toDate)}`;
+  `AND dim = ${p.add(dim)} AND day >= ${p.add(fromKey)} AND day < ${p.add(toKey)}`;
 
 const n = (v: unknown) => Number(v ?? 0);
 const bytesOf = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64') : (v as Uint8Array));
 
-/** One snapshot: the local days [fromDate, toDate) and the marks of the UTC days [firstUtcDay, lastUtcDay]. */
+/** One snapshot: the rows labelled [fromKey, toKey) and the marks of the UTC days [firstUtcDay, lastUtcDay]. */
 export async function readRollups(
   store: Store,
   scope: RollupScope,
-  fromDate: string,
-  toDate: string,
+  fromKey: string,
+  toKey: string,
   utcDays: [number, number],
 ): Promise<StoredRollups> {
   const [days = [], marks = []] = await store.statsRows((d) => {
     const p = new Params(d);
     const daysQuery = {
-      text: `SELECT day, marks, ${d.bytesOut('body')} AS body FROM stats_rollups WHERE ${scopeWhere(scope, p, d, fromDate, toDate)}`,
+      text: `SELECT day, marks, ${d.bytesOut('body')} AS body FROM stats_rollups WHERE ${scopeWhere(scope, p, d, fromKey, toKey)}`,
       params: p.values,
     };
     const q = new Params(d);
@@ -46,8 +49,9 @@ export async function readRollups(
 }
 
 /**
- * Replaces the rollups of `days` (consecutive local dates) with `rows`, each with the marks its UTC days had when
- * read before the build (`marksOf`); a day without events is stored with no rows, built all the same.
+ * Replaces the rollups of `days` (consecutive local dates, or hours) with `rows`, each with the marks its UTC days had
+ * when read before the build (`marksOf`); a day without events is stored with no rows, built all the same. A day's
+ * row replaces its hours' (kept while it was not over).
  */
 export function writeRollups(
   store: Store,
@@ -65,6 +69,15 @@ export function writeRollups(
       text: `DELETE FROM stats_rollups WHERE ${scopeWhere(scope, p, d, days[0]!, `${days.at(-1)!}~`)}`,
       params: p.values,
     };
+    const h = new Params(d);
+    const hours: SqlQuery[] = scope.dim.endsWith(hoursDim(''))
+      ? []
+      : [
+          {
+            text: `DELETE FROM stats_rollups WHERE ${scopeWhere(scope, h, d, days[0]!, `${days.at(-1)!}~`, hoursDim(scope.dim))}`,
+            params: h.values,
+          },
+        ];
     const inserts = [...byDay].map(([day, dayRows]) => ({
       text: `INSERT INTO stats_rollups (account_id, test, zone, dim, day, built_at, marks, body)
         VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => d.placeholder(i)).join(', ')})`,
@@ -79,6 +92,6 @@ export function writeRollups(
         encodeDay(dayRows),
       ],
     }));
-    return [remove, ...inserts];
+    return [remove, ...hours, ...inserts];
   });
 }

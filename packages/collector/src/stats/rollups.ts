@@ -6,20 +6,21 @@ import { emptyTotals } from './compute-metrics.js';
 import type { ResolvedRange } from './date-range.js';
 import type { Group } from './group-totals.js';
 import { columnsOf, type DayColumns, decodeDay, SUMS } from './rollup-body.js';
-import { computeRollupRows, kindOf, type RollupScope } from './rollup-build.js';
-import { readRollups, writeRollups } from './rollup-store.js';
+import { computeRollupRows, kindOf, type RollupGrain, type RollupScope, slotLabel } from './rollup-build.js';
+import { hoursDim, readRollups, writeRollups } from './rollup-store.js';
 import { bucketLabels, mondayOf } from './time-buckets.js';
-import { addDays, localDateOf, startOfLocalDay } from './time-zone.js';
+import { addDays, localDateOf, offsetSegments, startOfLocalDay } from './time-zone.js';
 import { DistinctCounter } from './visitor-ids.js';
 
 /**
  * Issue #18, the speed budget: daily rollups. A query with no filter and at most one dimension (a time series by
  * day, week or month, a visit attribute, `event:name` or `event:page`) sums one row per day and value instead of
  * reading every event of its range. A day is built once it is over (LATE_AFTER_MS after its end in the query's
- * zone), the first time a query needs it, from the same SQL a query over the events runs; the days not over yet
- * are computed from the events each time. Visitors are exact: each row keeps its visitors' ids, and a range counts
- * their union. A write about a built day (a late event, a visit going on, a login merge, an erasure) marks it stale
- * (store/stale-days.ts) and the next query builds it again.
+ * zone), the first time a query needs it, from the same SQL a query over the events runs. The days not over yet
+ * (today) are kept the same way by the hour, each hour once it is over, so a query reads only the last two or three
+ * hours from the events. Visitors are exact: each row keeps its visitors' ids, and a range counts their union. A
+ * write about a built day or hour (a late event, a visit going on, a login merge, an erasure) marks its UTC day stale
+ * (store/stale-days.ts) and the next query builds that day's rows again.
  */
 
 const eventMetrics = new Set<StatsMetric>(['visitors', 'pageviews', 'events', 'revenue', 'percentage']);
@@ -31,6 +32,7 @@ const visitMetrics = new Set<StatsMetric>([
   'visit_duration',
 ]);
 const rollupTimes = new Set(['time:day', 'time:week', 'time:month']);
+const HOUR_MS = 3_600_000;
 
 export interface RollupShape {
   /** The rollups' dimension: `site`, `visit:…`, `event:name` or `event:page`. */
@@ -54,12 +56,19 @@ export function rollupShapeOf(query: StatsQuery): RollupShape | null {
   return query.metrics.every((m) => allowed.has(m)) ? shape : null;
 }
 
-/** The runs of consecutive dates in `dates` that `pick` keeps. */
-function spans(dates: string[], pick: (date: string) => boolean): string[][] {
-  const runs: string[][] = [];
-  let run: string[] = [];
-  for (const date of dates) {
-    if (pick(date)) run.push(date);
+/** A stretch of time kept as one stored row per value: a local day, or an hour of a day that is not over yet. */
+interface Slot {
+  key: string;
+  from: number;
+  to: number;
+}
+
+/** The runs of consecutive slots that `pick` keeps. */
+function spans(slots: Slot[], pick: (slot: Slot) => boolean): Slot[][] {
+  const runs: Slot[][] = [];
+  let run: Slot[] = [];
+  for (const slot of slots) {
+    if (pick(slot)) run.push(slot);
     else if (run.length > 0) {
       runs.push(run);
       run = [];
@@ -69,7 +78,63 @@ function spans(dates: string[], pick: (date: string) => boolean): string[][] {
   return runs;
 }
 
-/** The days of [fromDate, toDate): stored ones where valid, built ones where not, computed ones for today. */
+const utcDayOf = (ms: number) => Math.floor(ms / DAY_MS);
+
+/** `slots` (consecutive, every one over): stored ones where valid, built (and stored) where not. */
+async function storedSlots(
+  store: Store,
+  scope: RollupScope,
+  grain: RollupGrain,
+  slots: Slot[],
+  onError: (error: unknown) => void,
+): Promise<DayColumns[]> {
+  const kept = grain === 'time:day' ? scope : { ...scope, dim: hoursDim(scope.dim) };
+  const utcDays: [number, number] = [utcDayOf(slots[0]!.from), utcDayOf(slots.at(-1)!.to - 1)];
+  const stored = await readRollups(store, kept, slots[0]!.key, `${slots.at(-1)!.key}~`, utcDays);
+  // Marks seen before the build: a write that commits after this read marks its day again, so it is built again.
+  const marksOf = (slot: Slot) => {
+    let marks = 0;
+    for (let day = utcDayOf(slot.from); day <= utcDayOf(slot.to - 1); day++) marks += stored.marks.get(day) ?? 0;
+    return marks;
+  };
+  const rebuild = new Set(slots.filter((slot) => stored.days.get(slot.key)?.marks !== marksOf(slot)));
+  const days: DayColumns[] = [];
+  for (const slot of slots) {
+    const row = stored.days.get(slot.key);
+    if (row && !rebuild.has(slot)) days.push(decodeDay(slot.key, row.body));
+  }
+  const statsRows = store.statsRows.bind(store);
+  for (const run of spans(slots, (slot) => rebuild.has(slot))) {
+    const built = await computeRollupRows(statsRows, scope, run[0]!.from, run.at(-1)!.to, grain);
+    days.push(...columnsOf(built));
+    const marks = new Map(run.map((slot) => [slot.key, marksOf(slot)]));
+    const keys = run.map((slot) => slot.key);
+    // The rollups are a cache: a failed write (two queries building the same days at once) costs a rebuild later.
+    await writeRollups(store, kept, keys, built, (key) => marks.get(key)!).catch(onError);
+  }
+  return days;
+}
+
+/**
+ * The hours of [from, to) (the days not over yet) that are over, as slots: none where the zone's offset changes in
+ * the span (a DST day is read from the events whole), so a local hour is always 3,600,000 ms of one offset.
+ */
+function hourSlots(zone: string, from: number, to: number, now: number): Slot[] {
+  const segments = offsetSegments(zone, from, to);
+  if (segments.length > 1) return [];
+  const { offset } = segments[0]!;
+  const over = Math.floor((now - LATE_AFTER_MS + offset) / HOUR_MS) * HOUR_MS - offset;
+  const slots: Slot[] = [];
+  for (let t = from; t + HOUR_MS <= Math.min(over, to); t += HOUR_MS) {
+    slots.push({ key: slotLabel('time:hour', t + offset), from: t, to: t + HOUR_MS });
+  }
+  return slots;
+}
+
+/**
+ * The days of [fromDate, toDate): those over from their stored rows; the others (today, and yesterday in its first
+ * LATE_AFTER_MS) from the stored rows of their hours that are over, and from the events after those.
+ */
 async function daysOf(
   store: Store,
   scope: RollupScope,
@@ -77,46 +142,35 @@ async function daysOf(
   now: number,
   onError: (error: unknown) => void,
 ): Promise<DayColumns[]> {
-  const statsRows = store.statsRows.bind(store);
+  const start = (date: string) => startOfLocalDay(scope.zone, date);
   const openFrom = localDateOf(scope.zone, now - LATE_AFTER_MS);
   const closedTo = range.toDate < openFrom ? range.toDate : openFrom;
   const days: DayColumns[] = [];
   if (range.fromDate < closedTo) {
-    const start = (date: string) => startOfLocalDay(scope.zone, date);
-    const utcDays = (date: string): [number, number] => [
-      Math.floor(start(date) / DAY_MS),
-      Math.floor((start(addDays(date, 1)) - 1) / DAY_MS),
-    ];
-    const stored = await readRollups(store, scope, range.fromDate, closedTo, [
-      utcDays(range.fromDate)[0],
-      utcDays(addDays(closedTo, -1))[1],
-    ]);
-    // Marks seen before the build: a write that commits after this read marks its day again, so it is built again.
-    const marksOf = (date: string) => {
-      const [first, last] = utcDays(date);
-      let marks = 0;
-      for (let day = first; day <= last; day++) marks += stored.marks.get(day) ?? 0;
-      return marks;
-    };
-    const dates = bucketLabels('time:day', range.fromDate, closedTo);
-    const rebuild = new Set(dates.filter((date) => stored.days.get(date)?.marks !== marksOf(date)));
-    for (const [date, { body }] of stored.days) if (!rebuild.has(date)) days.push(decodeDay(date, body));
-    for (const run of spans(dates, (d) => rebuild.has(d))) {
-      const built = await computeRollupRows(statsRows, scope, run[0]!, addDays(run.at(-1)!, 1));
-      days.push(...columnsOf(built));
-      // The rollups are a cache: a failed write (two queries building the same days at once) costs a rebuild later.
-      await writeRollups(store, scope, run, built, marksOf).catch(onError);
-    }
+    const slots = bucketLabels('time:day', range.fromDate, closedTo).map((key) => ({
+      key,
+      from: start(key),
+      to: start(addDays(key, 1)),
+    }));
+    days.push(...(await storedSlots(store, scope, 'time:day', slots, onError)));
   }
   const openStart = range.fromDate > closedTo ? range.fromDate : closedTo;
   if (openStart < range.toDate) {
-    days.push(...columnsOf(await computeRollupRows(statsRows, scope, openStart, range.toDate)));
+    let from = start(openStart);
+    const to = start(range.toDate);
+    const hours = hourSlots(scope.zone, from, to, now);
+    if (hours.length > 0) {
+      days.push(...(await storedSlots(store, scope, 'time:hour', hours, onError)));
+      from = hours.at(-1)!.to;
+    }
+    if (from < to) days.push(...columnsOf(await computeRollupRows(store.statsRows.bind(store), scope, from, to)));
   }
   return days;
 }
 
-/** The label of the time bucket a local day is in. */
-function bucketOf(time: StatsTimeDimension, day: string): string {
+/** The label of the time bucket a local day (or an hour of it: `2026-11-20 13`) is in. */
+function bucketOf(time: StatsTimeDimension, slot: string): string {
+  const day = slot.slice(0, 10);
   if (time === 'time:week') return mondayOf(day);
   if (time === 'time:month') return `${day.slice(0, 7)}-01`;
   return day;

@@ -40,6 +40,7 @@ const storeless = [
   'quick-beacon-event',
   'request-hash',
   'segment-mapping',
+  'top-visitors',
   'visitor-ids',
   'when-log-answers',
 ].map((name) => `packages/collector/test/${name}.test.ts`);

@@ -42,8 +42,11 @@ async function timeQueries(store, accountId) {
     const warm = performance.now();
     await runStats(store, { accountId, test: false }, query, Date.now());
     const first = performance.now() - warm;
-    // A query far over every budget is timed 5 times, not 30: its p99 is then the slowest of 5.
-    const runs = first > 2000 ? 5 : RUNS;
+    // A query far over every budget (its second run, the first after any build) is timed 5 times, not 30: its p99
+    // is then the slowest of 5.
+    const second = performance.now();
+    await runStats(store, { accountId, test: false }, query, Date.now());
+    const runs = performance.now() - second > 2000 ? 5 : RUNS;
     const times = [];
     for (let i = 0; i < runs; i++) {
       const started = performance.now();

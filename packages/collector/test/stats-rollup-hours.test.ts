@@ -77,7 +77,7 @@ describe('stats rollups of the hours of a day not over yet', () => {
   const labels = async (dim: string, zone = 'UTC') =>
     (await stored(dim, zone)).map((line) => line.split(' ').slice(0, -1).join(' '));
   const hoursUntil = (end: number) => Array.from({ length: end }, (_, h) => `${day} ${String(h).padStart(2, '0')}`);
-  const pages = { metrics: ['visitors', 'pageviews'], dimensions: ['event:page'] } as const;
+  const pages: Partial<StatsQuery> = { metrics: ['visitors', 'pageviews'], dimensions: ['event:page'] };
 
   beforeAll(async () => {
     c = await startCollector(dbPath);

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DayColumns, decodeDay, encodeDay, SUMS } from '../src/stats/rollup-body.js';
+import { type DayColumns, decodeDay, encodeDay, readIds, SUMS } from '../src/stats/rollup-body.js';
 import { DistinctCounter, idsOfList } from '../src/stats/visitor-ids.js';
 
 /** A day's columns as rows again, each with its own ids. */
-function rowsOf({ day, values, sums, counts, ids }: DayColumns) {
-  let at = 0;
+function rowsOf(columns: DayColumns) {
+  const { day, values, sums, counts } = columns;
   return values.map((value, i) => {
-    const row = { day, value, visitors: [...ids.subarray(at, at + counts[i]!)] } as Record<string, unknown>;
+    const ids = new Float64Array(counts[i]!);
+    const row = { day, value, visitors: [...ids.subarray(0, readIds(columns, i, ids))] } as Record<string, unknown>;
     SUMS.forEach((name, j) => (row[name] = sums[i * SUMS.length + j]));
-    at += counts[i]!;
     return row;
   });
 }

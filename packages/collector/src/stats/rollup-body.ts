@@ -4,14 +4,16 @@ import type { VisitorIds } from './visitor-ids.js';
 /** The sums a rollup row keeps, in the body's order. */
 export const SUMS = ['pageviews', 'events', 'revenue', 'visits', 'bounces', 'durationMs', 'visitPageviews'] as const;
 
-/** One local day's rollup rows, column by column: row i's sums are `sums[i * SUMS.length …]`. */
+/** One local day's (or hour's) rollup rows, column by column: row i's sums are `sums[i * SUMS.length …]`. */
 export interface DayColumns {
   day: string;
   values: Array<string | null>;
   sums: Float64Array;
-  /** How many visitor ids each row has: row i's are the next `counts[i]` of `ids`. */
+  /** How many visitor ids each row has. */
   counts: Float64Array;
-  ids: VisitorIds;
+  /** The body: row i's ids are the varints in `bytes[idsAt[i], idsAt[i + 1])`, read only when counted (readIds). */
+  bytes: Uint8Array;
+  idsAt: Uint32Array;
 }
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
@@ -54,6 +56,10 @@ export function encodeDay(rows: RollupRow[]): Buffer {
   return out;
 }
 
+/**
+ * A body's columns. Its ids stay varints until a row's are counted: a breakdown's top rows need their exact union,
+ * the long tail only its sums and bounds (stats/top-visitors.ts), so most ids are never decoded.
+ */
 export function decodeDay(day: string, blob: Uint8Array): DayColumns {
   const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const jsonLength = bytes.readUInt32LE(0);
@@ -64,28 +70,36 @@ export function decodeDay(day: string, blob: Uint8Array): DayColumns {
   // Copied: a driver's buffer need not be aligned for a float64 view.
   new Uint8Array(numbers.buffer).set(bytes.subarray(start, start + numbers.byteLength));
   const counts = numbers.subarray(n * SUMS.length);
-  let total = 0;
-  for (let i = 0; i < n; i++) total += counts[i]!;
-  const ids = new Float64Array(total);
+  // Where each row's ids begin: every id's last byte is under 128.
+  const idsAt = new Uint32Array(n + 1);
   let p = start + numbers.byteLength;
-  let k = 0;
   for (let i = 0; i < n; i++) {
-    let previous = 0;
-    for (let c = 0; c < counts[i]!; c++) {
-      let v = 0;
-      let scale = 1;
-      let b: number;
-      do {
-        b = bytes[p++]!;
-        v += (b & 127) * scale;
-        scale *= 128;
-      } while (b & 128);
-      previous += v;
-      ids[k++] = previous;
-    }
+    idsAt[i] = p;
+    for (let left = counts[i]!; left > 0; p++) if (bytes[p]! < 128) left--;
   }
-  return { day, values, sums: numbers.subarray(0, n * SUMS.length), counts, ids };
+  idsAt[n] = p;
+  return { day, values, sums: numbers.subarray(0, n * SUMS.length), counts, bytes, idsAt };
 }
+
+/** Row i's ids into `out` (large enough: `counts[i]`), ascending. */
+export function readIds({ bytes, idsAt }: DayColumns, i: number, out: Float64Array): number {
+  let k = 0;
+  let previous = 0;
+  for (let p = idsAt[i]!, end = idsAt[i + 1]!; p < end;) {
+    let v = 0;
+    let scale = 1;
+    let b: number;
+    do {
+      b = bytes[p++]!;
+      v += (b & 127) * scale;
+      scale *= 128;
+    } while (b & 128);
+    previous += v;
+    out[k++] = previous;
+  }
+  return k;
+}
+
 /** Rows computed from the events as the columns of their days (so stored and computed days are summed alike). */
 export function columnsOf(rows: RollupRow[]): DayColumns[] {
   const byDay = new Map<string, RollupRow[]>();

@@ -10,7 +10,7 @@ import { computeRollupRows, kindOf, type RollupGrain, type RollupScope, slotLabe
 import { hoursDim, readRollups, writeRollups } from './rollup-store.js';
 import { bucketLabels, mondayOf } from './time-buckets.js';
 import { addDays, localDateOf, offsetSegments, startOfLocalDay } from './time-zone.js';
-import { DistinctCounter } from './visitor-ids.js';
+import { RowsVisitors, visitorsForTop } from './top-visitors.js';
 
 /**
  * Issue #18, the speed budget: daily rollups. A query with no filter and at most one dimension (a time series by
@@ -176,41 +176,73 @@ function bucketOf(time: StatsTimeDimension, slot: string): string {
   return day;
 }
 
-const counter = new DistinctCounter();
+const visitorsOfRows = new RowsVisitors();
 
 /**
  * Sums the days' rows into groups by their one dimension's value, `keyOf` (or none when `site`; `seed`: groups shown
- * even without rows), visitors as the union of their ids.
+ * even without rows), visitors as the union of their ids: of every group, or (`top`) of those a page ordered by
+ * visitors, largest first, may show among its first `top` (top-visitors.ts), the others' a bound below them.
  */
 function sumGroups(
   days: DayColumns[],
   keyOf: (day: string, value: string | null) => string | null,
   seed: Array<string | null>,
-  site = false,
+  options: { site?: boolean; top?: number | null } = {},
 ): Group[] {
-  const groups = new Map<string | null, { dims: Array<string | null>; sums: Float64Array; parts: number[] }>();
+  interface Summed {
+    dims: Array<string | null>;
+    sums: Float64Array;
+    /** Its rows: pairs of day index and row. */
+    rows: number[];
+    upper: number;
+    lower: number;
+  }
+  const groups = new Map<string | null, Summed>();
   const groupOf = (key: string | null) => {
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { dims: site ? [] : [key], sums: new Float64Array(SUMS.length), parts: [] }));
+    if (!group) {
+      const dims = options.site ? [] : [key];
+      groups.set(key, (group = { dims, sums: new Float64Array(SUMS.length), rows: [], upper: 0, lower: 0 }));
+    }
     return group;
   };
   for (const key of seed) groupOf(key);
   days.forEach(({ day, values, sums, counts }, d) => {
-    let at = 0;
     values.forEach((value, i) => {
       const group = groupOf(keyOf(day, value));
       for (let j = 0; j < SUMS.length; j++) group.sums[j]! += sums[i * SUMS.length + j]!;
-      // Which day's ids, from where to where: counted once the group has them all.
-      group.parts.push(d, at, at + counts[i]!);
-      at += counts[i]!;
+      group.rows.push(d, i);
+      group.upper += counts[i]!;
+      group.lower = Math.max(group.lower, counts[i]!);
     });
   });
-  return [...groups.values()].map(({ dims, sums, parts }) => {
-    for (let k = 0; k < parts.length; k += 3) counter.add(days[parts[k]!]!.ids, parts[k + 1], parts[k + 2]);
+  const all = [...groups.values()];
+  const exact = (g: number) => visitorsOfRows.union(days, all[g]!.rows);
+  const visitors = options.top
+    ? visitorsForTop(
+        Float64Array.from(all, (g) => g.upper),
+        Float64Array.from(all, (g) => g.lower),
+        options.top,
+        exact,
+      )
+    : all.map((_, g) => exact(g));
+  return all.map(({ dims, sums }, g) => {
     const totals = emptyTotals();
     SUMS.forEach((name, j) => (totals[name] = sums[j]!));
-    return { dims, totals: { ...totals, visitors: counter.total() } };
+    return { dims, totals: { ...totals, visitors: visitors[g]! } };
   });
+}
+
+/** Every row of the days, as the pairs `sumGroups` takes. */
+const everyRow = (days: DayColumns[]) => days.flatMap((day, d) => day.values.flatMap((_, i) => [d, i]));
+
+/**
+ * How many rows of a breakdown need their exact visitors: a page ordered by visitors, largest first, shows the first
+ * `page × limit`; any other order needs them all (null).
+ */
+function topOf(query: StatsQuery): number | null {
+  const [first] = query.order_by ?? [[query.metrics[0]!, 'desc']];
+  return first?.[0] === 'visitors' && first[1] === 'desc' ? query.page * query.limit : null;
 }
 
 /** A query's groups and its whole's visitors (the percentage's denominator) from the rollups; null: not theirs. */
@@ -230,12 +262,12 @@ export async function rollupGroups(
   const groups = time
     ? sumGroups(days, (day) => bucketOf(time, day), bucketLabels(time, range.fromDate, range.toDate))
     : shape.dim === 'site'
-      ? sumGroups(days, () => null, [null], true)
-      : sumGroups(days, (_, value) => value, []);
+      ? sumGroups(days, () => null, [null], { site: true })
+      : sumGroups(days, (_, value) => value, [], { top: topOf(query) });
   let allVisitors = 0;
   if (query.metrics.includes('percentage')) {
     const site = shape.dim === 'site' ? days : await daysOf(store, scopeOf('site'), range, now, onError);
-    allVisitors = counter.count(site.map((day) => day.ids));
+    allVisitors = visitorsOfRows.union(site, everyRow(site));
   }
   return { groups, allVisitors };
 }

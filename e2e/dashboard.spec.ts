@@ -94,6 +94,8 @@ test.describe('dashboard', { tag: NPM_ONLY }, () => {
     await expect(page.getByRole('dialog')).toContainText('old@example.com');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
+    // The top graph's chart library loads beside the first queries (panels/top-graph.tsx): it draws all the same.
+    await expect(page.locator('.chart canvas')).toBeVisible();
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'docs/dashboard.png'), fullPage: true });
 

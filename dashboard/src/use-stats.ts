@@ -1,5 +1,5 @@
 import type { StatsResponse } from '@tracklet/protocol';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { type StatsBody, statsQuery } from './api.js';
 import type { Credential } from './credentials.js';
 import { useResolvedPeriods } from './resolved-period.js';
@@ -11,10 +11,13 @@ export interface Loaded<T> {
   loading: boolean;
 }
 
-/** Runs `load` whenever `key` changes (not at all while `load` is null); an answer after a newer request is dropped. */
+/**
+ * Runs `load` whenever `key` changes (not at all while `load` is null); an answer after a newer request is dropped.
+ * A layout effect: the request leaves as the render commits, not a frame later (the first paint waits on it).
+ */
 export function useLoad<T>(load: (() => Promise<T>) | null, key: string): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ data: null, error: null, loading: true });
-  useEffect(() => {
+  useLayoutEffect(() => {
     // Waiting: no answer of an earlier key stays on screen as if it were this one's.
     if (!load) return setState({ data: null, error: null, loading: true });
     let current = true;

@@ -95,24 +95,44 @@ function visitRows(next, ctx, visitor, contactId, start) {
   return rows;
 }
 
-/**
- * Yields the rows in time order, in chunks, with ids that grow with time as the collector's do (ids.ts), so the
- * table is laid out in time as a real one is; `contactIdOf(visitor)` maps a visitor to its contact.
- */
-export function* statsSeed({ events, days, now }, contactIdOf) {
+/** Every row of the seed, visit after visit, in the order they are drawn (not in time order). */
+function* drawnRows({ events, days, now }, contactIdOf) {
   const next = random(18);
   const visitors = Math.max(1, Math.floor(events / 5));
   const span = days * 86_400_000;
   const ctx = { id: 0 };
-  const rows = [];
-  while (rows.length < events) {
+  let drawn = 0;
+  while (drawn < events) {
     const visitor = Math.floor(next() * visitors);
     const start = now - Math.floor(next() * span) - 3_600_000;
-    for (const row of visitRows(next, ctx, visitor, contactIdOf(visitor), start)) rows.push(row);
+    for (const row of visitRows(next, ctx, visitor, contactIdOf(visitor), start)) {
+      drawn++;
+      yield row;
+    }
   }
-  rows.sort((a, b) => a.occurred_at - b.occurred_at);
-  rows.forEach((row, i) => (row.id = i + 1));
-  for (let i = 0; i < rows.length; i += 10_000) yield rows.slice(i, i + 10_000);
+}
+
+/**
+ * Yields the rows in time order, in chunks, with ids that grow with time as the collector's do (ids.ts), so the
+ * table is laid out in time as a real one is; `contactIdOf(visitor)` maps a visitor to its contact. Sorting needs
+ * the rows of a stretch of time in memory: 10M rows at once took ~5 GB and most of the time in garbage collection,
+ * so the seed is drawn again for each stretch of ~1.5M rows and keeps only that stretch's (the same rows, in the same
+ * order, with the same ids as one sort of them all).
+ */
+export function* statsSeed(plan, contactIdOf, stretchRows = 1_500_000) {
+  const stretches = Math.max(1, Math.ceil(plan.events / stretchRows));
+  const first = plan.now - plan.days * 86_400_000 - 3_600_000;
+  const edge = (k) =>
+    k === 0 ? -Infinity : k === stretches ? Infinity : first + (k * plan.days * 86_400_000) / stretches;
+  let id = 0;
+  for (let k = 0; k < stretches; k++) {
+    const [from, to] = [edge(k), edge(k + 1)];
+    const rows = [];
+    for (const row of drawnRows(plan, contactIdOf)) if (row.occurred_at >= from && row.occurred_at < to) rows.push(row);
+    rows.sort((a, b) => a.occurred_at - b.occurred_at);
+    for (const row of rows) row.id = ++id;
+    for (let i = 0; i < rows.length; i += 10_000) yield rows.slice(i, i + 10_000);
+  }
 }
 
 /** The five questions of the budgets, and their bodies. */

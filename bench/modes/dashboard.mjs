@@ -94,11 +94,16 @@ async function onPostgres(plan, dir, options) {
 
 const cell = (p) => (p ? `${p.ms.toFixed(0)}${p.state === 'error' ? ' (error)' : ''}` : '–');
 
-/** The table: one row per run, then median and worst of "painted" against the budget; the slowest requests. */
+/**
+ * The table: one row per run, then the budget. Run 1 is the first paint on a store whose days were never summed: it
+ * builds the stats' rollups (two periods, 8 dimensions), once a store, and is shown apart; the budget is judged on the
+ * runs after it, each on a freshly started collector.
+ */
 function report(store, events, results, timeoutMs) {
   const paint = results.map((r) => (r.painted ? Math.max(...PANELS.map((p) => r.panels[p].ms)) : Infinity));
-  const sorted = [...paint].sort((a, b) => a - b);
   const show = (ms) => (ms === Infinity ? `> ${timeoutMs}` : ms.toFixed(0));
+  const after = paint.length > 1 ? paint.slice(1) : paint;
+  const sorted = [...after].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   const worst = sorted.at(-1);
   const pass = worst <= BUDGET_MS;
@@ -108,6 +113,7 @@ function report(store, events, results, timeoutMs) {
   );
   const slowest = results.at(-1).requests.toSorted((a, b) => b.ms - a.ms);
   const queries = results.at(-1).requests.filter((r) => r.body).length;
+  const sent = results.map((r) => r.firstSent.toFixed(0)).join(', ');
   return {
     pass,
     lines: [
@@ -115,7 +121,8 @@ function report(store, events, results, timeoutMs) {
       `|---|---|---|---|${[...PANELS, EXTRA].map(() => '---').join('|')}|`,
       ...rows,
       '',
-      `${store}: painted median ${show(median)} ms, worst ${show(worst)} ms (budget ≤ ${BUDGET_MS} ms: ${pass ? 'pass' : 'FAIL'}); ` +
+      `${store}: first paint that builds the rollups ${show(paint[0])} ms; after it, painted median ${show(median)} ms, ` +
+        `worst ${show(worst)} ms (budget ≤ ${BUDGET_MS} ms: ${pass ? 'pass' : 'FAIL'}); first query sent at ${sent} ms; ` +
         `${queries} stats queries a paint (POST /v1/stats/query; plus the realtime check, polled every 30 s), ` +
         `${results.reduce((n, r) => n + r.repeated.length, 0)} repeated in ${results.length} runs.`,
       `Last run's stats requests, slowest first (ms from sent to answered): ${slowest.map((r) => `${r.what} ${r.ms.toFixed(0)}`).join('; ')}.`,

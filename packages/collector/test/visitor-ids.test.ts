@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DayColumns, decodeDay, encodeDay, readIds, SUMS } from '../src/stats/rollup-body.js';
-import { DistinctCounter, idsOfList } from '../src/stats/visitor-ids.js';
+import { DistinctCounter, idsOfList, type VisitorIds } from '../src/stats/visitor-ids.js';
 
 /** A day's columns as rows again, each with its own ids. */
 function rowsOf(columns: DayColumns) {
@@ -12,6 +12,12 @@ function rowsOf(columns: DayColumns) {
     SUMS.forEach((name, j) => (row[name] = sums[i * SUMS.length + j]));
     return row;
   });
+}
+
+/** The distinct ids of whole lists, through one counter. */
+function countOf(counter: DistinctCounter, lists: VisitorIds[]): number {
+  for (const ids of lists) counter.add(ids);
+  return counter.total();
 }
 
 /** The rollups' visitor ids (issue #18): stored a day a blob, counted as a union across days. */
@@ -52,15 +58,15 @@ describe('rollup visitor ids', () => {
     fc.assert(
       fc.property(fc.array(list, { maxLength: 8 }), (lists) => {
         const sorted = lists.map((ids) => Uint32Array.from(ids.sort((a, b) => a - b)));
-        expect(counter.count(sorted)).toBe(new Set(lists.flat()).size);
+        expect(countOf(counter, sorted)).toBe(new Set(lists.flat()).size);
       }),
     );
   });
 
   it('counts ids beyond the bitmap with a Set, those in the bitmap with them, and starts over after', () => {
     const counter = new DistinctCounter();
-    expect(counter.count([idsOfList('1,2'), idsOfList('1,300000000'), idsOfList('2,3,300000000')])).toBe(4);
-    expect(counter.count([idsOfList('5')])).toBe(1);
+    expect(countOf(counter, [idsOfList('1,2'), idsOfList('1,300000000'), idsOfList('2,3,300000000')])).toBe(4);
+    expect(countOf(counter, [idsOfList('5')])).toBe(1);
     counter.add(idsOfList('1,2,3,4'), 1, 3);
     expect(counter.total()).toBe(2);
   });

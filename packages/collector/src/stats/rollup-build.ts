@@ -1,3 +1,4 @@
+import type { Store } from '../store/store.js';
 import type { GroupTotals } from './compute-metrics.js';
 import { eventTotalsSql, type StatsPlan, visitTotalsSql } from './build-sql.js';
 import type { SqlDialect, SqlQuery } from './dialect.js';
@@ -58,13 +59,13 @@ function rollupQueries(scope: RollupScope, from: number, to: number, grain: Roll
 
 /** The rollup rows of [from, to) (epoch ms), one per local day or hour (`grain`) and value, from the events and visits. */
 export async function computeRollupRows(
-  statsRows: (build: (d: SqlDialect) => SqlQuery[]) => Promise<Array<Array<Record<string, unknown>>>>,
+  store: Pick<Store, 'statsRows'>,
   scope: RollupScope,
   from: number,
   to: number,
   grain: RollupGrain = 'time:day',
 ): Promise<RollupRow[]> {
-  const [totals = [], visitTotals = []] = await statsRows((d) => rollupQueries(scope, from, to, grain, d));
+  const [totals = [], visitTotals = []] = await store.statsRows((d) => rollupQueries(scope, from, to, grain, d));
   const byKey = new Map<string, RollupRow>();
   for (const r of totals) {
     const day = slotLabel(grain, Number(r.d0));

@@ -1,6 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { RollupRow, RollupScope } from './rollup-build.js';
-import { encodeDay } from './rollup-body.js';
+import type { RollupScope } from './rollup-build.js';
 import { Params, type SqlDialect, type SqlQuery } from './dialect.js';
 
 /** What is stored of a scope's local days (the marks each saw when built, its rows) and their UTC days' marks. */
@@ -48,50 +47,37 @@ export async function readRollups(
   };
 }
 
+/** One row to store: its label, the marks its UTC days had when read before the build, its body (rollup-body.ts). */
+export interface BuiltRow {
+  key: string;
+  marks: number;
+  body: Uint8Array;
+}
+
 /**
- * Replaces the rollups of `days` (consecutive local dates, or hours) with `rows`, each with the marks its UTC days had
- * when read before the build (`marksOf`); a day without events is stored with no rows, built all the same. A day's
- * row replaces its hours' (kept while it was not over).
+ * Replaces the rollups labelled `rows[0].key` … `rows.at(-1).key` (consecutive local dates, or hours) with `rows`; a
+ * day without events is stored with an empty body, built all the same. `alsoClear`: a dimension whose rows of the same
+ * labels go too (a day's row replaces its hours', kept while it was not over).
  */
 export function writeRollups(
   store: Store,
   scope: RollupScope,
-  days: string[],
-  rows: RollupRow[],
-  marksOf: (day: string) => number,
+  rows: BuiltRow[],
+  alsoClear: string | null,
 ): Promise<void> {
   const builtAt = Date.now();
-  const byDay = new Map<string, RollupRow[]>(days.map((day) => [day, []]));
-  for (const r of rows) byDay.get(r.day)?.push(r);
-  return store.statsWrite((d) => {
+  const [first, last] = [rows[0]!.key, `${rows.at(-1)!.key}~`];
+  const remove = (d: SqlDialect, dim: string): SqlQuery => {
     const p = new Params(d);
-    const remove: SqlQuery = {
-      text: `DELETE FROM stats_rollups WHERE ${scopeWhere(scope, p, d, days[0]!, `${days.at(-1)!}~`)}`,
-      params: p.values,
-    };
-    const h = new Params(d);
-    const hours: SqlQuery[] = scope.dim.endsWith(hoursDim(''))
-      ? []
-      : [
-          {
-            text: `DELETE FROM stats_rollups WHERE ${scopeWhere(scope, h, d, days[0]!, `${days.at(-1)!}~`, hoursDim(scope.dim))}`,
-            params: h.values,
-          },
-        ];
-    const inserts = [...byDay].map(([day, dayRows]) => ({
+    return { text: `DELETE FROM stats_rollups WHERE ${scopeWhere(scope, p, d, first, last, dim)}`, params: p.values };
+  };
+  return store.statsWrite((d) => [
+    remove(d, scope.dim),
+    ...(alsoClear === null ? [] : [remove(d, alsoClear)]),
+    ...rows.map(({ key, marks, body }) => ({
       text: `INSERT INTO stats_rollups (account_id, test, zone, dim, day, built_at, marks, body)
         VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => d.placeholder(i)).join(', ')})`,
-      params: [
-        scope.accountId,
-        d.bool(scope.test),
-        scope.zone,
-        scope.dim,
-        day,
-        builtAt,
-        marksOf(day),
-        encodeDay(dayRows),
-      ],
-    }));
-    return [remove, ...hours, ...inserts];
-  });
+      params: [scope.accountId, d.bool(scope.test), scope.zone, scope.dim, key, builtAt, marks, body],
+    })),
+  ]);
 }

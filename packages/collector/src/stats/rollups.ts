@@ -5,7 +5,7 @@ import { LATE_AFTER_MS } from '../store/stale-days.js';
 import { emptyTotals } from './compute-metrics.js';
 import type { ResolvedRange } from './date-range.js';
 import type { Group } from './group-totals.js';
-import { columnsOf, type DayColumns, decodeDay, SUMS } from './rollup-body.js';
+import { columnsOf, type DayColumns, decodeDay, encodeDay, SUMS } from './rollup-body.js';
 import { computeRollupRows, kindOf, type RollupGrain, type RollupScope, slotLabel } from './rollup-build.js';
 import { hoursDim, readRollups, writeRollups } from './rollup-store.js';
 import { bucketLabels, mondayOf } from './time-buckets.js';
@@ -79,6 +79,8 @@ function spans(slots: Slot[], pick: (slot: Slot) => boolean): Slot[][] {
 }
 
 const utcDayOf = (ms: number) => Math.floor(ms / DAY_MS);
+/** The body of a day or hour without events. */
+const noRows = encodeDay([]);
 
 /** `slots` (consecutive, every one over): stored ones where valid, built (and stored) where not. */
 async function storedSlots(
@@ -103,14 +105,13 @@ async function storedSlots(
     const row = stored.days.get(slot.key);
     if (row && !rebuild.has(slot)) days.push(decodeDay(slot.key, row.body));
   }
-  const statsRows = store.statsRows.bind(store);
   for (const run of spans(slots, (slot) => rebuild.has(slot))) {
-    const built = await computeRollupRows(statsRows, scope, run[0]!.from, run.at(-1)!.to, grain);
-    days.push(...columnsOf(built));
-    const marks = new Map(run.map((slot) => [slot.key, marksOf(slot)]));
-    const keys = run.map((slot) => slot.key);
+    const columns = columnsOf(await computeRollupRows(store, scope, run[0]!.from, run.at(-1)!.to, grain));
+    days.push(...columns);
+    const bodies = new Map(columns.map((c) => [c.day, c.bytes]));
+    const rows = run.map((slot) => ({ key: slot.key, marks: marksOf(slot), body: bodies.get(slot.key) ?? noRows }));
     // The rollups are a cache: a failed write (two queries building the same days at once) costs a rebuild later.
-    await writeRollups(store, kept, keys, built, (key) => marks.get(key)!).catch(onError);
+    await writeRollups(store, kept, rows, grain === 'time:day' ? hoursDim(scope.dim) : null).catch(onError);
   }
   return days;
 }
@@ -163,7 +164,7 @@ async function daysOf(
       days.push(...(await storedSlots(store, scope, 'time:hour', hours, onError)));
       from = hours.at(-1)!.to;
     }
-    if (from < to) days.push(...columnsOf(await computeRollupRows(store.statsRows.bind(store), scope, from, to)));
+    if (from < to) days.push(...columnsOf(await computeRollupRows(store, scope, from, to)));
   }
   return days;
 }

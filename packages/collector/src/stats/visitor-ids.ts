@@ -67,10 +67,4 @@ export class DistinctCounter {
     this.n = 0;
     return count;
   }
-
-  /** The distinct ids of whole lists. */
-  count(lists: VisitorIds[]): number {
-    for (const ids of lists) this.add(ids);
-    return this.total();
-  }
 }

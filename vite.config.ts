@@ -41,6 +41,7 @@ const storeless = [
   'request-hash',
   'segment-mapping',
   'top-visitors',
+  'visit-deltas',
   'visitor-ids',
   'when-log-answers',
 ].map((name) => `packages/collector/test/${name}.test.ts`);

@@ -129,6 +129,9 @@ export function normalizeEvent(input: AnyEventInput, ctx: NormalizeContext): Pen
   const api = input as EventInput;
   const beacon = ctx.source === 'beacon' ? (input as BeaconEvent) : null;
   const occurredAt = timeOf(input.timestamp, ctx.meta.receivedAt);
+  const placed = placeOf(beacon ? ctx.meta.ip : (api.ip ?? null), ctx.locate);
+  // Fields written out, not spread: an object literal with a spread in its middle is built property by property
+  // (1 µs an event more in the beacon bench's profile).
   return {
     source: ctx.source,
     accountId: ctx.auth.account.id,
@@ -150,7 +153,8 @@ export function normalizeEvent(input: AnyEventInput, ctx: NormalizeContext): Pen
     referrer: input.referrer ?? null,
     utm: utmOf(input),
     click_ids: input.click_ids ?? null,
-    ...placeOf(beacon ? ctx.meta.ip : (api.ip ?? null), ctx.locate),
+    ip: placed.ip,
+    country: placed.country,
     user_agent: beacon ? ctx.meta.userAgent : (api.user_agent ?? null),
     browser: ctx.userAgent.browser,
     os: ctx.userAgent.os,

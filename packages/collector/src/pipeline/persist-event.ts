@@ -12,6 +12,7 @@ export async function persistEvent(
   contact: ContactRecord,
   ids: EventIdGenerator,
 ): Promise<StoredEvent> {
+  // Every field written out, in the event columns' order (storedEventOf relies on it); no spread (see normalizeEvent).
   const record: EventRecord = {
     id: e.id ?? ids.next(e.receivedAt),
     account_id: e.accountId,
@@ -38,7 +39,11 @@ export async function persistEvent(
     os: e.os,
     device_type: e.device_type,
     referrer: e.referrer,
-    ...e.utm,
+    utm_source: e.utm.utm_source,
+    utm_medium: e.utm.utm_medium,
+    utm_term: e.utm.utm_term,
+    utm_content: e.utm.utm_content,
+    utm_campaign: e.utm.utm_campaign,
     click_ids: e.click_ids,
     country: e.country,
     occurred_at: e.occurredAt,

@@ -17,7 +17,7 @@ export async function queueWebhooks(
   contact: ContactRecord,
   mergedContactId: number | null,
 ): Promise<void> {
-  if (!endpoints) return;
+  if (!endpoints || endpoints.hasNone(event.account_id)) return;
   const deliveries: NewDelivery[] = [];
   const queue = async (type: string, payload: () => string) => {
     const matching = await endpoints.matching(event.account_id, type);

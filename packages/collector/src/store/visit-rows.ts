@@ -163,7 +163,29 @@ export function mergeVisit(earlier: VisitRow, later: VisitRow): VisitRow {
   return earlier;
 }
 
-export const visitKey = (v: Pick<VisitRow, 'account_id' | 'test' | 'session_id'>) =>
+/**
+ * mergeVisit(held, visitOfEvent(e)) for an event not earlier than the visit's start, which leaves the first-event
+ * columns alone: the common case (a beacon's events come in order), without classifying the event's referrer and
+ * click ids, which only a visit's first event uses.
+ */
+function addLaterEvent(held: VisitRow, e: VisitEvent): void {
+  held.ended_at = Math.max(held.ended_at, e.occurred_at);
+  if (e.event === 'page_view') {
+    const at = e.occurred_at;
+    if (held.entry_at === null || at < held.entry_at) {
+      held.entry_at = at;
+      held.entry_page = pathOf(e.url);
+    }
+    if (held.exit_at === null || at >= held.exit_at) {
+      held.exit_at = at;
+      held.exit_page = pathOf(e.url);
+    }
+    held.pageviews += 1;
+  } else if (e.event === 'confirmation') held.revenue += e.amount ?? 0;
+  held.events += 1;
+}
+
+export const visitKey = (v: Pick<VisitEvent, 'account_id' | 'test' | 'session_id'>) =>
   `${v.account_id}:${v.test ? 1 : 0}:${v.session_id}`;
 
 /** Visit rows keyed by visitKey, to which events add in the order they are written. */
@@ -171,12 +193,12 @@ export class VisitDeltas {
   private readonly rows = new Map<string, VisitRow>();
 
   add(e: VisitEvent): void {
-    const row = visitOfEvent(e);
-    if (row === null) return;
-    const key = visitKey(row);
+    if (e.session_id === null) return;
+    const key = visitKey(e);
     const held = this.rows.get(key);
-    if (held) mergeVisit(held, row);
-    else this.rows.set(key, row);
+    if (!held) this.rows.set(key, visitOfEvent(e)!);
+    else if (e.occurred_at >= held.started_at) addLaterEvent(held, e);
+    else mergeVisit(held, visitOfEvent(e)!);
   }
 
   get size(): number {

@@ -24,16 +24,22 @@ export class EndpointCache {
 
   /** The account's enabled endpoints subscribed to `type` (an event name or `contact.merged`). */
   async matching(accountId: number, type: string): Promise<EndpointRecord[]> {
-    const all = await this.current();
+    const all = this.fresh() ?? (await (this.reading ??= this.read()));
     const matching = (all.get(accountId) ?? []).filter((e) => e.events.includes('*') || e.events.includes(type));
     if (matching.length > 0) this.onQueued?.(matching.map((e) => e.id));
     return matching;
   }
 
-  private async current(): Promise<Map<number, EndpointRecord[]>> {
-    if (this.byAccount && Date.now() - this.readAt < this.maxAgeMs) return this.byAccount;
-    this.reading ??= this.read();
-    return this.reading;
+  /**
+   * Whether the account has no enabled endpoint, answered without waiting when the endpoints read is fresh (most
+   * accounts have none: their events skip the webhooks step with no await); false when it would have to read.
+   */
+  hasNone(accountId: number): boolean {
+    return this.fresh()?.has(accountId) === false;
+  }
+
+  private fresh(): Map<number, EndpointRecord[]> | null {
+    return this.byAccount && Date.now() - this.readAt < this.maxAgeMs ? this.byAccount : null;
   }
 
   private async read(): Promise<Map<number, EndpointRecord[]>> {

@@ -11,7 +11,7 @@ import { loadPostgres, loadSqlite, migrateSqlite } from '../lib/stats-load.mjs';
 import { importTypeScript } from '../lib/typescript-import.mjs';
 
 export const description =
-  "issue #19: the dashboard's first paint in Chromium on the stats seed, per panel (args: 1m | 100k, sqlite | postgres; --runs=5 --timeout=120)";
+  "issue #19: the dashboard's first paint in Chromium on the stats seed, per panel, on a running and a restarted collector (args: 1m | 100k, sqlite | postgres; --runs=5 --timeout=120)";
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const BUDGET_MS = 1500;
@@ -29,25 +29,41 @@ async function liveKey(url, accountId) {
   return (await response.json()).key;
 }
 
+/** One paint on a started collector, logged as it lands. */
+async function paintOn(collector, key, { browser, timeoutMs }, label) {
+  const result = await paintOnce(browser, { url: collector.url, key, timeoutMs });
+  const times = [...PANELS, EXTRA].map((p) => `${p} ${result.panels[p] ? result.panels[p].ms.toFixed(0) : '–'}`);
+  const sent = `first query sent ${result.firstSent.toFixed(0)}`;
+  log(`  ${label}: ${result.painted ? 'painted' : `NOT painted in ${timeoutMs} ms`} · ${sent} · ${times.join(' · ')}`);
+  return { ...result, label };
+}
+
 /**
- * `runs` first paints, each on a freshly started collector (a run that ran out of time leaves no query behind for the
- * next) after one realtime request (the process warm, its caches not), each in a new browser context (no HTTP cache).
+ * The paints, each in a new browser context (no HTTP cache): `build`, the first on a store whose days were never
+ * summed (it builds the rollups, once a store); `runs` on one running collector, as a site owner meets it (the
+ * judged ones); and `runs` on a collector started just before (after one realtime request), each its own process,
+ * so a run that ran out of time leaves no query behind: what the first visitor after a restart sees.
  */
-async function paintRuns({ db, accountId, workDir, runs, timeoutMs, browser }) {
+async function paintRuns({ db, accountId, workDir, runs, ...options }) {
   const results = [];
   let key;
-  for (let run = 1; run <= runs; run++) {
+  const started = async () => {
     const collector = await startCollector({ db, workDir });
+    key ??= await liveKey(collector.url, accountId);
+    await fetch(`${collector.url}/v1/stats/realtime`, { headers: { authorization: `Bearer ${key}` } });
+    return collector;
+  };
+  const running = await started();
+  try {
+    results.push(await paintOn(running, key, options, 'build'));
+    for (let run = 1; run <= runs; run++) results.push(await paintOn(running, key, options, `running ${run}`));
+  } finally {
+    await running.stop();
+  }
+  for (let run = 1; run <= runs; run++) {
+    const collector = await started();
     try {
-      key ??= await liveKey(collector.url, accountId);
-      await fetch(`${collector.url}/v1/stats/realtime`, { headers: { authorization: `Bearer ${key}` } });
-      const result = await paintOnce(browser, { url: collector.url, key, timeoutMs });
-      results.push(result);
-      const times = [...PANELS, EXTRA].map((p) => `${p} ${result.panels[p] ? result.panels[p].ms.toFixed(0) : '–'}`);
-      const sent = `first query sent ${result.firstSent.toFixed(0)}`;
-      log(
-        `  run ${run}: ${result.painted ? 'painted' : `NOT painted in ${timeoutMs} ms`} · ${sent} · ${times.join(' · ')}`,
-      );
+      results.push(await paintOn(collector, key, options, `restarted ${run}`));
     } finally {
       await collector.stop();
     }
@@ -94,38 +110,45 @@ async function onPostgres(plan, dir, options) {
 
 const cell = (p) => (p ? `${p.ms.toFixed(0)}${p.state === 'error' ? ' (error)' : ''}` : '–');
 
+/** The worst and median paint of `results`, against the budget. */
+function judge(results) {
+  const sorted = results.map(paintMs).sort((a, b) => a - b);
+  const worst = sorted.at(-1);
+  return { median: sorted[Math.floor(sorted.length / 2)], worst, pass: worst <= BUDGET_MS };
+}
+
+const paintMs = (r) => (r.painted ? Math.max(...PANELS.map((p) => r.panels[p].ms)) : Infinity);
+
 /**
- * The table: one row per run, then the budget. Run 1 is the first paint on a store whose days were never summed: it
- * builds the stats' rollups (two periods, 8 dimensions), once a store, and is shown apart; the budget is judged on the
- * runs after it, each on a freshly started collector.
+ * The table: one row per paint, then the budget, judged on the paints on a running collector; the first paint (which
+ * builds the rollups) and those right after a restart are shown beside it.
  */
 function report(store, events, results, timeoutMs) {
-  const paint = results.map((r) => (r.painted ? Math.max(...PANELS.map((p) => r.panels[p].ms)) : Infinity));
   const show = (ms) => (ms === Infinity ? `> ${timeoutMs}` : ms.toFixed(0));
-  const after = paint.length > 1 ? paint.slice(1) : paint;
-  const sorted = [...after].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  const worst = sorted.at(-1);
-  const pass = worst <= BUDGET_MS;
+  const running = judge(results.filter((r) => r.label.startsWith('running')));
+  const restarted = judge(results.filter((r) => r.label.startsWith('restarted')));
   const rows = results.map(
-    (r, i) =>
-      `| ${store} | ${events.toLocaleString('en')} | ${i + 1} | ${show(paint[i])} | ${[...PANELS, EXTRA].map((p) => cell(r.panels[p])).join(' | ')} |`,
+    (r) =>
+      `| ${store} | ${events.toLocaleString('en')} | ${r.label} | ${show(paintMs(r))} | ${[...PANELS, EXTRA].map((p) => cell(r.panels[p])).join(' | ')} |`,
   );
-  const slowest = results.at(-1).requests.toSorted((a, b) => b.ms - a.ms);
-  const queries = results.at(-1).requests.filter((r) => r.body).length;
+  const last = results.findLast((r) => r.label.startsWith('running'));
+  const slowest = last.requests.toSorted((a, b) => b.ms - a.ms);
+  const queries = last.requests.filter((r) => r.body).length;
   const sent = results.map((r) => r.firstSent.toFixed(0)).join(', ');
   return {
-    pass,
+    pass: running.pass,
     lines: [
-      `| store | events | run | painted ms | ${[...PANELS, EXTRA].join(' | ')} |`,
+      `| store | events | paint | painted ms | ${[...PANELS, EXTRA].join(' | ')} |`,
       `|---|---|---|---|${[...PANELS, EXTRA].map(() => '---').join('|')}|`,
       ...rows,
       '',
-      `${store}: first paint that builds the rollups ${show(paint[0])} ms; after it, painted median ${show(median)} ms, ` +
-        `worst ${show(worst)} ms (budget ≤ ${BUDGET_MS} ms: ${pass ? 'pass' : 'FAIL'}); first query sent at ${sent} ms; ` +
+      `${store}: on a running collector painted median ${show(running.median)} ms, worst ${show(running.worst)} ms ` +
+        `(budget ≤ ${BUDGET_MS} ms: ${running.pass ? 'pass' : 'FAIL'}); right after a restart median ` +
+        `${show(restarted.median)} ms, worst ${show(restarted.worst)} ms; the paint that builds the rollups ` +
+        `${show(paintMs(results[0]))} ms; first query sent at ${sent} ms; ` +
         `${queries} stats queries a paint (POST /v1/stats/query; plus the realtime check, polled every 30 s), ` +
-        `${results.reduce((n, r) => n + r.repeated.length, 0)} repeated in ${results.length} runs.`,
-      `Last run's stats requests, slowest first (ms from sent to answered): ${slowest.map((r) => `${r.what} ${r.ms.toFixed(0)}`).join('; ')}.`,
+        `${results.reduce((n, r) => n + r.repeated.length, 0)} repeated in ${results.length} paints.`,
+      `Last running paint's stats requests, slowest first (ms from sent to answered): ${slowest.map((r) => `${r.what} ${r.ms.toFixed(0)}`).join('; ')}.`,
     ],
   };
 }

@@ -42,7 +42,13 @@ export const slotLabel = (grain: RollupGrain, localMs: number): string =>
  * stats API runs (build-sql.ts, site-totals-sql.ts) with the grain in front and the visitors' ids instead of their
  * count, so a span summed from the rollups is what the query over the events answers.
  */
-function rollupQueries(scope: RollupScope, from: number, to: number, grain: RollupGrain, d: SqlDialect): SqlQuery[] {
+export function rollupQueries(
+  scope: RollupScope,
+  from: number,
+  to: number,
+  grain: RollupGrain,
+  d: SqlDialect,
+): SqlQuery[] {
   const kind = kindOf(scope.dim);
   const plan: StatsPlan = {
     accountId: scope.accountId,
@@ -65,7 +71,14 @@ export async function computeRollupRows(
   to: number,
   grain: RollupGrain = 'time:day',
 ): Promise<RollupRow[]> {
-  const [totals = [], visitTotals = []] = await store.statsRows((d) => rollupQueries(scope, from, to, grain, d));
+  return rollupRowsOf(grain, await store.statsRows((d) => rollupQueries(scope, from, to, grain, d)));
+}
+
+/** The rollup rows the answers to `rollupQueries` (in its order) make. */
+export function rollupRowsOf(
+  grain: RollupGrain,
+  [totals = [], visitTotals = []]: Array<Array<Record<string, unknown>>>,
+) {
   const byKey = new Map<string, RollupRow>();
   for (const r of totals) {
     const day = slotLabel(grain, Number(r.d0));
@@ -94,5 +107,5 @@ export async function computeRollupRows(
       visitPageviews: n(r.visit_pageviews),
     });
   }
-  return [...byKey.values()];
+  return [...byKey.values()] as RollupRow[];
 }

@@ -19,28 +19,32 @@ const scopeWhere = (s: RollupScope, p: Params, d: SqlDialect, fromKey: string, t
 const n = (v: unknown) => Number(v ?? 0);
 const bytesOf = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64') : (v as Uint8Array));
 
-/** One snapshot: the rows labelled [fromKey, toKey) and the marks of the UTC days [firstUtcDay, lastUtcDay]. */
-export async function readRollups(
-  store: Store,
+type Rows = Array<Record<string, unknown>>;
+
+/** The queries whose answers are the rows labelled [fromKey, toKey) and the marks of UTC days [firstUtcDay, lastUtcDay]. */
+export function rollupReadQueries(
   scope: RollupScope,
   fromKey: string,
   toKey: string,
   utcDays: [number, number],
-): Promise<StoredRollups> {
-  const [days = [], marks = []] = await store.statsRows((d) => {
-    const p = new Params(d);
-    const daysQuery = {
-      text: `SELECT day, marks, ${d.bytesOut('body')} AS body FROM stats_rollups WHERE ${scopeWhere(scope, p, d, fromKey, toKey)}`,
-      params: p.values,
-    };
-    const q = new Params(d);
-    const marksQuery = {
-      text: `SELECT day, marks FROM stats_stale WHERE account_id = ${q.add(scope.accountId)}
-        AND test = ${q.add(d.bool(scope.test))} AND day >= ${q.add(utcDays[0])} AND day <= ${q.add(utcDays[1])}`,
-      params: q.values,
-    };
-    return [daysQuery, marksQuery];
-  });
+  d: SqlDialect,
+): SqlQuery[] {
+  const p = new Params(d);
+  const daysQuery = {
+    text: `SELECT day, marks, ${d.bytesOut('body')} AS body FROM stats_rollups WHERE ${scopeWhere(scope, p, d, fromKey, toKey)}`,
+    params: p.values,
+  };
+  const q = new Params(d);
+  const marksQuery = {
+    text: `SELECT day, marks FROM stats_stale WHERE account_id = ${q.add(scope.accountId)}
+      AND test = ${q.add(d.bool(scope.test))} AND day >= ${q.add(utcDays[0])} AND day <= ${q.add(utcDays[1])}`,
+    params: q.values,
+  };
+  return [daysQuery, marksQuery];
+}
+
+/** What the answers to `rollupReadQueries` (read in one snapshot) say is stored. */
+export function storedRollupsOf([days = [], marks = []]: Rows[]): StoredRollups {
   return {
     days: new Map(days.map((r) => [String(r.day), { marks: n(r.marks), body: bytesOf(r.body) }])),
     marks: new Map(marks.map((r) => [n(r.day), n(r.marks)])),

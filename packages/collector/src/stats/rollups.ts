@@ -6,8 +6,17 @@ import { emptyTotals } from './compute-metrics.js';
 import type { ResolvedRange } from './date-range.js';
 import type { Group } from './group-totals.js';
 import { columnsOf, type DayColumns, decodeDay, encodeDay, SUMS } from './rollup-body.js';
-import { computeRollupRows, kindOf, type RollupGrain, type RollupScope, slotLabel } from './rollup-build.js';
-import { hoursDim, readRollups, writeRollups } from './rollup-store.js';
+import {
+  computeRollupRows,
+  kindOf,
+  type RollupGrain,
+  rollupQueries,
+  rollupRowsOf,
+  type RollupScope,
+  slotLabel,
+} from './rollup-build.js';
+import { hoursDim, rollupReadQueries, type StoredRollups, storedRollupsOf, writeRollups } from './rollup-store.js';
+import type { SqlDialect, SqlQuery } from './dialect.js';
 import { bucketLabels, mondayOf } from './time-buckets.js';
 import { addDays, localDateOf, offsetSegments, startOfLocalDay } from './time-zone.js';
 import { RowsVisitors, visitorsForTop } from './top-visitors.js';
@@ -82,17 +91,25 @@ const utcDayOf = (ms: number) => Math.floor(ms / DAY_MS);
 /** The body of a day or hour without events. */
 const noRows = encodeDay([]);
 
-/** `slots` (consecutive, every one over): stored ones where valid, built (and stored) where not. */
+/** The rows of `slots` (consecutive, every one over) are kept under `kept`: the scope, or its hours' dimension. */
+const keptOf = (scope: RollupScope, grain: RollupGrain): RollupScope =>
+  grain === 'time:day' ? scope : { ...scope, dim: hoursDim(scope.dim) };
+
+/** The queries reading what is stored of `slots`: their rows and their UTC days' marks. */
+function storedQueries(scope: RollupScope, grain: RollupGrain, slots: Slot[], d: SqlDialect): SqlQuery[] {
+  const utcDays: [number, number] = [utcDayOf(slots[0]!.from), utcDayOf(slots.at(-1)!.to - 1)];
+  return rollupReadQueries(keptOf(scope, grain), slots[0]!.key, `${slots.at(-1)!.key}~`, utcDays, d);
+}
+
+/** `slots` (consecutive, every one over): from what was `stored` where valid, built (and stored) where not. */
 async function storedSlots(
   store: Store,
   scope: RollupScope,
   grain: RollupGrain,
   slots: Slot[],
+  stored: StoredRollups,
   onError: (error: unknown) => void,
 ): Promise<DayColumns[]> {
-  const kept = grain === 'time:day' ? scope : { ...scope, dim: hoursDim(scope.dim) };
-  const utcDays: [number, number] = [utcDayOf(slots[0]!.from), utcDayOf(slots.at(-1)!.to - 1)];
-  const stored = await readRollups(store, kept, slots[0]!.key, `${slots.at(-1)!.key}~`, utcDays);
   // Marks seen before the build: a write that commits after this read marks its day again, so it is built again.
   const marksOf = (slot: Slot) => {
     let marks = 0;
@@ -111,7 +128,9 @@ async function storedSlots(
     const bodies = new Map(columns.map((c) => [c.day, c.bytes]));
     const rows = run.map((slot) => ({ key: slot.key, marks: marksOf(slot), body: bodies.get(slot.key) ?? noRows }));
     // The rollups are a cache: a failed write (two queries building the same days at once) costs a rebuild later.
-    await writeRollups(store, kept, rows, grain === 'time:day' ? hoursDim(scope.dim) : null).catch(onError);
+    await writeRollups(store, keptOf(scope, grain), rows, grain === 'time:day' ? hoursDim(scope.dim) : null).catch(
+      onError,
+    );
   }
   return days;
 }
@@ -133,8 +152,58 @@ function hourSlots(zone: string, from: number, to: number, now: number): Slot[] 
 }
 
 /**
- * The days of [fromDate, toDate): those over from their stored rows; the others (today, and yesterday in its first
- * LATE_AFTER_MS) from the stored rows of their hours that are over, and from the events after those.
+ * How [fromDate, toDate) is read: the days over from their stored rows; the others (today, and yesterday in its first
+ * LATE_AFTER_MS) from the stored rows of their hours that are over, and from the events after those (`tail`).
+ */
+interface DaysPlan {
+  days: Slot[];
+  hours: Slot[];
+  tail: { from: number; to: number } | null;
+}
+
+function planDays(zone: string, range: ResolvedRange, now: number): DaysPlan {
+  const start = (date: string) => startOfLocalDay(zone, date);
+  const openFrom = localDateOf(zone, now - LATE_AFTER_MS);
+  const closedTo = range.toDate < openFrom ? range.toDate : openFrom;
+  const plan: DaysPlan = { days: [], hours: [], tail: null };
+  if (range.fromDate < closedTo)
+    plan.days = bucketLabels('time:day', range.fromDate, closedTo).map((key) => ({
+      key,
+      from: start(key),
+      to: start(addDays(key, 1)),
+    }));
+  const openStart = range.fromDate > closedTo ? range.fromDate : closedTo;
+  if (openStart < range.toDate) {
+    const to = start(range.toDate);
+    plan.hours = hourSlots(zone, start(openStart), to, now);
+    const from = plan.hours.at(-1)?.to ?? start(openStart);
+    if (from < to) plan.tail = { from, to };
+  }
+  return plan;
+}
+
+type Rows = Array<Record<string, unknown>>;
+
+/**
+ * Runs groups of queries in one read transaction (one snapshot; on PostgreSQL one BEGIN and COMMIT for them all, not
+ * one a group): each group's answers apart.
+ */
+async function readTogether(store: Store, groups: Array<(d: SqlDialect) => SqlQuery[]>): Promise<Rows[][]> {
+  const counts: number[] = [];
+  const answers = await store.statsRows((d) =>
+    groups.flatMap((group, i) => {
+      const queries = group(d);
+      counts[i] = queries.length;
+      return queries;
+    }),
+  );
+  let at = 0;
+  return counts.map((count) => answers.slice(at, (at += count)));
+}
+
+/**
+ * The days of [fromDate, toDate) (planDays), read in one snapshot: the stored rows of the days and hours and the
+ * tail from the events, all known before any read. Slots whose rows are missing or stale are built after.
  */
 async function daysOf(
   store: Store,
@@ -143,30 +212,21 @@ async function daysOf(
   now: number,
   onError: (error: unknown) => void,
 ): Promise<DayColumns[]> {
-  const start = (date: string) => startOfLocalDay(scope.zone, date);
-  const openFrom = localDateOf(scope.zone, now - LATE_AFTER_MS);
-  const closedTo = range.toDate < openFrom ? range.toDate : openFrom;
-  const days: DayColumns[] = [];
-  if (range.fromDate < closedTo) {
-    const slots = bucketLabels('time:day', range.fromDate, closedTo).map((key) => ({
-      key,
-      from: start(key),
-      to: start(addDays(key, 1)),
-    }));
-    days.push(...(await storedSlots(store, scope, 'time:day', slots, onError)));
-  }
-  const openStart = range.fromDate > closedTo ? range.fromDate : closedTo;
-  if (openStart < range.toDate) {
-    let from = start(openStart);
-    const to = start(range.toDate);
-    const hours = hourSlots(scope.zone, from, to, now);
-    if (hours.length > 0) {
-      days.push(...(await storedSlots(store, scope, 'time:hour', hours, onError)));
-      from = hours.at(-1)!.to;
-    }
-    if (from < to) days.push(...columnsOf(await computeRollupRows(store, scope, from, to)));
-  }
-  return days;
+  const { days, hours, tail } = planDays(scope.zone, range, now);
+  const [storedDays, storedHours, tailRows] = await readTogether(store, [
+    (d) => (days.length > 0 ? storedQueries(scope, 'time:day', days, d) : []),
+    (d) => (hours.length > 0 ? storedQueries(scope, 'time:hour', hours, d) : []),
+    (d) => (tail ? rollupQueries(scope, tail.from, tail.to, 'time:day', d) : []),
+  ]);
+  return [
+    ...(days.length > 0
+      ? await storedSlots(store, scope, 'time:day', days, storedRollupsOf(storedDays!), onError)
+      : []),
+    ...(hours.length > 0
+      ? await storedSlots(store, scope, 'time:hour', hours, storedRollupsOf(storedHours!), onError)
+      : []),
+    ...(tail ? columnsOf(rollupRowsOf('time:day', tailRows!)) : []),
+  ];
 }
 
 /** The label of the time bucket a local day (or an hour of it: `2026-11-20 13`) is in. */
@@ -258,7 +318,12 @@ export async function rollupGroups(
   const shape = rollupShapeOf(query);
   if (!shape) return null;
   const scopeOf = (dim: string): RollupScope => ({ ...reader, zone: query.timezone, dim });
-  const days = await daysOf(store, scopeOf(shape.dim), range, now, onError);
+  // The percentage's whole (the site's visitors) is read beside the dimension's days, not after them.
+  const wholeWanted = query.metrics.includes('percentage') && shape.dim !== 'site';
+  const [days, whole] = await Promise.all([
+    daysOf(store, scopeOf(shape.dim), range, now, onError),
+    wholeWanted ? daysOf(store, scopeOf('site'), range, now, onError) : null,
+  ]);
   const { time } = shape;
   const groups = time
     ? sumGroups(days, (day) => bucketOf(time, day), bucketLabels(time, range.fromDate, range.toDate))
@@ -267,7 +332,7 @@ export async function rollupGroups(
       : sumGroups(days, (_, value) => value, [], { top: topOf(query) });
   let allVisitors = 0;
   if (query.metrics.includes('percentage')) {
-    const site = shape.dim === 'site' ? days : await daysOf(store, scopeOf('site'), range, now, onError);
+    const site = whole ?? days;
     allVisitors = visitorsOfRows.union(site, everyRow(site));
   }
   return { groups, allVisitors };

@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const description =
+  "issue #18's ingest budget over HTTP: 100-event beacons, this build against --base=<checkout> (built), alternated";
+
+const script = fileURLToPath(new URL('../lib/beacon-ingest.mjs', import.meta.url));
+const here = fileURLToPath(new URL('../..', import.meta.url));
+const log = (line) => process.stderr.write(`${line}\n`);
+const flagValue = (flags, name) => [...flags].find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
+const median = (list) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)];
+
+/**
+ * Each build in its own process, alternately, `--runs=N` times (default 6) at 10 and at 40 connections; a run is
+ * lib/beacon-ingest.mjs. Medians, since a run that another process's load lands on is an outlier, not noise to
+ * average. Budget: the collector's CPU per event within +10 % of the base's (throughput shown beside it).
+ */
+export default async ({ flags }) => {
+  const base = flagValue(flags, 'base');
+  if (!base) throw new Error('give --base=<path of a built checkout>, e.g. a `git worktree` of the build before');
+  const runs = Number(flagValue(flags, 'runs') ?? 6);
+  const budgets = [];
+  const lines = ['| connections | build | CPU µs/event (median) | events/s (median) | bytes written/event | runs |'];
+  lines.push('|---|---|---|---|---|---|');
+  for (const connections of [10, 40]) {
+    const seen = { base: [], here: [] };
+    for (let r = 0; r < runs; r++)
+      for (const [name, root] of [
+        ['base', base],
+        ['here', here],
+      ]) {
+        const out = JSON.parse(
+          execFileSync(process.execPath, [script, root, '1500', String(connections)], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'inherit'],
+          }),
+        );
+        seen[name].push(out);
+        log(
+          `${connections} connections, ${name}: ${out.cpuUsPerEvent.toFixed(1)} µs/event, ${out.eventsPerS.toFixed(0)} events/s`,
+        );
+      }
+    const of = (name, field) => median(seen[name].map((o) => o[field]));
+    for (const name of ['base', 'here'])
+      lines.push(
+        `| ${connections} | ${name} | ${of(name, 'cpuUsPerEvent').toFixed(1)} | ${of(name, 'eventsPerS').toFixed(0)} | ${of(name, 'bytesPerEvent').toFixed(0)} | ${seen[name].map((o) => o.cpuUsPerEvent.toFixed(1)).join(', ')} |`,
+      );
+    const cpu = of('here', 'cpuUsPerEvent') / of('base', 'cpuUsPerEvent');
+    const rate = of('here', 'eventsPerS') / of('base', 'eventsPerS');
+    budgets.push({ pass: cpu <= 1.1 });
+    lines.push(
+      `| ${connections} | here ÷ base | ${((cpu - 1) * 100).toFixed(1)} % (budget ≤ +10 %: ${cpu <= 1.1 ? 'pass' : 'FAIL'}) | × ${rate.toFixed(2)} | | |`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return budgets;
+};

@@ -13,7 +13,8 @@ const median = (list) => list.toSorted((a, b) => a - b)[Math.floor(list.length /
 /**
  * Each build in its own process, alternately, `--runs=N` times (default 6) at 10 and at 40 connections; a run is
  * lib/beacon-ingest.mjs. Medians, since a run that another process's load lands on is an outlier, not noise to
- * average. Budget: the collector's CPU per event within +10 % of the base's (throughput shown beside it).
+ * average. Budget, in the issue's words: throughput within 10 % of the base's. The CPU per event beside it is the
+ * steadier measure (it does not depend on the load generator).
  */
 export default async ({ flags }) => {
   const base = flagValue(flags, 'base');
@@ -47,9 +48,9 @@ export default async ({ flags }) => {
       );
     const cpu = of('here', 'cpuUsPerEvent') / of('base', 'cpuUsPerEvent');
     const rate = of('here', 'eventsPerS') / of('base', 'eventsPerS');
-    budgets.push({ pass: cpu <= 1.1 });
+    budgets.push({ pass: rate >= 0.9 });
     lines.push(
-      `| ${connections} | here ÷ base | ${((cpu - 1) * 100).toFixed(1)} % (budget ≤ +10 %: ${cpu <= 1.1 ? 'pass' : 'FAIL'}) | × ${rate.toFixed(2)} | | |`,
+      `| ${connections} | here ÷ base | ${cpu >= 1 ? '+' : ''}${((cpu - 1) * 100).toFixed(1)} % | × ${rate.toFixed(2)} (budget ≥ × 0.90: ${rate >= 0.9 ? 'pass' : 'FAIL'}) | | |`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

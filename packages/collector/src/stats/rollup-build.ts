@@ -78,7 +78,7 @@ export async function computeRollupRows(
 export function rollupRowsOf(
   grain: RollupGrain,
   [totals = [], visitTotals = []]: Array<Array<Record<string, unknown>>>,
-) {
+): RollupRow[] {
   const byKey = new Map<string, RollupRow>();
   for (const r of totals) {
     const day = slotLabel(grain, Number(r.d0));
@@ -107,5 +107,5 @@ export function rollupRowsOf(
       visitPageviews: n(r.visit_pageviews),
     });
   }
-  return [...byKey.values()] as RollupRow[];
+  return [...byKey.values()];
 }

@@ -91,7 +91,7 @@ const utcDayOf = (ms: number) => Math.floor(ms / DAY_MS);
 /** The body of a day or hour without events. */
 const noRows = encodeDay([]);
 
-/** The rows of `slots` (consecutive, every one over) are kept under `kept`: the scope, or its hours' dimension. */
+/** Where a grain's rows are kept: under the scope's dimension for days, under its hours' (`site@hour`) for hours. */
 const keptOf = (scope: RollupScope, grain: RollupGrain): RollupScope =>
   grain === 'time:day' ? scope : { ...scope, dim: hoursDim(scope.dim) };
 

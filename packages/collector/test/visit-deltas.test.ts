@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeVisit, type VisitEvent, VisitDeltas, visitKey, visitOfEvent } from '../src/store/visit-rows.js';
 
-const event = fc.record<VisitEvent>({
+const event: fc.Arbitrary<VisitEvent> = fc.record({
   account_id: fc.constantFrom(1, 2),
   test: fc.boolean(),
   session_id: fc.constantFrom('s1', 's2', null),
@@ -16,7 +16,7 @@ const event = fc.record<VisitEvent>({
   utm_campaign: fc.constantFrom('spring', null),
   utm_term: fc.constant(null),
   utm_content: fc.constant(null),
-  click_ids: fc.constantFrom(null, { gclid: 'g1' }, { fbclid: 'f1' }),
+  click_ids: fc.constantFrom<Record<string, string> | null>(null, { gclid: 'g1' }, { fbclid: 'f1' }),
   device_type: fc.constantFrom('desktop', 'mobile'),
   browser: fc.constantFrom('Chrome', 'Firefox'),
   os: fc.constantFrom('Linux', 'iOS'),

@@ -9,53 +9,25 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { createBenchAccount, startCollector } from './collector.mjs';
 import { beaconBody, CHROME_UA } from './requests.mjs';
+import { cpuSeconds } from './system.mjs';
 
-const [root, requestsArg = '1500', connectionsArg = '10'] = process.argv.slice(2);
+const [checkout, requestsArg = '1500', connectionsArg = '10'] = process.argv.slice(2);
 const requests = Number(requestsArg);
 const connections = Number(connectionsArg);
-const ADMIN = 'tk_admin_ingest_ab_only';
 const dir = mkdtempSync(join(os.tmpdir(), 'tracklet-beacon-ingest-'));
-const child = spawn(process.execPath, [`${root}/packages/collector/dist/main.js`], {
-  env: {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    TRACKLET_DB: join(dir, 'ingest.db'),
-    TRACKLET_LOG_LEVEL: 'warn',
-    TRACKLET_ADMIN_TOKEN: ADMIN,
-    TRACKLET_DEMO_KEYS: join(dir, 'demo-keys.json'),
-    TRACKLET_RATE_LIMIT_API: '0',
-    TRACKLET_RATE_LIMIT_BEACONS: '0',
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+const collector = await startCollector({ db: join(dir, 'ingest.db'), workDir: dir, checkout });
 try {
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const seen = (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    };
-    child.stdout.on('data', seen);
-    child.stderr.on('data', seen);
-    child.on('exit', () => reject(new Error(`the collector exited: ${out}`)));
-  });
-  const created = await fetch(`${url}/v1/admin/accounts`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'ingest' }),
-  });
-  const key = (await created.json()).keys.publishable;
+  const key = (await createBenchAccount(collector.url, 'ingest')).keys.publishable;
   const headers = {
     'content-type': 'text/plain;charset=UTF-8',
     'user-agent': CHROME_UA,
     origin: 'https://shop.example',
   };
   const send = async () => {
-    const response = await fetch(`${url}/v1/collect`, { method: 'POST', headers, body: beaconBody(key, 100) });
+    const body = beaconBody(key, 100);
+    const response = await fetch(`${collector.url}/v1/collect`, { method: 'POST', headers, body });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`beacon answered ${response.status}: ${text}`);
   };
@@ -67,25 +39,20 @@ try {
       }),
     );
   };
-  const cpuUs = () => {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // utime + stime, in clock ticks of 10 ms
-  };
-  const wchar = () => Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))[1]);
+  const wchar = () => Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${collector.pid}/io`, 'utf8'))[1]);
   await sendAll(300);
-  const [cpu0, bytes0, t0] = [cpuUs(), wchar(), performance.now()];
+  const [cpu0, bytes0, t0] = [cpuSeconds(collector.pid), wchar(), performance.now()];
   await sendAll(requests);
-  const [cpu1, bytes1, t1] = [cpuUs(), wchar(), performance.now()];
+  const [cpu1, bytes1, t1] = [cpuSeconds(collector.pid), wchar(), performance.now()];
   const events = requests * 100;
   process.stdout.write(
     `${JSON.stringify({
-      cpuUsPerEvent: (cpu1 - cpu0) / events,
+      cpuUsPerEvent: ((cpu1 - cpu0) * 1e6) / events,
       bytesPerEvent: (bytes1 - bytes0) / events,
       eventsPerS: events / ((t1 - t0) / 1000),
     })}\n`,
   );
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()));
+  await collector.stop();
   rmSync(dir, { recursive: true, force: true });
 }

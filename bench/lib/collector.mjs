@@ -6,8 +6,8 @@ import { spawnServer, stopChild } from './processes.mjs';
 const mainJs = fileURLToPath(new URL('../../packages/collector/dist/main.js', import.meta.url));
 export const ADMIN_TOKEN = 'tk_admin_bench_only_not_a_secret';
 
-export function assertBuilt() {
-  if (!existsSync(mainJs)) throw new Error('packages/collector/dist/main.js is missing: run `npm run build` first');
+export function assertBuilt(main = mainJs) {
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
 }
 
 /** The pid of the node process itself when it runs under strace (strace's only child). */
@@ -23,11 +23,13 @@ function innerPid(pid) {
 /**
  * The built collector (`packages/collector/dist/main.js`) as a child process on a free loopback port, quiet
  * (TRACKLET_LOG_LEVEL=warn), rate limits off, its demo keys file in `workDir` so the bench never touches ./data. Options:
- * `cpuProfDir` runs it with --cpu-prof; `straceFile` runs it under `strace -f -c -w -e trace=fdatasync,fsync` (wall time).
+ * `cpuProfDir` runs it with --cpu-prof; `straceFile` runs it under `strace -f -c -w -e trace=fdatasync,fsync` (wall time);
+ * `checkout` runs another built checkout's collector (modes/ingest-ab.mjs) instead of this one's.
  */
-export async function startCollector({ db, workDir, cpuProfDir, straceFile, env = {} }) {
-  assertBuilt();
-  const nodeArgs = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), mainJs];
+export async function startCollector({ db, workDir, cpuProfDir, straceFile, checkout, env = {} }) {
+  const main = checkout ? join(checkout, 'packages/collector/dist/main.js') : mainJs;
+  assertBuilt(main);
+  const nodeArgs = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), main];
   const [command, args] = straceFile
     ? ['strace', ['-f', '-c', '-w', '-e', 'trace=fdatasync,fsync', '-o', straceFile, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];

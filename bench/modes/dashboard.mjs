@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { openPostgresStore } from '../../packages/collector/dist/store/postgres/postgres-store.js';
 import { ADMIN_TOKEN, startCollector } from '../lib/collector.mjs';
 import { EXTRA, PANELS, paintOnce } from '../lib/dashboard-paint.mjs';
+import { flagValue } from '../lib/flags.mjs';
 import { postgresFixture } from '../lib/postgres.mjs';
 import { loadPostgres, loadSqlite, migrateSqlite } from '../lib/stats-load.mjs';
 import { importTypeScript } from '../lib/typescript-import.mjs';
@@ -15,8 +16,6 @@ export const description =
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const BUDGET_MS = 1500;
-const flagValue = (flags, name, fallback) =>
-  Number([...flags].find((f) => f.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 
 /** A live key for the seeded account, through the admin API (the seed writes no keys). */
 async function liveKey(url, accountId) {
@@ -158,8 +157,8 @@ export default async ({ args, flags }) => {
   const stores = ['sqlite', 'postgres'].filter(
     (s) => !args.some((a) => a === 'sqlite' || a === 'postgres') || args.includes(s),
   );
-  const runs = flagValue(flags, 'runs', 5);
-  const timeoutMs = flagValue(flags, 'timeout', 120) * 1000;
+  const runs = Number(flagValue(flags, 'runs') ?? 5);
+  const timeoutMs = Number(flagValue(flags, 'timeout') ?? 120) * 1000;
   const { CHROMIUM, HUMAN_LAUNCH } = await importTypeScript(new URL('../../e2e/support/browser.ts', import.meta.url));
   const browser = await chromium.launch({ ...HUMAN_LAUNCH, executablePath: CHROMIUM });
   const dir = mkdtempSync(join(os.tmpdir(), 'tracklet-dashboard-'));

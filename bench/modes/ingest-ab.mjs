@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { flagValue } from '../lib/flags.mjs';
 
 export const description =
   "issue #18's ingest budget over HTTP: 100-event beacons, this build against --base=<checkout> (built), alternated";
@@ -7,7 +8,6 @@ export const description =
 const script = fileURLToPath(new URL('../lib/beacon-ingest.mjs', import.meta.url));
 const here = fileURLToPath(new URL('../..', import.meta.url));
 const log = (line) => process.stderr.write(`${line}\n`);
-const flagValue = (flags, name) => [...flags].find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
 const median = (list) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)];
 
 /**

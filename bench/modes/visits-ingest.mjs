@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { flagValue } from '../lib/flags.mjs';
 
 export const description =
   'the visits write of issue #18: CPU per event through the SQLite store, this build against --base=<checkout> (built)';
@@ -10,10 +11,10 @@ const log = (line) => process.stderr.write(`${line}\n`);
 
 /** Runs each build alternately (`--runs=N`, default 3), each run in its own process; budget: ≤ +10 % CPU per event. */
 export default async ({ flags }) => {
-  const base = [...flags].find((f) => f.startsWith('--base='))?.slice('--base='.length);
+  const base = flagValue(flags, 'base');
   if (!base)
     throw new Error('give --base=<path of a built checkout without the change>, e.g. a `git worktree` of main');
-  const runs = Number([...flags].find((f) => f.startsWith('--runs='))?.slice('--runs='.length) ?? 3);
+  const runs = Number(flagValue(flags, 'runs') ?? 3);
   const budgets = [];
   for (const per of [100, 1]) {
     const cpu = { base: [], here: [] };

@@ -172,13 +172,14 @@ function addLaterEvent(held: VisitRow, e: VisitEvent): void {
   held.ended_at = Math.max(held.ended_at, e.occurred_at);
   if (e.event === 'page_view') {
     const at = e.occurred_at;
+    const page = pathOf(e.url);
     if (held.entry_at === null || at < held.entry_at) {
       held.entry_at = at;
-      held.entry_page = pathOf(e.url);
+      held.entry_page = page;
     }
     if (held.exit_at === null || at >= held.exit_at) {
       held.exit_at = at;
-      held.exit_page = pathOf(e.url);
+      held.exit_page = page;
     }
     held.pageviews += 1;
   } else if (e.event === 'confirmation') held.revenue += e.amount ?? 0;

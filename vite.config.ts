@@ -36,6 +36,7 @@ const storeless = [
   'enrich-country',
   'event-output',
   'ids',
+  'ingest-load',
   'normalize-touches',
   'quick-beacon-event',
   'request-hash',

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { flagValue } from '../lib/flags.mjs';
+import { median } from '../lib/median.mjs';
 
 export const description =
   "issue #18's ingest budget over HTTP: 100-event beacons, this build against --base=<checkout> (built), alternated";
@@ -8,7 +9,6 @@ export const description =
 const script = fileURLToPath(new URL('../lib/beacon-ingest.mjs', import.meta.url));
 const here = fileURLToPath(new URL('../..', import.meta.url));
 const log = (line) => process.stderr.write(`${line}\n`);
-const median = (list) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)];
 
 /**
  * Each build in its own process, alternately, `--runs=N` times (default 6) at 10 and at 40 connections; a run is

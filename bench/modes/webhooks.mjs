@@ -7,9 +7,11 @@ import { postgresFixture } from '../lib/postgres.mjs';
 import { cpuSeconds } from '../lib/system.mjs';
 import { startReceivers } from '../lib/webhook-receivers.mjs';
 import { topFunctions } from '../lib/profile.mjs';
+import { flagValue } from '../lib/flags.mjs';
+import { median } from '../lib/median.mjs';
 
 export const description =
-  'outgoing webhooks (issue #21): ingest req/s with 1 hanging + 1 healthy endpoint vs none, delivery lag p99 at 1,000 events/s (args: sqlite | postgres, inline, receivers-apart)';
+  'outgoing webhooks (issue #21): ingest req/s with 1 hanging + 1 healthy endpoint vs none (median of --pairs=N alternated), delivery lag p99 at 1,000 events/s (args: sqlite | postgres, inline, receivers-apart)';
 
 const SECONDS = 10;
 /** The worker on a thread of its own (TRACKLET_WEBHOOK_THREAD), unless `inline` is given. */
@@ -55,7 +57,7 @@ async function cpuOf(pid, label, run) {
     .map(([name, s]) => `${name} ${s.toFixed(1)}`);
   const receivers = cpuSeconds(receiversPid) - self;
   log(`    ${label} CPU s: ${spent.join(', ')}; receivers ${receivers.toFixed(1)}; load average ${load}`);
-  return result;
+  return { ...result, mainCpu: (after.main ?? 0) - (before.main ?? 0) };
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? NaN;
@@ -71,7 +73,11 @@ async function onCollector(store, dir, name, hooks, run, profile = false) {
     env: {
       TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true',
       TRACKLET_WEBHOOK_THREAD: thread ? 'true' : 'false',
-      ...(process.env.TRACKLET_WEBHOOK_NICE ? { TRACKLET_WEBHOOK_NICE: process.env.TRACKLET_WEBHOOK_NICE } : {}),
+      ...Object.fromEntries(
+        ['TRACKLET_WEBHOOK_NICE', 'TRACKLET_WEBHOOK_YIELD_AT'].flatMap((name) =>
+          process.env[name] ? [[name, process.env[name]]] : [],
+        ),
+      ),
     },
   });
   try {
@@ -96,6 +102,7 @@ async function onCollector(store, dir, name, hooks, run, profile = false) {
 export default async function webhooks({ args, flags }) {
   thread = !args.includes('inline');
   const profile = flags.has('--cpu-prof');
+  const pairs = Number(flagValue(flags, 'pairs') ?? 3);
   const storeName = args.includes('postgres') ? 'postgres' : 'sqlite';
   const dir = mkdtempSync(join(os.tmpdir(), 'tracklet-bench-webhooks-'));
   const fixture = storeName === 'postgres' ? await postgresFixture() : null;
@@ -117,11 +124,23 @@ export default async function webhooks({ args, flags }) {
         }),
       );
     };
-    log(`webhooks on ${storeName}: ${SECONDS} s of POST /v1/events, ${CONNECTIONS} connections`);
-    const bare = await onCollector(store, dir, 'bare', null, pass(false), profile);
-    const hooked = await onCollector(store, dir, 'hooked', hooks, pass(true), profile);
-    const ratio = hooked.reqPerSec / bare.reqPerSec;
-    log(`  ratio with/without webhooks: ${ratio.toFixed(2)} (budget >= 0.90)`);
+    log(
+      `webhooks on ${storeName}: ${SECONDS} s of POST /v1/events, ${CONNECTIONS} connections, ${pairs} alternated pairs`,
+    );
+    const pairsSeen = [];
+    for (let i = 0; i < pairs; i++) {
+      const bare = await onCollector(store, dir, `bare${i}`, null, pass(false), profile);
+      const hooked = await onCollector(store, dir, `hooked${i}`, hooks, pass(true), profile);
+      pairsSeen.push({ bare, hooked, ratio: hooked.reqPerSec / bare.reqPerSec });
+      log(`  pair ${i + 1}: ratio ${(hooked.reqPerSec / bare.reqPerSec).toFixed(2)}`);
+    }
+    const bare = { reqPerSec: median(pairsSeen.map((p) => p.bare.reqPerSec)) };
+    const hooked = { reqPerSec: median(pairsSeen.map((p) => p.hooked.reqPerSec)) };
+    const ratio = median(pairsSeen.map((p) => p.ratio));
+    const cpuUs = (side) => median(pairsSeen.map((p) => (p[side].mainCpu / (p[side].reqPerSec * SECONDS)) * 1e6));
+    log(
+      `  ratio with/without webhooks, median of ${pairs}: ${ratio.toFixed(2)} (${pairsSeen.map((p) => p.ratio.toFixed(2)).join(', ')}; budget >= 0.90); main thread CPU per event ${cpuUs('bare').toFixed(0)} / ${cpuUs('hooked').toFixed(0)} µs`,
+    );
     arrivals.length = 0;
     const paced = await onCollector(store, dir, 'paced', hooks, async (target, params) => {
       const row = await measure(target, 'events', {

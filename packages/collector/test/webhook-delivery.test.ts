@@ -6,13 +6,15 @@ import { type Receiver, startReceiver, until } from './support/webhook-receiver.
 
 /** The collector's webhook clock runs `offset` ms ahead of the wall clock: tests move it past retries' waits. */
 let offset = 0;
+/** How busy the collector tells its worker ingest is (0 to 1): tests make it busy to see deliveries yield. */
+let ingestLoad = 0;
 const minutes = (n: number) => n * 60_000;
 const hours = (n: number) => n * 3_600_000;
 
 describe('webhook deliveries (issue #21)', () => {
   const c = useCollector({
-    env: { TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true', TRACKLET_WEBHOOK_POLL_MS: '20' },
-    build: { webhooks: { clock: () => Date.now() + offset } },
+    env: { TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true', TRACKLET_WEBHOOK_POLL_MS: '20', TRACKLET_WEBHOOK_YIELD_AT: '80' },
+    build: { webhooks: { clock: () => Date.now() + offset, ingestLoad: () => ingestLoad } },
   });
   let answers: Array<number | 'hang'> = [];
   let receiver: Receiver;
@@ -187,5 +189,30 @@ describe('webhook deliveries (issue #21)', () => {
     });
     expect(disabled.disabled_reason).toMatch(/3 days of failed deliveries.*answered 500/);
     answers = [];
+  });
+
+  it('yields to busy ingest: a few deliveries a second go on, the rest wait in the outbox until ingest calms down', async () => {
+    const hook = await endpoint(['burst']);
+    ingestLoad = 1;
+    try {
+      const sent = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          c.live.post('/v1/events', { event: 'burst', contact_email: `b${i}@x.example` }),
+        ),
+      );
+      expect(sent.every((r) => r.status === 201)).toBe(true);
+      await settled(c);
+      const burst = () => receiver.received.filter((r) => JSON.parse(r.body).type === 'burst').length;
+      await until(() => burst() > 0);
+      // Busy: one claim in 250 ms, of one delivery per request slot (4 by default), so within 600 ms at most 3 claims.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(burst()).toBeGreaterThan(0);
+      expect(burst()).toBeLessThanOrEqual(12);
+      ingestLoad = 0;
+      await until(() => burst() === 40);
+    } finally {
+      ingestLoad = 0;
+    }
+    await disable(hook.id);
   });
 });

@@ -21,6 +21,13 @@ export interface WebhookConfig {
   thread: boolean;
   /** TRACKLET_WEBHOOK_NICE: the thread's nice value (Linux), so ingest gets the CPU first (default 10). */
   nice: number;
+  /**
+   * TRACKLET_WEBHOOK_YIELD_AT: the collector's event loop utilization, in percent, above which the delivery thread
+   * yields to ingest (ingest-load.ts): it claims a few a second, the outbox holding the rest until ingest calms down.
+   * Default 100: never (on two cores 1,000 events/s already keep the loop ~75 % busy, so a lower value delays
+   * deliveries there too: README "Webhooks").
+   */
+  yieldAt: number;
 }
 
 type Integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) => number;
@@ -36,5 +43,6 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv, integer: Integer, flag
     pollMs: integer(env, 'TRACKLET_WEBHOOK_POLL_MS', 100, 1, 60_000),
     thread: flag({ TRACKLET_WEBHOOK_THREAD: 'true', ...env }, 'TRACKLET_WEBHOOK_THREAD'),
     nice: integer(env, 'TRACKLET_WEBHOOK_NICE', 10, 0, 19),
+    yieldAt: integer(env, 'TRACKLET_WEBHOOK_YIELD_AT', 100, 1, 100),
   };
 }

@@ -10,6 +10,7 @@ import { EndpointStore } from './endpoint-store.js';
 import { loadSecretBox, type SecretBox } from './secrets.js';
 import type { Resolver } from './ssrf-guard.js';
 import type { WebhookConfig } from './webhook-config.js';
+import { IngestLoad } from './ingest-load.js';
 import { WebhookWorker } from './worker.js';
 import { startWorkerThread } from './worker-thread-handle.js';
 
@@ -24,11 +25,14 @@ export interface Webhooks {
   clock: () => number;
   /** How endpoint host names are resolved (tests give their own to prove the connect-time check). */
   resolve?: Resolver;
+  /** How busy ingest is, 0 to 1 (tests give their own); absent: the collector's thread measured (ingest-load.ts). */
+  ingestLoad?: () => number;
 }
 
 export interface WebhookOptions {
   clock?: () => number;
   resolve?: Resolver;
+  ingestLoad?: () => number;
 }
 
 export async function openWebhooks(
@@ -46,6 +50,7 @@ export async function openWebhooks(
     config,
     clock: options.clock ?? Date.now,
     ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(options.ingestLoad ? { ingestLoad: options.ingestLoad } : {}),
   };
 }
 
@@ -55,7 +60,9 @@ const threadBuilt = existsSync(fileURLToPath(new URL('./worker-thread.js', impor
 /**
  * A started worker on these webhooks, counted in `metrics` (with the queue's gauges), its failures logged: on a
  * thread of its own with TRACKLET_WEBHOOK_THREAD (on PostgreSQL connected itself to `db`, TRACKLET_DB; on SQLite
- * through this process's writer), unless a test injected a clock or a resolver, which cannot cross to a thread.
+ * through this process's writer), unless a test injected a clock, a resolver or an ingest load, which cannot cross
+ * to a thread. With TRACKLET_WEBHOOK_YIELD_AT under 100 the thread yields to ingest while this thread is busy
+ * (ingest-load.ts).
  */
 export function startWebhookWorker(
   webhooks: Webhooks,
@@ -65,12 +72,16 @@ export function startWebhookWorker(
 ): { close(): Promise<void> } {
   registerQueueGauges(metrics.registry, webhooks.queue, webhooks.clock);
   const postgres = /^postgres(ql)?:\/\//.test(db);
-  if (webhooks.config.thread && webhooks.clock === Date.now && !webhooks.resolve && threadBuilt) {
-    const data = { db: postgres ? db : null, config: webhooks.config, secretsKey: webhooks.box.key };
+  const injected = webhooks.clock !== Date.now || webhooks.resolve || webhooks.ingestLoad;
+  if (webhooks.config.thread && !injected && threadBuilt) {
+    const load = new IngestLoad();
+    const watching = webhooks.config.yieldAt < 100 ? load.watch() : { stop: () => {} };
+    const data = { db: postgres ? db : null, config: webhooks.config, secretsKey: webhooks.box.key, load: load.buffer };
     const thread = startWorkerThread(data, postgres ? null : webhooks, metrics, log);
     webhooks.cache.onQueued = thread.wake;
-    return thread;
+    return { close: () => thread.close().finally(() => watching.stop()) };
   }
+  // On the event loop the deliveries' own work would count as ingest's: only a test's load is obeyed.
   const worker = new WebhookWorker({
     ...webhooks,
     onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),

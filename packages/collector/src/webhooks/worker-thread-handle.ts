@@ -3,6 +3,9 @@ import type { Metrics } from '../metrics.js';
 import { answerCalls, type WorkerEndpoints, type WorkerQueue } from './worker-calls.js';
 import type { WorkerThreadData } from './worker-thread.js';
 
+/** How often the worker is told of rows queued while it is already looking (see `wake`). */
+const wakeEveryMs = 100;
+
 /**
  * Starts worker-thread.ts; its outcomes are counted here, its failures logged here. With `stores` (SQLite) its claims
  * and completions run here, on this process's writer; without, it connects to `db` itself (PostgreSQL).
@@ -23,16 +26,22 @@ export function startWorkerThread(
   thread.on('error', (error) => log.error({ err: error }, 'webhook worker thread failed'));
   let exited = false;
   thread.once('exit', () => (exited = true));
-  // Wakes are many (one per queued event): one message per turn of the event loop carries them.
+  // Wakes are many (one per queued event), and a woken worker looks again every 20 ms for a second
+  // (round-timer.ts): the first wake after a quiet spell goes at once, later ones at most every `wakeEveryMs`.
   let waking: Set<number> | null = null;
+  let postedAt = -Infinity;
+  const post = () => {
+    if (!exited) thread.postMessage({ wake: [...(waking ?? [])] });
+    postedAt = Date.now();
+    waking = null;
+  };
   const wake = (endpointIds: number[]) => {
     if (exited) return;
     if (waking) return void endpointIds.forEach((id) => waking?.add(id));
     waking = new Set(endpointIds);
-    setImmediate(() => {
-      if (!exited) thread.postMessage({ wake: [...(waking ?? [])] });
-      waking = null;
-    });
+    const wait = postedAt + wakeEveryMs - Date.now();
+    if (wait > 0) setTimeout(post, wait).unref();
+    else setImmediate(post);
   };
   return {
     wake,

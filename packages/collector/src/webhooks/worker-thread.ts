@@ -3,6 +3,7 @@ import os from 'node:os';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { DeliveryQueue } from './delivery-queue.js';
 import { EndpointStore } from './endpoint-store.js';
+import { IngestLoad } from './ingest-load.js';
 import { SecretBox } from './secrets.js';
 import type { SqlPort } from './sql-port.js';
 import type { WebhookConfig } from './webhook-config.js';
@@ -23,6 +24,8 @@ export interface WorkerThreadData {
   config: WebhookConfig;
   /** The key that opens the signing secrets (the collector's SecretBox). */
   secretsKey: Uint8Array;
+  /** The collector's IngestLoad (shared memory): deliveries yield while ingest is busy. */
+  load: SharedArrayBuffer;
 }
 
 async function openStores(db: string | null, port: MessagePort) {
@@ -56,7 +59,8 @@ function lowerPriority(nice: number): string | null {
 
 const port = parentPort;
 if (!port) throw new Error('worker-thread.ts runs as a worker thread');
-const { db, config, secretsKey } = workerData as WorkerThreadData;
+const { db, config, secretsKey, load } = workerData as WorkerThreadData;
+const ingestLoad = new IngestLoad(load);
 const unchanged = config.nice > 0 ? lowerPriority(config.nice) : null;
 if (unchanged) port.postMessage({ error: unchanged });
 const { queue, endpoints, close } = await openStores(db, port);
@@ -74,6 +78,7 @@ const worker = new WebhookWorker({
   box: new SecretBox(Buffer.from(secretsKey)),
   config,
   clock: Date.now,
+  ingestLoad: () => ingestLoad.utilization(),
   onOutcome: (outcome) => (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1),
   onError: (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }),
 });

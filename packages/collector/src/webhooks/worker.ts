@@ -16,6 +16,8 @@ export interface WorkerDeps {
   /** Now, in epoch ms: injected so tests can move past a rotation's 24 h or the 3 days of failures. */
   clock: () => number;
   resolve?: Resolver;
+  /** How busy ingest is, 0 to 1 (ingest-load.ts); absent: never busy. */
+  ingestLoad?: () => number;
   onOutcome?: (outcome: 'delivered' | 'retry' | 'failed') => void;
   onError?: (error: unknown) => void;
 }
@@ -27,6 +29,8 @@ export interface WorkerDeps {
 const heldPerSlot = 16;
 const endpointsMaxAgeMs = 1000;
 const keepDeliveredMs = 30 * 24 * 3600_000;
+/** While ingest is busy (config.yieldAt), the worker claims at most this often. */
+const yieldingClaimMs = 250;
 
 /**
  * Sends the outbox (issue #21): each round (round-timer.ts: soon after this process queued rows, else every
@@ -46,6 +50,7 @@ export class WebhookWorker {
   private closed = false;
   private readonly timer: RoundTimer;
   private prunedAt = 0;
+  private claimedAt = -Infinity;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
 
@@ -83,7 +88,9 @@ export class WebhookWorker {
   private async round(): Promise<RoundResult> {
     const { config, clock } = this.deps;
     const now = clock();
-    const maxHeld = config.endpointConcurrency * heldPerSlot;
+    const busy = this.ingestBusy();
+    if (busy && now - this.claimedAt < yieldingClaimMs) return 'idle';
+    const maxHeld = config.endpointConcurrency * (busy ? 1 : heldPerSlot);
     await this.flush();
     if (now - this.targetsAt >= endpointsMaxAgeMs) await this.readTargets(now);
     if (now - this.prunedAt > 3600_000) {
@@ -99,12 +106,23 @@ export class WebhookWorker {
     if (limits.length > 0) {
       // A lease outlasts the worst case of what is held: every held delivery timing out, `endpointConcurrency` at once.
       claimed = await this.deps.queue.claim(limits, now, config.timeoutMs * (heldPerSlot + 2));
+      this.claimedAt = now;
       for (const [id] of limits) this.laneOf(id).add(claimed.filter((d) => d.endpoint_id === id));
     }
     this.dispatch();
     // Only a claim that filled an endpoint's room means more is waiting: then the next round follows at once.
     if (limits.some(([id, room]) => claimed.filter((d) => d.endpoint_id === id).length >= room)) return 'full';
     return claimed.length > 0 ? 'claimed' : 'idle';
+  }
+
+  /**
+   * Deliveries yield to ingest: while the collector's event loop is busier than `yieldAt` percent (ingest-load.ts), the
+   * worker claims at most once per `yieldingClaimMs` and holds one delivery per request slot (so an endpoint still
+   * gets a few a second), and the outbox keeps the rest until ingest calms down. On two cores a delivery costs about
+   * what storing an event does, so sending at ingest's peak rate would nearly halve it (issue #21's bench).
+   */
+  private ingestBusy(): boolean {
+    return (this.deps.ingestLoad?.() ?? 0) * 100 > this.deps.config.yieldAt;
   }
 
   private laneOf(id: number): EndpointLane {

@@ -1,13 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { flagValue } from '../lib/flags.mjs';
+import { abBuilds } from '../lib/ab-builds.mjs';
 import { median } from '../lib/median.mjs';
 
 export const description =
   "issue #18's ingest budget over HTTP: 100-event beacons, this build against --base=<checkout> (built), alternated";
 
 const script = fileURLToPath(new URL('../lib/beacon-ingest.mjs', import.meta.url));
-const here = fileURLToPath(new URL('../..', import.meta.url));
 const log = (line) => process.stderr.write(`${line}\n`);
 
 /**
@@ -17,30 +15,16 @@ const log = (line) => process.stderr.write(`${line}\n`);
  * steadier measure (it does not depend on the load generator).
  */
 export default async ({ flags }) => {
-  const base = flagValue(flags, 'base');
-  if (!base) throw new Error('give --base=<path of a built checkout>, e.g. a `git worktree` of the build before');
-  const runs = Number(flagValue(flags, 'runs') ?? 6);
+  const builds = abBuilds(flags, 6);
   const budgets = [];
   const lines = ['| connections | build | CPU µs/event (median) | events/s (median) | bytes written/event | runs |'];
   lines.push('|---|---|---|---|---|---|');
   for (const connections of [10, 40]) {
-    const seen = { base: [], here: [] };
-    for (let r = 0; r < runs; r++)
-      for (const [name, root] of [
-        ['base', base],
-        ['here', here],
-      ]) {
-        const out = JSON.parse(
-          execFileSync(process.execPath, [script, root, '1500', String(connections)], {
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'inherit'],
-          }),
-        );
-        seen[name].push(out);
-        log(
-          `${connections} connections, ${name}: ${out.cpuUsPerEvent.toFixed(1)} µs/event, ${out.eventsPerS.toFixed(0)} events/s`,
-        );
-      }
+    const seen = builds.measure(script, ['1500', String(connections)], (name, out) =>
+      log(
+        `${connections} connections, ${name}: ${out.cpuUsPerEvent.toFixed(1)} µs/event, ${out.eventsPerS.toFixed(0)} events/s`,
+      ),
+    );
     const of = (name, field) => median(seen[name].map((o) => o[field]));
     for (const name of ['base', 'here'])
       lines.push(

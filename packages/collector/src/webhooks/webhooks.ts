@@ -25,7 +25,10 @@ export interface Webhooks {
   clock: () => number;
   /** How endpoint host names are resolved (tests give their own to prove the connect-time check). */
   resolve?: Resolver;
-  /** How busy ingest is, 0 to 1 (tests give their own); absent: the collector's thread measured (ingest-load.ts). */
+  /**
+   * How busy ingest is, 0 to 1 (tests give their own); absent: measured on this thread for a delivery thread
+   * (ingest-load.ts), never busy for a worker on the event loop.
+   */
   ingestLoad?: () => number;
 }
 

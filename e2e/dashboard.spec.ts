@@ -103,6 +103,10 @@ test.describe('dashboard', { tag: NPM_ONLY }, () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await expect(kpi(page, 'visitors')).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    // And the graph is drawn again at the phone's width, not cut from the desktop's.
+    await expect
+      .poll(() => page.locator('.chart canvas').evaluate((c) => c.getBoundingClientRect().right))
+      .toBeLessThanOrEqual(375);
   });
 
   test('a share link opens the aggregate dashboard without a key, no people behind numbers, and dies when revoked', async ({

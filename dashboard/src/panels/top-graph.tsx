@@ -12,14 +12,19 @@ import { apiFilters, type View } from '../view.js';
  */
 const uPlotLoaded = import('uplot').then((m) => m.default);
 
-/** Draws the series with uPlot, sized to its box, and redraws on resize. */
+/** Draws the series with uPlot, sized to its box, and redraws whenever the box changes width. */
 function Chart({ xs, ys, label }: { xs: number[]; ys: number[]; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current!;
     let plot: uPlot | null = null;
     let gone = false;
-    const resize = () => plot?.setSize({ width: el.clientWidth, height: 220 });
+    const resize = () => {
+      if (plot && plot.width !== el.clientWidth) plot.setSize({ width: el.clientWidth, height: 220 });
+    };
+    // The box, not the window: a resize event is dispatched a frame after the viewport changes, and the box also
+    // changes width without one (a scrollbar appearing, the panel's column).
+    const watcher = new ResizeObserver(resize);
     void uPlotLoaded.then((UPlot) => {
       if (gone) return;
       plot = new UPlot(
@@ -37,10 +42,10 @@ function Chart({ xs, ys, label }: { xs: number[]; ys: number[]; label: string })
         el,
       );
     });
-    addEventListener('resize', resize);
+    watcher.observe(el);
     return () => {
       gone = true;
-      removeEventListener('resize', resize);
+      watcher.disconnect();
       plot?.destroy();
     };
   }, [xs.join(), ys.join(), label]);

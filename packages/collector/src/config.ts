@@ -7,6 +7,7 @@ import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { IpMode } from './pipeline/enrich-country.js';
 import type { Store } from './store/store.js';
 import { loadWebhookConfig, type WebhookConfig } from './webhooks/webhook-config.js';
+import { isPostgresUrl } from './store/postgres-url.js';
 
 export interface CollectorConfig {
   port: number;
@@ -100,8 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     webhooks: loadWebhookConfig(env, integer, flag),
   };
 }
-
-const isPostgresUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);
 
 /** TRACKLET_DB as it may be printed: a PostgreSQL URL loses its password. */
 export function describeStore(db: string): string {

@@ -111,6 +111,24 @@ describe('webhook deliveries (issue #21)', () => {
     await disable(hook.id);
   });
 
+  it('builds the body when it sends: an event erased with its contact before then is not sent, and the delivery says why', async () => {
+    const hook = await endpoint(['erased']);
+    answers = [500];
+    const posted = await c.live.post('/v1/events', { event: 'erased', contact_email: 'gone@x.example' });
+    expect(posted.status).toBe(201);
+    await settled(c);
+    await until(() => deliveries(hook.id).then((d) => d[0]?.attempts === 1));
+    expect((await c.live.delete(`/v1/contacts/${posted.body.contact_id}`)).status).toBe(200);
+    offset += 7000;
+    const failed = await until(() => deliveries(hook.id).then((d) => (d[0]?.status === 'failed' ? d[0] : null)));
+    expect(failed).toEqual(
+      expect.objectContaining({ attempts: 2, last_status_code: null, last_error: expect.stringMatching(/deleted/) }),
+    );
+    // The first attempt went out with the event; nothing after the erasure.
+    expect(receiver.received.filter((r) => JSON.parse(r.body).type === 'erased').map((r) => r.status)).toEqual([500]);
+    await disable(hook.id);
+  });
+
   it('signs with the old secret beside the new one for 24 h after a rotation, then with the new one only', async () => {
     const hook = await endpoint(['rotated']);
     const rotated = await c.live.post(`/v1/webhooks/${hook.id}/rotate-secret`, {});

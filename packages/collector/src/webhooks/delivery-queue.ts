@@ -5,7 +5,9 @@ export interface ClaimedDelivery {
   id: number;
   endpoint_id: number;
   contact_id: number | null;
+  event_id: number | null;
   type: string;
+  /** The body; '' until the worker builds an event's from the stored event (payload-reads.ts). */
   payload: string;
   attempts: number;
   created_at: number;
@@ -29,6 +31,7 @@ const claimedOf = (row: SqlRow): ClaimedDelivery => ({
   id: Number(row.id),
   endpoint_id: Number(row.endpoint_id),
   contact_id: row.contact_id === null ? null : Number(row.contact_id),
+  event_id: row.event_id === null ? null : Number(row.event_id),
   type: String(row.type),
   payload: String(row.payload),
   attempts: Number(row.attempts),

@@ -6,7 +6,7 @@ export interface NewDelivery {
   event_id: number | null;
   /** The event's name, or `contact.merged`. */
   type: string;
-  /** The JSON body to send, as sent. */
+  /** The JSON body to send, as sent; empty for an event's, built from the stored event when sent (payload-reads.ts). */
   payload: string;
   created_at: number;
 }

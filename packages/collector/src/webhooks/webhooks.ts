@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
+import { isPostgresUrl } from '../store/postgres-url.js';
 import { registerQueueGauges } from './webhook-metrics.js';
 import { DeliveryListing } from './delivery-listing.js';
 import { DeliveryQueue } from './delivery-queue.js';
@@ -11,6 +12,7 @@ import { loadSecretBox, type SecretBox } from './secrets.js';
 import type { Resolver } from './ssrf-guard.js';
 import type { WebhookConfig } from './webhook-config.js';
 import { IngestLoad } from './ingest-load.js';
+import { contactsVia, type PayloadReads } from './payload-reads.js';
 import { WebhookWorker } from './worker.js';
 import { startWorkerThread } from './worker-thread-handle.js';
 
@@ -19,6 +21,8 @@ export interface Webhooks {
   endpoints: EndpointStore;
   listing: DeliveryListing;
   queue: DeliveryQueue;
+  /** Events and contacts for the bodies a worker on this thread builds (a delivery thread reads its own). */
+  payloads: PayloadReads;
   cache: EndpointCache;
   box: SecretBox;
   config: WebhookConfig;
@@ -48,6 +52,7 @@ export async function openWebhooks(
     endpoints,
     listing: new DeliveryListing(store.webhookSql),
     queue: new DeliveryQueue(store.webhookSql),
+    payloads: { events: (ids) => store.getEventsByIds(ids), contacts: contactsVia(store.webhookSql) },
     cache: new EndpointCache(endpoints),
     box: await loadSecretBox(store.webhookSql, config.key),
     config,
@@ -62,9 +67,9 @@ const threadBuilt = existsSync(fileURLToPath(new URL('./worker-thread.js', impor
 
 /**
  * A started worker on these webhooks, counted in `metrics` (with the queue's gauges), its failures logged: on a
- * thread of its own with TRACKLET_WEBHOOK_THREAD (on PostgreSQL connected itself to `db`, TRACKLET_DB; on SQLite
- * through this process's writer), unless a test injected a clock, a resolver or an ingest load, which cannot cross
- * to a thread. With TRACKLET_WEBHOOK_YIELD_AT under 100 the thread yields to ingest while this thread is busy
+ * thread of its own with TRACKLET_WEBHOOK_THREAD (on PostgreSQL connected itself to `db`, TRACKLET_DB; on SQLite it
+ * reads the file on its own connection and writes through this process's writer), unless a test injected a clock, a
+ * resolver or an ingest load, which cannot cross to a thread, or the database is in memory (this thread's alone). With TRACKLET_WEBHOOK_YIELD_AT under 100 the thread yields to ingest while this thread is busy
  * (ingest-load.ts).
  */
 export function startWebhookWorker(
@@ -74,12 +79,12 @@ export function startWebhookWorker(
   db: string,
 ): { close(): Promise<void> } {
   registerQueueGauges(metrics.registry, webhooks.queue, webhooks.clock);
-  const postgres = /^postgres(ql)?:\/\//.test(db);
+  const postgres = isPostgresUrl(db);
   const injected = webhooks.clock !== Date.now || webhooks.resolve || webhooks.ingestLoad;
-  if (webhooks.config.thread && !injected && threadBuilt) {
+  if (webhooks.config.thread && !injected && threadBuilt && db !== ':memory:') {
     const load = new IngestLoad();
     const watching = webhooks.config.yieldAt < 100 ? load.watch() : { stop: () => {} };
-    const data = { db: postgres ? db : null, config: webhooks.config, secretsKey: webhooks.box.key, load: load.buffer };
+    const data = { db, config: webhooks.config, secretsKey: webhooks.box.key, load: load.buffer };
     const thread = startWorkerThread(data, postgres ? null : webhooks, metrics, log);
     webhooks.cache.onQueued = thread.wake;
     return { close: () => thread.close().finally(() => watching.stop()) };

@@ -1,9 +1,11 @@
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { isPostgresUrl } from '../store/postgres-url.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { EndpointStore } from './endpoint-store.js';
 import { IngestLoad } from './ingest-load.js';
+import { contactsVia, type PayloadReads } from './payload-reads.js';
 import { SecretBox } from './secrets.js';
 import type { SqlPort } from './sql-port.js';
 import type { WebhookConfig } from './webhook-config.js';
@@ -14,13 +16,14 @@ type Outcome = 'delivered' | 'retry' | 'failed';
 
 /**
  * The webhook worker on a thread of its own (TRACKLET_WEBHOOK_THREAD, issue #21), at a lower scheduling priority:
- * the requests, signatures and answers then cost ingest's event loop nothing, and the OS gives ingest the CPU first
- * (deliveries use what it leaves). On PostgreSQL it has a small pool of its own; on SQLite its claims and completions
- * are calls to the collector's thread, which runs them through its one writer (worker-calls.ts).
+ * the requests, signatures, bodies and answers then cost ingest's event loop nothing, and the OS gives ingest the CPU
+ * first (deliveries use what it leaves). On PostgreSQL it has a small pool of its own; on SQLite it reads on a
+ * connection of its own (what is due, the endpoints, the events its bodies are built from), and its claims and
+ * completions are calls to the collector's thread, which runs them through its one writer (worker-calls.ts).
  */
 export interface WorkerThreadData {
-  /** TRACKLET_DB when the thread connects itself (PostgreSQL); null: it calls the collector's thread. */
-  db: string | null;
+  /** TRACKLET_DB: a PostgreSQL URL or a SQLite file. */
+  db: string;
   config: WebhookConfig;
   /** The key that opens the signing secrets (the collector's SecretBox). */
   secretsKey: Uint8Array;
@@ -28,19 +31,42 @@ export interface WorkerThreadData {
   load: SharedArrayBuffer;
 }
 
-async function openStores(db: string | null, port: MessagePort) {
-  if (db === null) return { ...remoteStores(port), close: async () => {} };
+interface ThreadStores {
+  queue: WorkerQueue;
+  endpoints: WorkerEndpoints;
+  payloads: PayloadReads;
+  close(): Promise<void>;
+}
+
+/** SQLite: reads on a connection of this thread; claims, completions and pruning through the collector's writer. */
+async function openSqlite(path: string, port: MessagePort): Promise<ThreadStores> {
+  const { sqliteReadConnection } = await import('../store/sqlite/sqlite-webhook-sql.js');
+  const { db, sql, reads } = sqliteReadConnection(path);
+  const remote = remoteStores(port);
+  const local = new DeliveryQueue(sql);
+  return {
+    queue: { ...remote.queue, hasDue: (id, now) => local.hasDue(id, now) },
+    endpoints: new EndpointStore(sql),
+    payloads: { events: (ids) => reads.getEventsByIds(ids), contacts: contactsVia(sql) },
+    close: async () => void db.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<ThreadStores> {
   const pg = (await import('pg')).default;
   const { pgTypes } = await import('../store/postgres/rows.js');
   const { postgresWebhookSql } = await import('../store/postgres/postgres-webhook-sql.js');
-  const pool = new pg.Pool({ connectionString: db, max: 2, types: pgTypes });
+  const { PostgresReads } = await import('../store/postgres/postgres-reads.js');
+  const pool = new pg.Pool({ connectionString: url, max: 2, types: pgTypes });
   pool.on('error', () => {});
   const sql: SqlPort = postgresWebhookSql(pool);
-  const stores: { queue: WorkerQueue; endpoints: WorkerEndpoints } = {
+  const reads = new PostgresReads(pool);
+  return {
     queue: new DeliveryQueue(sql),
     endpoints: new EndpointStore(sql),
+    payloads: { events: (ids) => reads.getEventsByIds(ids), contacts: contactsVia(sql) },
+    close: () => pool.end(),
   };
-  return { ...stores, close: () => pool.end() };
 }
 
 /**
@@ -63,7 +89,7 @@ const { db, config, secretsKey, load } = workerData as WorkerThreadData;
 const ingestLoad = new IngestLoad(load);
 const unchanged = config.nice > 0 ? lowerPriority(config.nice) : null;
 if (unchanged) port.postMessage({ error: unchanged });
-const { queue, endpoints, close } = await openStores(db, port);
+const { queue, endpoints, payloads, close } = await (isPostgresUrl(db) ? openPostgres(db) : openSqlite(db, port));
 // Outcomes go to the collector's metrics in counts, a few times a second: a message per delivery cost the thread
 // a seventh of its CPU.
 let outcomes: Partial<Record<Outcome, number>> = {};
@@ -75,6 +101,7 @@ setInterval(postOutcomes, 250).unref();
 const worker = new WebhookWorker({
   endpoints,
   queue,
+  payloads,
   box: new SecretBox(Buffer.from(secretsKey)),
   config,
   clock: Date.now,

@@ -2,6 +2,7 @@ import { attemptDelivery, type Target } from './attempt.js';
 import { targetsOf, type Targets, toDisable } from './targets.js';
 import type { ClaimedDelivery, Completion } from './delivery-queue.js';
 import { EndpointLane } from './endpoint-lane.js';
+import { eventGone, fillPayloads, type PayloadReads } from './payload-reads.js';
 import { type RoundResult, RoundTimer } from './round-timer.js';
 import type { SecretBox } from './secrets.js';
 import type { Resolver } from './ssrf-guard.js';
@@ -11,6 +12,8 @@ import type { WorkerEndpoints, WorkerQueue } from './worker-calls.js';
 export interface WorkerDeps {
   endpoints: WorkerEndpoints;
   queue: WorkerQueue;
+  /** Where the bodies of events' deliveries are built from, when claimed. */
+  payloads: PayloadReads;
   box: SecretBox;
   config: WebhookConfig;
   /** Now, in epoch ms: injected so tests can move past a rotation's 24 h or the 3 days of failures. */
@@ -107,7 +110,9 @@ export class WebhookWorker {
       // A lease outlasts the worst case of what is held: every held delivery timing out, `endpointConcurrency` at once.
       claimed = await this.deps.queue.claim(limits, now, config.timeoutMs * (heldPerSlot + 2));
       this.claimedAt = now;
-      for (const [id] of limits) this.laneOf(id).add(claimed.filter((d) => d.endpoint_id === id));
+      const gone = new Set(await fillPayloads(claimed, this.deps.payloads));
+      for (const d of gone) this.notSent(d);
+      for (const [id] of limits) this.laneOf(id).add(claimed.filter((d) => d.endpoint_id === id && !gone.has(d)));
     }
     this.dispatch();
     // Only a claim that filled an endpoint's room means more is waiting: then the next round follows at once.
@@ -123,6 +128,21 @@ export class WebhookWorker {
    */
   private ingestBusy(): boolean {
     return (this.deps.ingestLoad?.() ?? 0) * 100 > this.deps.config.yieldAt;
+  }
+
+  /** A delivery whose event was deleted before it was sent: failed for good, with the reason, nothing sent. */
+  private notSent(d: ClaimedDelivery): void {
+    this.completions.push({
+      id: d.id,
+      status: 'failed',
+      attempts: d.attempts + 1,
+      next_attempt_at: null,
+      code: null,
+      error: eventGone,
+      duration: 0,
+      delivered_at: null,
+    });
+    this.deps.onOutcome?.('failed');
   }
 
   private laneOf(id: number): EndpointLane {

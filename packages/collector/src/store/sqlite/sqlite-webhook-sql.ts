@@ -1,7 +1,8 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { RunSql, SqlPort, SqlRow } from '../../webhooks/sql-port.js';
 import type { GroupCommitter } from '../group-commit.js';
 import type { SqliteConnections } from './sqlite-connections.js';
+import { SqliteReads } from './sqlite-reads.js';
 import type { SqliteTx } from './sqlite-tx.js';
 
 function runOn(db: Database.Database, statements: Map<string, Database.Statement>): RunSql {
@@ -34,5 +35,25 @@ export function sqliteWebhookSql(connections: SqliteConnections, committer: Grou
         if (writeStatements.size > 0 && [...writeStatements.values()][0]?.database !== tx.db) writeStatements.clear();
         return work(runOn(tx.db, writeStatements));
       }),
+  };
+}
+
+/**
+ * A connection of the webhook delivery thread's own (issue #21), for reads only: what is due, the endpoints, and the
+ * events and contacts its bodies are built from, none of it on the collector's event loop. Its `transaction` refuses:
+ * the thread writes through the collector's writer (worker-calls.ts).
+ */
+export function sqliteReadConnection(path: string): { db: Database.Database; sql: SqlPort; reads: SqliteReads } {
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('query_only = ON');
+  return {
+    db,
+    sql: {
+      dialect: 'sqlite',
+      read: runOn(db, new Map()),
+      transaction: () => Promise.reject(new Error('the webhook thread writes through the collector (worker-calls.ts)')),
+    },
+    reads: new SqliteReads(db),
   };
 }

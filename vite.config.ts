@@ -17,6 +17,7 @@ const clusterTests = 'packages/collector/test/cluster/**';
  * - webhooks-kill-9: SIGKILL of one collector process mid-delivery of webhooks (issue #21).
  * - cli: the command line works on the store itself (TRACKLET_DB), never through the log, and the cluster project's
  *   store is the postgres project's PostgreSQL: 13 s of CI time for the same statements again.
+ * - webhook-fan-out: the webhook outbox's SQL on the store itself, the same PostgreSQL as the postgres project's.
  */
 const singleNodeOnly = [
   'group-commit',
@@ -28,6 +29,7 @@ const singleNodeOnly = [
   'segment-restart',
   'webhooks-kill-9',
   'cli',
+  'webhook-fan-out',
 ].map((name) => `packages/collector/test/${name}.test.ts`);
 
 /**

@@ -57,8 +57,7 @@ async function cpuOf(pid, label, run) {
     .map(([name, s]) => `${name} ${s.toFixed(1)}`);
   const receivers = cpuSeconds(receiversPid) - self;
   log(`    ${label} CPU s: ${spent.join(', ')}; receivers ${receivers.toFixed(1)}; load average ${load}`);
-  const total = Object.entries(after).reduce((sum, [name, s]) => sum + s - (before[name] ?? 0), 0);
-  return { ...result, mainCpu: (after.main ?? 0) - (before.main ?? 0), totalCpu: total };
+  return { ...result, mainCpu: (after.main ?? 0) - (before.main ?? 0) };
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? NaN;
@@ -143,33 +142,21 @@ export default async function webhooks({ args, flags }) {
       log(
         `  ratio with/without webhooks, median of ${pairs}: ${ratio.toFixed(2)} (${pairsSeen.map((p) => p.ratio.toFixed(2)).join(', ')}; budget >= 0.90); main thread CPU per event ${cpuUs('bare').toFixed(0)} / ${cpuUs('hooked').toFixed(0)} µs`,
       );
-    // The same offered rate with and without webhooks: the collector's CPU per event then does not depend on how
-    // the two cores are shared with the load and the receivers, and its main thread is what caps ingest on a machine
-    // whose other cores take the deliveries and the receivers.
-    const pacedPass = (hooked) => async (target, params) => {
-      const row = await cpuOf(target.pid, hooked ? 'paced hooked' : 'paced bare', () =>
-        measure(target, 'events', {
-          label: hooked ? 'paced with webhooks' : 'paced without webhooks',
-          connections: 50,
-          seconds: SECONDS,
-          maxRequests: 10_000_000,
-          overallRate: 1000,
-          params,
-        }),
-      );
+    arrivals.length = 0;
+    const paced = await onCollector(store, dir, 'paced', hooks, async (target, params) => {
+      const row = await measure(target, 'events', {
+        label: 'paced with webhooks',
+        connections: 50,
+        seconds: SECONDS,
+        maxRequests: 10_000_000,
+        overallRate: 1000,
+        params,
+      });
       const deadline = Date.now() + 30_000;
-      while (hooked && arrivals.length < row.ok && Date.now() < deadline)
+      while (arrivals.length < row.ok && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 100));
       return row;
-    };
-    const pacedBare = await onCollector(store, dir, 'paced-bare', null, pacedPass(false));
-    arrivals.length = 0;
-    const paced = await onCollector(store, dir, 'paced', hooks, pacedPass(true));
-    const perEvent = (row, cpu) => (row[cpu] / row.ok) * 1e6;
-    const sameRate = perEvent(pacedBare, 'mainCpu') / perEvent(paced, 'mainCpu');
-    log(
-      `  at 1,000 events/s, CPU per event without / with webhooks: main thread ${perEvent(pacedBare, 'mainCpu').toFixed(0)} / ${perEvent(paced, 'mainCpu').toFixed(0)} µs (ratio ${sameRate.toFixed(2)}: ingest kept where other cores take the deliveries and receivers), whole collector ${perEvent(pacedBare, 'totalCpu').toFixed(0)} / ${perEvent(paced, 'totalCpu').toFixed(0)} µs`,
-    );
+    });
     const lags = [...arrivals].sort((a, b) => a - b);
     const lag = {
       delivered: lags.length,

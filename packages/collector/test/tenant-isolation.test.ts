@@ -3,6 +3,7 @@ import { batchPaths, segmentTypes, singlePaths } from '../src/segment/cors.js';
 import { beacon, beaconTaken, call, type Client, client, createAccount, settled } from './support/collector.js';
 import { expectError } from './support/expect-error.js';
 import { useCollector } from './support/use-collector.js';
+import { until } from './support/webhook-receiver.js';
 
 describe("another account's events, contacts and schemas are invisible (404, never 403)", () => {
   const c = useCollector({ account: { name: 'A' }, env: { TRACKLET_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
@@ -301,7 +302,8 @@ describe("another account's events, contacts and schemas are invisible (404, nev
     expect(hook.id).toEqual(expect.any(Number));
     expect((await a.post('/v1/events', { event: 'a_only_event', contact_email: email })).status).toBe(201);
     await settled(c);
-    const [delivery] = (await a.get(`/v1/webhooks/${hook.id}/deliveries`)).body;
+    // The worker fans the event's outbox row out into the endpoint's delivery once stored.
+    const delivery = await until(async () => (await a.get(`/v1/webhooks/${hook.id}/deliveries`)).body[0]);
     expect(delivery.id).toEqual(expect.any(Number));
     // A's own new event is part of what B must leave unchanged.
     before = await snapshotOfA();

@@ -1,6 +1,6 @@
 import type { ContactProfile, EventSchemaSummary, StoredEvent } from '@tracklet/protocol';
 import type { SqlDialect, SqlQuery } from '../stats/dialect.js';
-import type { NewDelivery } from '../webhooks/delivery-rows.js';
+import type { NewOutboxRow } from '../webhooks/delivery-rows.js';
 import type { SqlPort } from '../webhooks/sql-port.js';
 import type {
   AccountRecord,
@@ -77,8 +77,8 @@ export interface StoreTx {
   /** Moves every anonymous id and event of `fromId` to `intoId` (the login merge). */
   moveContactData(accountId: number, fromId: number, intoId: number, now: number): Promise<void>;
   insertEvent(event: EventRecord): Promise<StoredEvent>;
-  /** Writes webhook deliveries to the outbox (issue #21), committed with the event they carry or not at all. */
-  queueWebhooks(deliveries: NewDelivery[]): Promise<void>;
+  /** Writes webhook outbox rows (issue #21), committed with the event they name or not at all. */
+  queueWebhooks(rows: NewOutboxRow[]): Promise<void>;
   /** Erases a contact, its identities, its events and their order records. */
   deleteContact(accountId: number, id: number): Promise<boolean>;
   createAccount(account: Omit<AccountRecord, 'id'>): Promise<AccountRecord>;

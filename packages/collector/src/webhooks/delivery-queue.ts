@@ -78,9 +78,60 @@ const completeSql = {
     WHERE d.id = c.id`,
 };
 
-/** The outbox as the worker sees it: claims (leases) and completions, each a batch in one transaction. */
+/**
+ * An outbox row's deliveries: one per endpoint of its account that subscribes to its type (`*` or the name), was
+ * created before the row was queued, and is enabled or was disabled since (its deliveries wait for it to be enabled
+ * again, as if fanned out at once; an endpoint already disabled then gets none). Inserted in the rows' order, so a contact's stay in order.
+ */
+const fanOutSql = {
+  sqlite: `INSERT INTO webhook_deliveries (endpoint_id, account_id, contact_id, event_id, type, payload, status,
+      attempts, next_attempt_at, created_at)
+    SELECT e.id, o.account_id, o.contact_id, o.event_id, o.type, o.payload, 'pending', 0, o.created_at, o.created_at
+    FROM webhook_outbox o JOIN webhook_endpoints e ON e.account_id = o.account_id AND e.created_at <= o.created_at
+      AND (e.enabled = 1 OR e.disabled_at >= o.created_at)
+      AND EXISTS (SELECT 1 FROM json_each(e.events) AS t WHERE t.value IN ('*', o.type))
+    WHERE o.id IN (SELECT value FROM json_each(?)) ORDER BY o.id, e.id`,
+  postgres: `INSERT INTO webhook_deliveries (endpoint_id, account_id, contact_id, event_id, type, payload, status,
+      attempts, next_attempt_at, created_at)
+    SELECT e.id, o.account_id, o.contact_id, o.event_id, o.type, o.payload, 'pending', 0, o.created_at, o.created_at
+    FROM webhook_outbox o JOIN webhook_endpoints e ON e.account_id = o.account_id AND e.created_at <= o.created_at
+      AND (e.enabled = 1 OR e.disabled_at >= o.created_at)
+      AND (jsonb_exists(e.events::jsonb, '*') OR jsonb_exists(e.events::jsonb, o.type))
+    WHERE o.id IN (SELECT json_array_elements_text(?::json)::bigint) ORDER BY o.id, e.id`,
+};
+const idsIn = {
+  sqlite: 'SELECT value FROM json_each(?)',
+  postgres: 'SELECT json_array_elements_text(?::json)::bigint',
+};
+
+/** The outbox as the worker sees it: fan-outs, claims (leases) and completions, each a batch in one transaction. */
 export class DeliveryQueue {
   constructor(private readonly sql: SqlPort) {}
+
+  /** Is an outbox row waiting to be fanned out? (A read, so an idle worker writes nothing.) */
+  async hasOutbox(): Promise<boolean> {
+    return (await this.sql.read('SELECT 1 AS waiting FROM webhook_outbox LIMIT 1')).length > 0;
+  }
+
+  /**
+   * Fans the oldest `limit` outbox rows out into deliveries and deletes them, in one transaction; answers how many
+   * rows it took (`limit`: more may wait). On PostgreSQL one fan-out runs at a time (an advisory lock), so deliveries'
+   * ids follow the rows' order whichever worker fans them out; rows are named by id, never by a range, since a row of
+   * a transaction still open when it read may commit later with a smaller id.
+   */
+  async fanOut(limit: number): Promise<number> {
+    const { dialect } = this.sql;
+    return this.sql.transaction(async (run) => {
+      if (dialect === 'postgres')
+        await run("SELECT pg_advisory_xact_lock(hashtextextended('tracklet:webhooks:fan-out', 0))");
+      const ids = (await run('SELECT id FROM webhook_outbox ORDER BY id LIMIT ?', [limit])).map((r) => Number(r.id));
+      if (ids.length === 0) return 0;
+      const json = JSON.stringify(ids);
+      await run(fanOutSql[dialect], [json]);
+      await run(`DELETE FROM webhook_outbox WHERE id IN (${idsIn[dialect]})`, [json]);
+      return ids.length;
+    });
+  }
 
   /** Is anything due for this endpoint? (A read, so an idle worker writes nothing.) */
   async hasDue(endpointId: number, now: number): Promise<boolean> {
@@ -124,8 +175,7 @@ export class DeliveryQueue {
     const { dialect } = this.sql;
     const released = completions.filter((c) => c.status === 'released').map((c) => c.id);
     const done = completions.filter((c) => c.status !== 'released');
-    const ids =
-      dialect === 'sqlite' ? 'SELECT value FROM json_each(?)' : 'SELECT json_array_elements_text(?::json)::bigint';
+    const ids = idsIn[dialect];
     await this.sql.transaction(async (run) => {
       if (released.length > 0) await run(releaseSql[dialect], [JSON.stringify(released)]);
       if (done.length > 0) {
@@ -143,26 +193,30 @@ export class DeliveryQueue {
           JSON.stringify(endpoints.failed),
         ]);
       for (const { id, reason } of endpoints.disable)
-        await run('UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?', [
-          reason,
-          now,
-          id,
-        ]);
+        await run(
+          'UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ?, disabled_at = ? WHERE id = ?',
+          [reason, now, now, id],
+        );
     });
   }
 
   /**
-   * Undelivered deliveries and the creation time of the first queued (metrics, each scrape). Counted through a pending
-   * index alone (the first one's time is one more read): with the rows' times, a backlog of 80,000 took 56 ms of the
-   * event loop a scrape on SQLite instead of 2.5.
+   * Undelivered webhooks and when the first of them was queued (metrics, each scrape): pending deliveries, and outbox
+   * rows not fanned out yet (one each, whatever the number of their endpoints). Counted through the pending index and
+   * the outbox's key alone, then one row read each: with the rows' times, a backlog of 80,000 took 56 ms of the event
+   * loop a scrape on SQLite instead of 2.5.
    */
   async depth(): Promise<{ pending: number; oldestCreatedAt: number | null }> {
-    const [row] = await this.sql.read(
-      "SELECT count(*) AS pending, min(id) AS first FROM webhook_deliveries WHERE status = 'pending'",
-    );
-    if (row?.first == null) return { pending: 0, oldestCreatedAt: null };
-    const [first] = await this.sql.read('SELECT created_at FROM webhook_deliveries WHERE id = ?', [row.first]);
-    return { pending: Number(row.pending), oldestCreatedAt: first ? Number(first.created_at) : null };
+    const oldest = async (table: string, where: string) => {
+      const [row] = await this.sql.read(`SELECT count(*) AS n, min(id) AS first FROM ${table}${where}`);
+      if (row?.first == null) return { n: 0, at: null };
+      const [first] = await this.sql.read(`SELECT created_at FROM ${table} WHERE id = ?`, [row.first]);
+      return { n: Number(row.n), at: first ? Number(first.created_at) : null };
+    };
+    const deliveries = await oldest('webhook_deliveries', " WHERE status = 'pending'");
+    const outbox = await oldest('webhook_outbox', '');
+    const times = [deliveries.at, outbox.at].filter((t): t is number => t !== null);
+    return { pending: deliveries.n + outbox.n, oldestCreatedAt: times.length > 0 ? Math.min(...times) : null };
   }
 
   /** Deletes delivered deliveries older than `before` (the worker keeps 30 days). */

@@ -14,6 +14,8 @@ export class EndpointCache {
 
   constructor(
     private readonly endpoints: EndpointStore,
+    /** The webhooks' clock (tests move it): outbox rows are timed by it, like the endpoints they are matched with. */
+    readonly clock: () => number = Date.now,
     private readonly maxAgeMs = 1000,
   ) {}
 

@@ -101,7 +101,8 @@ export class EndpointStore {
     await this.sql.transaction((run) =>
       run(
         `UPDATE webhook_endpoints SET url = ?, events = ?, description = ?, enabled = ?, disabled_reason = ?, secret = ?,
-           previous_secret = ?, previous_secret_expires_at = ?, failing_since = ?, updated_at = ?
+           previous_secret = ?, previous_secret_expires_at = ?, failing_since = ?, updated_at = ?,
+           disabled_at = CASE WHEN ? = 1 THEN NULL WHEN enabled = 1 THEN ? ELSE disabled_at END
          WHERE account_id = ? AND id = ?`,
         [
           e.url,
@@ -113,6 +114,8 @@ export class EndpointStore {
           e.previous_secret,
           e.previous_secret_expires_at,
           e.failing_since,
+          e.updated_at,
+          e.enabled ? 1 : 0,
           e.updated_at,
           e.account_id,
           e.id,

@@ -26,3 +26,20 @@ export function webhooksSchemaSql(dialect: 'sqlite' | 'postgres'): string {
      delivery_id ${int} NOT NULL, attempt INTEGER NOT NULL, at ${int} NOT NULL, status_code INTEGER, error TEXT,
      duration_ms INTEGER NOT NULL, PRIMARY KEY (delivery_id, attempt));`;
 }
+
+/**
+ * The webhooks' outbox (issue #21): one row per stored event (and per merge) that some endpoint subscribed to when it
+ * was stored, written in the event's transaction; no index but its key, so ingest pays one small insert an event
+ * whatever the number of endpoints. The worker fans rows out into `webhook_deliveries`, one per endpoint, and deletes
+ * them, in one transaction of its own (delivery-queue.ts), deferred while ingest is busy. An endpoint's `disabled_at`
+ * says which rows queued before it was disabled are still its own.
+ */
+export function webhookOutboxSql(dialect: 'sqlite' | 'postgres'): string {
+  const id = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  return `CREATE TABLE webhook_outbox (
+     id ${id}, account_id ${int} NOT NULL, contact_id ${int}, event_id ${int}, type TEXT NOT NULL,
+     payload TEXT NOT NULL, created_at ${int} NOT NULL);
+   ALTER TABLE webhook_endpoints ADD COLUMN disabled_at ${int};
+   UPDATE webhook_endpoints SET disabled_at = updated_at WHERE enabled = 0;`;
+}

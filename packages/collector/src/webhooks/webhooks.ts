@@ -53,7 +53,7 @@ export async function openWebhooks(
     listing: new DeliveryListing(store.webhookSql),
     queue: new DeliveryQueue(store.webhookSql),
     payloads: { events: (ids) => store.getEventsByIds(ids), contacts: contactsVia(store.webhookSql) },
-    cache: new EndpointCache(endpoints),
+    cache: new EndpointCache(endpoints, options.clock ?? Date.now),
     box: await loadSecretBox(store.webhookSql, config.key),
     config,
     clock: options.clock ?? Date.now,

@@ -3,11 +3,11 @@ import type { DeliveryQueue } from './delivery-queue.js';
 import type { EndpointStore } from './endpoint-store.js';
 
 /** What the worker reads and writes of the outbox (delivery-queue.ts), wherever it runs. */
-export type WorkerQueue = Pick<DeliveryQueue, 'hasDue' | 'claim' | 'complete' | 'prune'>;
+export type WorkerQueue = Pick<DeliveryQueue, 'hasOutbox' | 'fanOut' | 'hasDue' | 'claim' | 'complete' | 'prune'>;
 /** What the worker reads of the endpoints. */
 export type WorkerEndpoints = Pick<EndpointStore, 'enabledEndpoints'>;
 
-type Method = 'hasDue' | 'claim' | 'complete' | 'prune' | 'enabledEndpoints';
+type Method = 'hasOutbox' | 'fanOut' | 'hasDue' | 'claim' | 'complete' | 'prune' | 'enabledEndpoints';
 interface Call {
   call: number;
   method: Method;
@@ -46,6 +46,8 @@ export function remoteStores(port: MessagePort): { queue: WorkerQueue; endpoints
       });
   return {
     queue: {
+      hasOutbox: call('hasOutbox'),
+      fanOut: call('fanOut'),
       hasDue: call('hasDue'),
       claim: call('claim'),
       complete: call('complete'),

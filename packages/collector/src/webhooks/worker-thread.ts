@@ -45,7 +45,7 @@ async function openSqlite(path: string, port: MessagePort): Promise<ThreadStores
   const remote = remoteStores(port);
   const local = new DeliveryQueue(sql);
   return {
-    queue: { ...remote.queue, hasDue: (id, now) => local.hasDue(id, now) },
+    queue: { ...remote.queue, hasOutbox: () => local.hasOutbox(), hasDue: (id, now) => local.hasDue(id, now) },
     endpoints: new EndpointStore(sql),
     payloads: { events: (ids) => reads.getEventsByIds(ids), contacts: contactsVia(sql) },
     close: async () => void db.close(),

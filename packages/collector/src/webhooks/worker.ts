@@ -32,13 +32,17 @@ export interface WorkerDeps {
 const heldPerSlot = 16;
 const endpointsMaxAgeMs = 1000;
 const keepDeliveredMs = 30 * 24 * 3600_000;
-/** While ingest is busy (config.yieldAt), the worker claims at most this often. */
+/** Outbox rows fanned out into deliveries per round (fewer while ingest is busy). */
+const fanOutBatch = 1000;
+/** While ingest is busy (config.yieldAt), the worker fans out and claims at most this often. */
 const yieldingClaimMs = 250;
 
 /**
  * Sends the outbox (issue #21): each round (round-timer.ts: soon after this process queued rows, else every
- * `pollMs`) it reads the enabled endpoints, leases due deliveries of those with room (one transaction), sends them (TRACKLET_WEBHOOK_CONCURRENCY at once, TRACKLET_WEBHOOK_ENDPOINT_CONCURRENCY per
- * endpoint, a contact's in order) and records the attempts in one transaction per round. An endpoint failing for 3
+ * `pollMs`) it reads the enabled endpoints, fans new outbox rows out into deliveries (one transaction), leases due
+ * deliveries of endpoints with room (one transaction), sends them (TRACKLET_WEBHOOK_CONCURRENCY at once,
+ * TRACKLET_WEBHOOK_ENDPOINT_CONCURRENCY per endpoint, a contact's in order) and records the attempts in one
+ * transaction per round. An endpoint failing for 3
  * days is disabled, with the reason. Delivered rows older than 30 days are deleted. Several workers may share a
  * PostgreSQL database: leases and the claim's locks keep them apart; a worker killed mid-delivery leaves leases that
  * expire, so its deliveries are sent again (at least once).
@@ -93,6 +97,7 @@ export class WebhookWorker {
     const now = clock();
     const busy = this.ingestBusy();
     if (busy && now - this.claimedAt < yieldingClaimMs) return 'idle';
+    if (busy) this.claimedAt = now;
     const maxHeld = config.endpointConcurrency * (busy ? 1 : heldPerSlot);
     await this.flush();
     if (now - this.targetsAt >= endpointsMaxAgeMs) await this.readTargets(now);
@@ -100,6 +105,9 @@ export class WebhookWorker {
       this.prunedAt = now;
       await this.deps.queue.prune(now - keepDeliveredMs);
     }
+    // While ingest is busy only a few rows a turn: fanning out writes a delivery per endpoint, on ingest's writer.
+    const fanOutLimit = busy ? config.endpointConcurrency : fanOutBatch;
+    const fannedOut = (await this.deps.queue.hasOutbox()) ? await this.deps.queue.fanOut(fanOutLimit) : 0;
     const limits: Array<[number, number]> = [];
     for (const id of this.targets.keys()) {
       const room = maxHeld - (this.lanes.get(id)?.held ?? 0);
@@ -115,16 +123,18 @@ export class WebhookWorker {
       for (const [id] of limits) this.laneOf(id).add(claimed.filter((d) => d.endpoint_id === id && !gone.has(d)));
     }
     this.dispatch();
-    // Only a claim that filled an endpoint's room means more is waiting: then the next round follows at once.
+    // Only a full fan-out, or a claim that filled an endpoint's room, means more is waiting: the next round follows at once.
+    if (fannedOut >= fanOutLimit) return 'full';
     if (limits.some(([id, room]) => claimed.filter((d) => d.endpoint_id === id).length >= room)) return 'full';
     return claimed.length > 0 ? 'claimed' : 'idle';
   }
 
   /**
    * Deliveries yield to ingest: while the collector's event loop is busier than `yieldAt` percent (ingest-load.ts), the
-   * worker claims at most once per `yieldingClaimMs` and holds one delivery per request slot (so an endpoint still
-   * gets a few a second), and the outbox keeps the rest until ingest calms down. On two cores a delivery costs about
-   * what storing an event does, so sending at ingest's peak rate would nearly halve it (issue #21's bench).
+   * worker fans out and claims at most once per `yieldingClaimMs`, a few outbox rows and one delivery per request slot
+   * (so an endpoint still gets a few a second), and the outbox keeps the rest until ingest calms down. On two cores a
+   * delivery (the request and its answer) costs more CPU than storing the event, so sending at ingest's peak rate
+   * takes a third of it (issue #21's bench); held in the outbox, the webhooks cost ingest ~2 %.
    */
   private ingestBusy(): boolean {
     return (this.deps.ingestLoad?.() ?? 0) * 100 > this.deps.config.yieldAt;

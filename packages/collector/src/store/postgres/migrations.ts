@@ -2,7 +2,7 @@ import { rollupsSchemaSql } from '../rollups-schema.js';
 import type pg from 'pg';
 import { statsSchemaSql } from '../stats-schema.js';
 import { addVisitsTable } from './backfill-visits.js';
-import { webhooksSchemaSql } from '../../webhooks/schema-sql.js';
+import { webhookOutboxSql, webhooksSchemaSql } from '../../webhooks/schema-sql.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 import { lockAndReadFunctionSql, lockAndReadWithIdentitiesSql } from './lock-and-read-sql.js';
 
@@ -66,6 +66,8 @@ const migrations: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
   webhooksSchemaSql('postgres'),
   // 10 (issue #18): the stats' daily rollups and the days late writes made stale.
   rollupsSchemaSql('postgres'),
+  // 11 (issue #21): one small outbox row per event, fanned out to the endpoints by the worker.
+  webhookOutboxSql('postgres'),
 ];
 
 /**

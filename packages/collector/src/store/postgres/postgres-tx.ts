@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { StoredEvent } from '@tracklet/protocol';
 import { toStoredEvent } from '../output.js';
-import { insertDeliveriesJsonSql, type NewDelivery } from '../../webhooks/delivery-rows.js';
+import { insertOutboxJsonSql, type NewOutboxRow } from '../../webhooks/delivery-rows.js';
 import { identityValue } from '../identities.js';
 import type {
   AccountRecord,
@@ -27,8 +27,8 @@ import { TxCache } from './tx-cache.js';
 export class PostgresTx implements StoreTx {
   /** True once a unit of this transaction ran or its reads were prepared: its locks are then held until COMMIT. */
   holdsLocks = false;
-  /** Webhook deliveries queued since the last flush (issue #21): sent with the held events, in one statement. */
-  private deliveries: NewDelivery[] = [];
+  /** Webhook outbox rows queued since the last flush (issue #21): sent with the held events, in one statement. */
+  private outbox: NewOutboxRow[] = [];
 
   constructor(
     readonly client: pg.PoolClient,
@@ -38,11 +38,11 @@ export class PostgresTx implements StoreTx {
   /** Sends the held-back writes, in one statement: contact ids were drawn ahead, so no part waits for another. */
   async flush(): Promise<void> {
     const held = this.cache.takeHeldWrites();
-    const deliveries = this.deliveries;
-    this.deliveries = [];
+    const outbox = this.outbox;
+    this.outbox = [];
     await Promise.all([
       held && events.sendHeldWrites(this.client, held),
-      deliveries.length > 0 && this.client.query(insertDeliveriesJsonSql, [JSON.stringify(deliveries)]),
+      outbox.length > 0 && this.client.query(insertOutboxJsonSql, [JSON.stringify(outbox)]),
     ]);
   }
 
@@ -70,7 +70,7 @@ export class PostgresTx implements StoreTx {
     } catch (error) {
       await this.client.query('ROLLBACK TO item; RELEASE item');
       this.cache.invalidate();
-      this.deliveries = [];
+      this.outbox = [];
       throw error;
     }
   }
@@ -193,8 +193,8 @@ export class PostgresTx implements StoreTx {
     return stored;
   }
 
-  async queueWebhooks(deliveries: NewDelivery[]) {
-    this.deliveries.push(...deliveries);
+  async queueWebhooks(rows: NewOutboxRow[]) {
+    this.outbox.push(...rows);
   }
 
   async deleteContact(accountId: number, id: number) {

@@ -2,7 +2,7 @@ import { rollupsSchemaSql } from '../rollups-schema.js';
 import type Database from 'better-sqlite3';
 import { statsSchemaSql } from '../stats-schema.js';
 import { addVisitsTable } from './sqlite-visits.js';
-import { webhooksSchemaSql } from '../../webhooks/schema-sql.js';
+import { webhookOutboxSql, webhooksSchemaSql } from '../../webhooks/schema-sql.js';
 import { authVersionSql, eventIndexChangesSql, eventIndexesSql } from '../event-indexes.js';
 
 /** Versioned schema; `PRAGMA user_version` records how many have run. Append only. SQL, or code that runs SQL. */
@@ -56,6 +56,8 @@ const migrations: Array<string | ((db: Database.Database) => void)> = [
   webhooksSchemaSql('sqlite'),
   // 8 (issue #18): the stats' daily rollups and the days late writes made stale.
   rollupsSchemaSql('sqlite'),
+  // 9 (issue #21): one small outbox row per event, fanned out to the endpoints by the worker.
+  webhookOutboxSql('sqlite'),
 ];
 
 /** Runs the migrations this database has not seen yet, each in its own transaction. */

@@ -15,7 +15,7 @@ import type { IdentityField, StoreTx } from '../store.js';
 import { SqliteVisits } from './sqlite-visits.js';
 import { contactDaysStaleSql } from '../rollups-schema.js';
 import { StaleDays } from '../stale-days.js';
-import { deliveryParams, insertDeliverySql, type NewDelivery } from '../../webhooks/delivery-rows.js';
+import { insertOutboxSql, type NewOutboxRow, outboxParams } from '../../webhooks/delivery-rows.js';
 import { accountFromRow, contactFromRow, eventColumns, eventFromRow, eventParams, keyFromRow } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -258,8 +258,8 @@ export class SqliteTx implements StoreTx {
     return storedEventOf(e);
   }
 
-  async queueWebhooks(deliveries: NewDelivery[]) {
-    for (const d of deliveries) this.sql(insertDeliverySql).run(deliveryParams(d));
+  async queueWebhooks(rows: NewOutboxRow[]) {
+    for (const r of rows) this.sql(insertOutboxSql).run(outboxParams(r));
   }
 
   async deleteContact(accountId: number, id: number) {
